@@ -1,0 +1,33 @@
+"""chainrule's autograd: a scalar reverse-mode automatic differentiation engine.
+
+Build expressions from `Value` objects, call ``.backward()`` on the result, and read each
+input's ``.grad``. Every node keeps its parents and local derivatives, so the whole chain rule
+can be printed, drawn, stepped through and checked.
+"""
+
+from autograd.check import GradcheckError, analytic_grad, gradcheck, numerical_grad
+from autograd.fused import dot, dots, sum
+from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
+from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from autograd.value import Value
+
+__all__ = [
+    "BackwardStep",
+    "Edge",
+    "GradcheckError",
+    "Value",
+    "analytic_grad",
+    "backward_steps",
+    "dot",
+    "dots",
+    "enable_grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "no_grad",
+    "numerical_grad",
+    "set_grad_enabled",
+    "sum",
+    "topological_order",
+]
+
+__version__ = "0.1.0"
