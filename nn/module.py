@@ -1,0 +1,178 @@
+"""`Module`: parameters, zero_grad, state_dict, and JSON save/load for every network in `nn`.
+
+Parameters are found by walking a module's attributes in the order they were assigned: a
+`Value` is a parameter, a `Module` is walked into, and a list or tuple of either is walked item by
+item. A state dict maps each attribute that holds parameters (dotted path, e.g.
+``layers.0.neurons.3.w``) to a flat list of floats, so it is plain JSON.
+
+A saved model is a JSON file holding the class name, its constructor arguments (``config()``) and
+its state dict. Loading only ever constructs classes registered here, never arbitrary code.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from autograd import Value
+
+__all__ = ["Module", "load", "FORMAT", "ModelFileError"]
+
+FORMAT = "chainrule-model"
+FORMAT_VERSION = 1
+
+_REGISTRY: dict[str, type[Module]] = {}
+
+
+class ModelFileError(ValueError):
+    """A file that is not a valid chainrule model (names the file and the problem)."""
+
+
+class Module:
+    """Base class of every network: subclasses set attributes and implement ``__call__``."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.split(".")[0] == "nn":  # only the project's own classes can be loaded
+            _REGISTRY[cls.__name__] = cls
+
+    # ------------------------------------------------------------ parameters
+
+    def named_parameter_groups(self) -> Iterator[tuple[str, list[Value]]]:
+        """(dotted attribute path, its parameters) for each attribute that holds parameters."""
+        for name, attr in vars(self).items():
+            if not name.startswith("_"):
+                yield from _groups(name, attr)
+
+    def parameters(self) -> list[Value]:
+        """Every parameter once, in a stable order (attribute assignment order, depth first)."""
+        unique = {id(p): p for _, group in self.named_parameter_groups() for p in group}
+        return list(unique.values())
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (gradients accumulate across backward calls)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def config(self) -> dict[str, Any]:
+        """The constructor's keyword arguments, as JSON values: enough to rebuild the module."""
+        raise NotImplementedError(f"{type(self).__name__} does not define config()")
+
+    # ------------------------------------------------------------ state
+
+    def state_dict(self) -> dict[str, list[float]]:
+        """Attribute path -> the parameters' values, as a flat list of floats."""
+        return {name: [p.data for p in group] for name, group in self.named_parameter_groups()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Copy values in; every name, length and number is checked before anything changes.
+
+        ValueError naming the first problem, with all parameters left untouched.
+        """
+        if not isinstance(state, dict):
+            raise ValueError(f"state dict must be a dict, got {type(state).__name__}")
+        groups = dict(self.named_parameter_groups())
+        missing = [name for name in groups if name not in state]
+        if missing:
+            raise ValueError(f"state dict is missing {missing[0]!r}")
+        unexpected = [name for name in state if name not in groups]
+        if unexpected:
+            raise ValueError(f"state dict has an unexpected entry {unexpected[0]!r}")
+        for name, group in groups.items():
+            values = state[name]
+            if not isinstance(values, list) or len(values) != len(group):
+                got = len(values) if isinstance(values, list) else type(values).__name__
+                raise ValueError(f"{name!r}: expected a list of {len(group)} numbers, got {got}")
+            for i, v in enumerate(values):
+                if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                    raise ValueError(f"{name!r}[{i}]: expected a finite number, got {v!r}")
+        for name, group in groups.items():
+            for p, v in zip(group, state[name]):
+                p.data = float(v)
+
+    # ------------------------------------------------------------ files
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write architecture and weights as JSON, atomically (temp file, then rename)."""
+        document = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "class": type(self).__name__,
+            "config": self.config(),
+            "state": self.state_dict(),
+        }
+        text = json.dumps(document, indent=1)
+        target = Path(path)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def load(path: str | os.PathLike[str]) -> Module:
+    """Rebuild a model saved with `Module.save`; ModelFileError if the file is not one."""
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ModelFileError(f"{where}: cannot read the model file ({e})") from e
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ModelFileError(f"{where}: not a chainrule model (not valid JSON: {e})") from e
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ModelFileError(f"{where}: not a chainrule model (no '\"format\": \"{FORMAT}\"')")
+    if document.get("version") != FORMAT_VERSION:
+        raise ModelFileError(f"{where}: unsupported model version {document.get('version')!r}")
+    name = document.get("class")
+    cls = _REGISTRY.get(name) if isinstance(name, str) else None
+    if cls is None:
+        known = ", ".join(sorted(_REGISTRY))
+        raise ModelFileError(f"{where}: unknown model class {name!r} (known: {known})")
+    config = document.get("config")
+    if not isinstance(config, dict):
+        raise ModelFileError(f"{where}: 'config' must be an object of constructor arguments")
+    try:
+        model = cls(**config)
+    except (TypeError, ValueError) as e:
+        raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
+    try:
+        model.load_state_dict(document.get("state"))  # type: ignore[arg-type]
+    except ValueError as e:
+        raise ModelFileError(f"{where}: weights do not fit {name}: {e}") from e
+    return model
+
+
+def _groups(name: str, attr: object) -> Iterator[tuple[str, list[Value]]]:
+    if isinstance(attr, Value):
+        yield name, [attr]
+    elif isinstance(attr, Module):
+        for sub, group in attr.named_parameter_groups():
+            yield f"{name}.{sub}", group
+    elif isinstance(attr, (list, tuple)) and attr:
+        values = _flat_values(attr)
+        if values is not None:
+            yield name, values
+        else:
+            for i, item in enumerate(attr):
+                yield from _groups(f"{name}.{i}", item)
+
+
+def _flat_values(items: list[Any] | tuple[Any, ...]) -> list[Value] | None:
+    """The Values of a list of Values or of rows of Values (a weight matrix), else None."""
+    if all(isinstance(v, Value) for v in items):
+        return list(items)
+    if all(isinstance(row, (list, tuple)) and all(isinstance(v, Value) for v in row) for row in items):
+        return [v for row in items for v in row]
+    return None
