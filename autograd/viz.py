@@ -197,7 +197,7 @@ def _plan(root: Value, depth: int | None, summary: bool) -> _Plan:
         values = [v for v in values if v not in hidden]
         drawn = set(values)
     plan = _Plan(root, values, {v: i for i, v in enumerate(values)}, boxes, folded, truncated)
-    for child in values:
+    for child in reversed(values):  # backward's order, so "+=" terms read in the order added
         if child in truncated:
             continue
         for slot, parent in enumerate(child.parents):
