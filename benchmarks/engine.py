@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import math
 import random
 import statistics
@@ -20,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import autograd  # noqa: E402
-from autograd import Value  # noqa: E402
+import autograd
+from autograd import Value
 
 SIZES = (2, 16, 16, 1)
 BATCH = 100
@@ -39,7 +40,7 @@ def init_weights(seed: int = 1) -> list[tuple[list[list[float]], list[float]]]:
     """One (rows of weights, biases) pair per layer."""
     rng = random.Random(seed)
     layers = []
-    for nin, nout in zip(SIZES, SIZES[1:]):
+    for nin, nout in itertools.pairwise(SIZES):
         bound = 1 / math.sqrt(nin)
         rows = [[rng.uniform(-bound, bound) for _ in range(nin)] for _ in range(nout)]
         layers.append((rows, [0.0] * nout))
@@ -196,14 +197,23 @@ def main() -> None:
     rows: list[tuple[str, str, str, str]] = []
     baseline = mlp_step_seconds(NoGraphMLP(), args.repeats)
     ours = mlp_step_seconds(ChainruleMLP(), args.repeats)
-    rows.append(("MLP 2-16-16-1 step, batch 100", "no-graph baseline", f"{baseline*1e3:.2f} ms", "1.00x"))
-    rows.append(("", "chainrule (dot nodes)", f"{ours*1e3:.2f} ms", f"{ours/baseline:.2f}x"))
+    rows.append(
+        ("MLP 2-16-16-1 step, batch 100", "no-graph baseline", f"{baseline * 1e3:.2f} ms", "1.00x")
+    )
+    rows.append(("", "chainrule (dot nodes)", f"{ours * 1e3:.2f} ms", f"{ours / baseline:.2f}x"))
     fwd, bwd = chain_seconds_per_node(args.chain, args.repeats)
-    rows.append((f"chain of {args.chain:,} ops", "forward per node", f"{fwd*1e9:.0f} ns", ""))
-    rows.append(("", "backward per node", f"{bwd*1e9:.0f} ns", "target < 1000 ns"))
+    rows.append((f"chain of {args.chain:,} ops", "forward per node", f"{fwd * 1e9:.0f} ns", ""))
+    rows.append(("", "backward per node", f"{bwd * 1e9:.0f} ns", "target < 1000 ns"))
     for op in ("add", "mul", "tanh"):
         b = bytes_per_node(chain(50_000, op), graph_size)
-        rows.append(("bytes per node" if op == "add" else "", f"chain of '{op}'", f"{b:.0f} B", "target < 200 B"))
+        rows.append(
+            (
+                "bytes per node" if op == "add" else "",
+                f"chain of '{op}'",
+                f"{b:.0f} B",
+                "target < 200 B",
+            )
+        )
     xs, ys = make_data()
     model = ChainruleMLP()
 

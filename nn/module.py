@@ -132,7 +132,7 @@ def load(path: str | os.PathLike[str]) -> Module:
     except json.JSONDecodeError as e:
         raise ModelFileError(f"{where}: not a chainrule model (not valid JSON: {e})") from e
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ModelFileError(f"{where}: not a chainrule model (no '\"format\": \"{FORMAT}\"')")
+        raise ModelFileError(f'{where}: not a chainrule model (no \'"format": "{FORMAT}"\')')
     if document.get("version") != FORMAT_VERSION:
         raise ModelFileError(f"{where}: unsupported model version {document.get('version')!r}")
     name = document.get("class")
@@ -173,6 +173,8 @@ def _flat_values(items: list[Any] | tuple[Any, ...]) -> list[Value] | None:
     """The Values of a list of Values or of rows of Values (a weight matrix), else None."""
     if all(isinstance(v, Value) for v in items):
         return list(items)
-    if all(isinstance(row, (list, tuple)) and all(isinstance(v, Value) for v in row) for row in items):
+    if all(
+        isinstance(row, (list, tuple)) and all(isinstance(v, Value) for v in row) for row in items
+    ):
         return [v for row in items for v in row]
     return None
