@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -273,6 +274,11 @@ def _resolve_clusters(plan: _Plan, cluster: ClusterFn | None) -> dict[Value, str
     return names
 
 
+def _natural(name: str) -> list[Any]:
+    """Sort key putting numbers in order: t2 before t10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
 def _label_prefix(node: Value) -> str | None:
     head, sep, _ = node.label.partition("/")
     return head if sep and head else None
@@ -404,7 +410,7 @@ def _to_dot(
 
     groups: dict[str | None, Any] = {None: g}
     subgraphs: list[Any] = []
-    for name in dict.fromkeys(clusters[v] for v in plan.values if v in clusters):
+    for name in sorted(set(clusters.values()), key=_natural):  # t2 before t10
         sub = graphviz.Digraph(f"cluster_{len(subgraphs)}")
         sub.attr(label=name, style="rounded,filled", fillcolor=_FILL_CLUSTER, color="#94a3b8")
         sub.attr(fontname="Helvetica", fontsize="11", fontcolor=_MUTED)

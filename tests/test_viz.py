@@ -315,6 +315,12 @@ def test_cluster_by_label_prefix_puts_each_step_in_its_box():
     assert ids["loss"] not in inside
 
 
+def test_clusters_come_in_numeric_order():
+    loss, _, _ = unrolled(11)
+    groups = dp.clusters(draw_graph(loss, cluster="label").source)
+    assert list(groups) == [f"t{t}" for t in range(12)]  # t2 before t10
+
+
 def test_cluster_accepts_a_function():
     loss, w, u = unrolled(2)
     source = draw_graph(loss, cluster=lambda n: "weights" if n in (w, u) else None).source
