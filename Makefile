@@ -28,6 +28,10 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The README's pictures of a graph and of a step-through state (commit the PNGs).
+images: $(VENV)/.demo-installed
+	$(BIN)/python examples/render_readme_images.py
+
 bench: $(BIN)/python
 	$(BIN)/python benchmarks/engine.py
 

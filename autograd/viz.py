@@ -598,11 +598,17 @@ def render_plan(
 ) -> GraphDrawing:
     """A drawing of the whole graph with a prepared style (used by the backward stepper)."""
     cluster_fn = _check_options(root, rankdir, max_nodes, format, cluster, style.digits)
-    plan = _plan(root, None, False)
-    count = plan.node_count()
-    if count > max_nodes:
-        raise GraphTooLargeError(_too_large_message(root, plan, count, max_nodes, False, None))
+    plan, count = check_size(root, max_nodes)
     clusters = _resolve_clusters(plan, cluster_fn)
     return GraphDrawing(
         _to_dot(plan, style, rankdir=rankdir, format=format, clusters=clusters), count
     )
+
+
+def check_size(root: Value, max_nodes: int) -> tuple[_Plan, int]:
+    """The plan of a whole-graph drawing and its node count; `GraphTooLargeError` if too big."""
+    plan = _plan(root, None, False)
+    count = plan.node_count()
+    if count > max_nodes:
+        raise GraphTooLargeError(_too_large_message(root, plan, count, max_nodes, False, None))
+    return plan, count

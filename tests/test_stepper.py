@@ -237,6 +237,16 @@ def test_each_state_highlights_its_node_and_edges_and_shows_partial_sums():
     assert [b.rows[2] for b in start.values()] == ["grad 0"] * 4 + ["grad 1"]
 
 
+def test_a_caption_writes_the_steps_arithmetic_under_the_graph():
+    v = expression()
+    replay = replay_backward(v["L"])
+    source = replay.draw(1, caption=True).source
+    caption = replay.describe(1).replace("\n", "\\l") + "\\l"
+    assert f'label="{caption}"' in source
+    assert "labelloc=b" in source
+    assert "labelloc" not in replay.draw(1).source
+
+
 def test_draw_passes_options_on():
     v = neuron()
     replay = replay_backward(v["out"])
@@ -299,6 +309,13 @@ def test_without_dot_the_widget_shows_the_dot_source(monkeypatch, tmp_path):
     assert "digraph autograd" in stepper.graph.value
     stepper.play.value = 1
     assert "Step 1 of 3" in stepper.text.value
+
+
+def test_a_graph_too_large_to_draw_fails_before_backward_runs():
+    v = neuron()
+    with pytest.raises(ValueError, match="8 nodes to draw, more than max_nodes=5"):
+        step_through(v["out"], max_nodes=5)
+    assert all(node.grad == 0.0 for node in v.values())
 
 
 def test_without_ipywidgets_the_error_names_the_extra_and_grads_are_untouched(monkeypatch):
