@@ -41,6 +41,8 @@ INSTALL_DOT_HINT = (
 )
 
 _RANKDIRS = ("LR", "RL", "TB", "BT")
+MAX_TERMS = 6
+"""The most contributions a "+=" row spells out; the rest are counted."""
 _INLINE_MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
 
 # Colours: one meaning each (see the module docstring).
@@ -364,18 +366,21 @@ def _fanout_text(node: Value, uses: list[tuple[Value, int]], style: _Style) -> s
     pending = len(uses) - len(done)
     if not done:
         return f"+= from {len(uses)} uses"
-    terms = [_fmt(done[0], d)] + [_signed(t, d) for t in done[1:]]
     prior = style.prior.get(node, 0.0) if style.prior is not None else None
     if prior is None and not pending:  # a static drawing: what is left was accumulated before
         grad = style.grad(node)
         rest = grad - math.fsum(done)
         prior = 0.0 if abs(rest) <= 1e-12 * (1 + abs(grad)) else rest
-    if prior:
-        terms.insert(0, f"{_fmt(prior, d)} (before)")
-        terms[1] = _signed(done[0], d)
+    terms = [f"{_fmt(prior, d)} (before)"] if prior else []
+    terms += [_fmt(t, d) if not terms and i == 0 else _signed(t, d) for i, t in enumerate(done)]
+    hidden = len(done) - MAX_TERMS
+    if hidden > 0:  # a node used by a whole layer: the row would be wider than the graph
+        terms = terms[: len(terms) - hidden]
     text = "= " + " + ".join(terms)
-    if pending:
-        text += f" + … ({pending} to come)"
+    rest = [f"{hidden} more"] if hidden > 0 else []
+    rest += [f"{pending} to come"] if pending else []
+    if rest:
+        text += f" + … ({', '.join(rest)})"
     return html.escape(text).replace("…", "&#8230;")
 
 
