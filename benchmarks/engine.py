@@ -53,8 +53,9 @@ def init_weights(seed: int = 1) -> list[tuple[list[list[float]], list[float]]]:
 class NoGraphMLP:
     """Forward and backward derived by hand on lists of floats: the floor a scalar engine chases."""
 
-    def __init__(self) -> None:
+    def __init__(self, activation: str = "tanh") -> None:
         self.layers = init_weights()
+        self.relu = activation == "relu"
 
     def step(self, xs: list[list[float]], ys: list[float]) -> float:
         grads = [([[0.0] * len(r) for r in rows], [0.0] * len(bs)) for rows, bs in self.layers]
@@ -66,7 +67,12 @@ class NoGraphMLP:
             for li, (rows, bs) in enumerate(self.layers):
                 a = acts[-1]
                 z = [sum(map(float.__mul__, row, a)) + b for row, b in zip(rows, bs)]
-                acts.append(z if li == last else [math.tanh(v) for v in z])
+                if li == last:
+                    acts.append(z)
+                elif self.relu:
+                    acts.append([v if v > 0.0 else 0.0 for v in z])
+                else:
+                    acts.append([math.tanh(v) for v in z])
             pred = acts[-1][0]
             total += (pred - y) ** 2
             delta = [scale * (pred - y)]
@@ -81,7 +87,10 @@ class NoGraphMLP:
                         grow[k] += d * ak
                         below[k] += d * w
                 if li:
-                    delta = [g * (1.0 - h * h) for g, h in zip(below, a)]
+                    if self.relu:
+                        delta = [g if h > 0.0 else 0.0 for g, h in zip(below, a)]
+                    else:
+                        delta = [g * (1.0 - h * h) for g, h in zip(below, a)]
         for (rows, bs), (grows, gbs) in zip(self.layers, grads):
             for row, grow in zip(rows, grows):
                 for k, g in enumerate(grow):
@@ -95,9 +104,10 @@ class NoGraphMLP:
 
 
 class ChainruleMLP:
-    """The same network on Values: each neuron one fused `dot` node plus tanh."""
+    """The same network on Values: each neuron one fused `dot` node plus its activation."""
 
-    def __init__(self) -> None:
+    def __init__(self, activation: str = "tanh") -> None:
+        self.activate = Value.relu if activation == "relu" else Value.tanh
         self.layers = [
             ([[Value(w) for w in row] for row in rows], [Value(b) for b in bs])
             for rows, bs in init_weights()
@@ -110,7 +120,7 @@ class ChainruleMLP:
         last = len(self.layers) - 1
         for li, (rows, bs) in enumerate(self.layers):
             z = autograd.dots(rows, x, bs)
-            x = z if li == last else [v.tanh() for v in z]
+            x = z if li == last else [self.activate(v) for v in z]
         return x[0]
 
     def step(self, xs: list[list[float]], ys: list[float]) -> float:
