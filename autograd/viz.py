@@ -13,6 +13,14 @@ Reading a drawing (left to right by default):
   contribution per use, e.g. ``grad 5 = 2 + 3``;
 - with ``show_local=True`` each edge shows the local derivative d(result)/d(operand) and, once
   backward has run, the chain rule ``local × upstream = contribution``.
+
+Unrolled recurrent nets: label each step's values ``"t<k>/<name>"`` (``"t3/h"``, ``"t3/x"``) and
+pass ``cluster="label"``; every time step becomes a box, the ops that made a step's labelled
+values join it, and the shared weights stay outside, so BPTT shows as a chain of copies. Any
+other grouping: ``cluster=lambda node: "name" or None``.
+
+Big graphs: more than ``max_nodes`` raises `GraphTooLargeError` naming the options:
+``summary=True`` (one box per fused ``dot`` node, its weights folded in) or ``depth=k``.
 """
 
 from __future__ import annotations

@@ -22,10 +22,12 @@ def test_there_are_notebooks():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_top_to_bottom(notebook):
+def test_notebook_runs_top_to_bottom(notebook, tmp_path):
     env = {
         **os.environ,
+        # This checkout's packages, whatever is installed; hypothesis's cache out of the tree.
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp_path / "hypothesis"),
     }
     result = subprocess.run(
         [
