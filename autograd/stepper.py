@@ -271,7 +271,8 @@ class BackwardStepper:
             drawing = self.replay.draw(k, **self._draw_options)
             try:
                 svg = drawing.pipe(format="svg", encoding="utf-8")
-                self._svg[k] = svg[svg.find("<svg") :]
+                # Without the XML prolog; scrolls sideways rather than spilling out of the cell.
+                self._svg[k] = f'<div style="overflow-x: auto">{svg[svg.find("<svg") :]}</div>'
             except GraphvizNotFoundError:
                 return f"<pre>{html.escape(drawing.text_fallback())}</pre>"
         return self._svg[k]
