@@ -385,10 +385,10 @@ def _fanout_text(node: Value, uses: list[tuple[Value, int]], style: _Style) -> s
     if hidden > 0:  # a node used by a whole layer: the row would be wider than the graph
         terms = terms[: len(terms) - hidden]
     text = "= " + " + ".join(terms)
-    rest = [f"{hidden} more"] if hidden > 0 else []
-    rest += [f"{pending} to come"] if pending else []
-    if rest:
-        text += f" + … ({', '.join(rest)})"
+    untold = [f"{hidden} more"] if hidden > 0 else []
+    untold += [f"{pending} to come"] if pending else []
+    if untold:
+        text += f" + … ({', '.join(untold)})"
     return html.escape(text).replace("…", "&#8230;")
 
 
