@@ -8,6 +8,7 @@ can be printed, drawn, stepped through and checked.
 from autograd.check import GradcheckError, analytic_grad, gradcheck, numerical_grad
 from autograd.fused import dot, dots, sum
 from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
+from autograd.higher import grad, gradgradcheck
 from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.value import Value
 
@@ -21,7 +22,9 @@ __all__ = [
     "dot",
     "dots",
     "enable_grad",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "no_grad",
     "numerical_grad",
