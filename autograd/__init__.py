@@ -5,6 +5,7 @@ input's ``.grad``. Every node keeps its parents and local derivatives, so the wh
 can be printed, drawn, stepped through and checked.
 """
 
+from autograd.anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from autograd.check import GradcheckError, analytic_grad, gradcheck, numerical_grad
 from autograd.fused import dot, dots, sum
 from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
@@ -13,18 +14,21 @@ from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enable
 from autograd.value import Value
 
 __all__ = [
+    "AnomalyError",
     "BackwardStep",
     "Edge",
     "GradcheckError",
     "Value",
     "analytic_grad",
     "backward_steps",
+    "detect_anomaly",
     "dot",
     "dots",
     "enable_grad",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
     "numerical_grad",
