@@ -183,8 +183,10 @@ class NodeExtras:
     def __del__(self) -> None:
         # A node freed with hooks still registered: they can never run again. Clear the list
         # too, so that a remove() called afterwards does not count them off a second time.
-        _hooks.live -= len(self.hooks)
-        self.hooks.clear()
+        # Extras without hooks touch no global (it may be gone if this runs at interpreter exit).
+        if self.hooks:
+            _hooks.live -= len(self.hooks)
+            self.hooks.clear()
 
 
 _DOT_LAYOUTS: dict[int, NodeExtras] = {}
