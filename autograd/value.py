@@ -259,6 +259,13 @@ class Value:
         Leaves accumulate into ``.grad`` across calls (call ``zero_grad`` between steps);
         intermediate nodes are reset, so they hold the gradient of this call only. The graph
         is ordered iteratively, so depth is limited by memory, not by the recursion limit.
+
+        With ``create_graph=True`` every ``.grad`` becomes a Value in a graph of its own (local
+        derivatives built as Values), so it can be differentiated again: ``x.grad.backward()``
+        gives second derivatives. As in PyTorch, this makes a reference cycle (a leaf's
+        ``.grad`` refers back to the leaf through its graph), so those nodes wait for the cycle
+        collector: prefer ``autograd.grad(y, [x], create_graph=True)``, which stores nothing,
+        or set ``.grad = 0.0`` once done.
         """
         from autograd.graph import backward
 
