@@ -97,13 +97,14 @@ def check_forward(
         )
 
 
-def check_contribution(node: Value, index: int, local: Any, grad: Any, contribution: Any) -> None:
+def check_contribution(node: Value, index: int, local: Any, grad: Any) -> None:
     """Called by backward under anomaly mode for each ``local * grad`` a node passes on."""
-    if math.isfinite(_data(contribution)):
+    contribution = _data(local) * _data(grad)
+    if math.isfinite(contribution):
         return
     raise AnomalyError(
         _report(
-            f"backward through {_describe(node)} produced {_data(contribution)!r} for operand "
+            f"backward through {_describe(node)} produced {contribution!r} for operand "
             f"{index} (local derivative {_data(local)!r} * upstream gradient {_data(grad)!r})",
             [
                 ("operands", _floats([p.data for p in node.parents], labels=node.parents)),

@@ -242,18 +242,18 @@ def register_hook(node: Value, hook: Hook) -> Callable[[], None]:
     return remove
 
 
-def _finish(node: Value, pending: list[Any], create_graph: bool) -> Any:
-    """A node's whole gradient for this call: its children's contributions summed, then hooks."""
-    if len(pending) == 1:
-        grad = pending[0]
-    elif create_graph:
-        from autograd.higher import add_all
+def _finish(node: Value, incoming: Any, create_graph: bool) -> Any:
+    """A node's whole gradient for this call, from what its children sent it, after hooks.
 
-        grad = add_all(pending)
+    Children send floats, already summed; under ``create_graph`` they send (local derivative,
+    gradient) pairs, multiplied and summed here as one fused dot node.
+    """
+    if create_graph:
+        from autograd.higher import sum_of_products
+
+        grad = sum_of_products(incoming)
     else:
-        grad = 0.0  # summed in the fast path's order, so both paths give the same floats
-        for contribution in pending:
-            grad += contribution
+        grad = incoming
     extra = node._extra
     if extra is not None and extra.hooks:
         if create_graph and not isinstance(grad, Value):
@@ -274,17 +274,19 @@ def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[
     neither read nor written.
 
     Nodes are visited in reverse topological order, so each node's contributions are all in
-    (and its hooks run on the total) before it passes its gradient on. With ``create_graph`` the
-    products and sums are ops on Values, using the local derivatives built as Values by
-    `autograd.higher.local_grads_as_values`, so the gradients can be differentiated again;
-    gradients that do not depend on any node stay floats.
+    (and its hooks run on the total) before it passes its gradient on. Floats are summed in
+    the fast path's order, so both paths give the same numbers. With ``create_graph`` the
+    local derivatives are built as Values (`autograd.higher.local_grads_as_values`) and each
+    node's gradient, the sum over its children of local derivative times the child's gradient,
+    is one fused dot node, so the gradients can be differentiated again; gradients that do not
+    depend on any node stay floats.
     """
     if create_graph:
-        from autograd.higher import local_grads_as_values, times
+        from autograd.higher import local_grads_as_values
     check = MODE.anomaly
     if check:
         from autograd.anomaly import check_contribution
-    incoming: dict[Value, list[Any]] = {root: [seed]}
+    incoming: dict[Value, Any] = {root: [(1.0, seed)] if create_graph else seed}
     grads: dict[Value, Any] = {}
     order = _depth_first(root, skip_leaves=True) if root.parents else []
     for node in reversed(order):
@@ -293,17 +295,21 @@ def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[
             local_grads: tuple[Any, ...] = local_grads_as_values(node)
         else:
             local_grads = node.local_grads
-        for index, (parent, local) in enumerate(zip(node.parents, local_grads, strict=True)):
-            contribution = times(local, grad) if create_graph else local * grad
-            if check:
-                check_contribution(node, index, local, grad, contribution)
-            pending = incoming.get(parent)
-            if pending is None:
-                incoming[parent] = [contribution]
-            else:
-                pending.append(contribution)
-    for leaf, pending in incoming.items():  # every node still waiting is a leaf
-        grads[leaf] = _finish(leaf, pending, create_graph)
+        if check:
+            for index, local in enumerate(local_grads):
+                check_contribution(node, index, local, grad)
+        if create_graph:
+            for parent, local in zip(node.parents, local_grads, strict=True):
+                pairs = incoming.get(parent)
+                if pairs is None:
+                    incoming[parent] = [(local, grad)]
+                else:
+                    pairs.append((local, grad))
+        else:
+            for parent, local in zip(node.parents, local_grads, strict=True):
+                incoming[parent] = incoming.get(parent, 0.0) + local * grad
+    for leaf, sent in incoming.items():  # every node still waiting is a leaf
+        grads[leaf] = _finish(leaf, sent, create_graph)
     return grads
 
 

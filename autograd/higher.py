@@ -160,15 +160,21 @@ def times(local: Value | float, grad: Any) -> Any:
     return local * grad
 
 
-def add_all(terms: list[Any]) -> Any:
-    """The sum of a node's gradient contributions: one fused sum node, or a float if constant."""
-    if any(isinstance(t, Value) for t in terms):
-        from autograd.fused import sum as fused_sum
+def sum_of_products(pairs: list[tuple[Any, Any]]) -> Any:
+    """A node's gradient from its children's (local derivative, gradient) pairs: their
+    products summed, as one fused dot node (gradients as weights, derivatives as inputs), or a
+    float if every term is a constant."""
+    if len(pairs) == 1:
+        return times(*pairs[0])
+    locals_ = [local for local, _ in pairs]
+    grads = [g for _, g in pairs]
+    if any(isinstance(g, Value) for g in grads) or any(isinstance(v, Value) for v in locals_):
+        from autograd.fused import dot
 
-        return fused_sum(terms)
+        return dot(grads, locals_)
     total = 0.0
-    for t in terms:
-        total += t
+    for local, g in pairs:
+        total += local * g
     return total
 
 
