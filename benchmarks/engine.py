@@ -191,7 +191,8 @@ def graph_size(root: Value) -> int:
 
 
 def mlp_loss(model: ChainruleMLP, xs: list[list[float]], ys: list[float]) -> Value:
-    return autograd.sum([(model.forward(x) - y) ** 2 for x, y in zip(xs, ys, strict=True)]) / len(xs)
+    squares = [(model.forward(x) - y) ** 2 for x, y in zip(xs, ys, strict=True)]
+    return autograd.sum(squares) / len(xs)
 
 
 def second_order_seconds(repeats: int) -> tuple[float, float, float]:
