@@ -193,7 +193,8 @@ def grad(
     be differentiated again (second derivatives, Hessian-vector products, Newton's method);
     otherwise each is a new leaf. An input that ``output`` does not depend on gets 0.
     ``grad_output`` scales the result (the vector of a vector-Jacobian product); a Value there
-    is itself part of the graph under ``create_graph``. Hooks run, as in backward.
+    is itself part of the graph under ``create_graph``. Hooks run, as in backward. Under
+    `no_grad` nothing is recorded, so even with ``create_graph`` the results are leaves.
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")

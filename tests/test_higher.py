@@ -85,7 +85,7 @@ UNARY = {
 
 
 @pytest.mark.parametrize("name", list(UNARY))
-@settings(max_examples=25)
+@settings(max_examples=60)
 @given(data=st.data())
 def test_second_derivative_of_each_unary_op(name: str, data: st.DataObject) -> None:
     f, domain = UNARY[name]
@@ -146,7 +146,7 @@ BINARY = {
 
 
 @pytest.mark.parametrize("name", list(BINARY))
-@settings(max_examples=25)
+@settings(max_examples=60)
 @given(data=st.data())
 def test_second_derivatives_of_binary_expressions(name: str, data: st.DataObject) -> None:
     f, da, db = BINARY[name]
@@ -303,7 +303,7 @@ def random_dag(draw, n_inputs: int):
     return f
 
 
-@settings(max_examples=40)
+@settings(max_examples=150)
 @given(data=st.data())
 def test_random_dags_second_derivatives(data: st.DataObject) -> None:
     f = random_dag(data.draw, 3)
@@ -311,7 +311,7 @@ def test_random_dags_second_derivatives(data: st.DataObject) -> None:
     assert gradgradcheck(f, point, atol=1e-4)
 
 
-@settings(max_examples=40)
+@settings(max_examples=150)
 @given(data=st.data())
 def test_hessian_vector_products(data: st.DataObject) -> None:
     f = random_dag(data.draw, 3)
@@ -327,7 +327,7 @@ def test_hessian_vector_products(data: st.DataObject) -> None:
     assert hv == pytest.approx(numeric, rel=1e-3, abs=1e-4)
 
 
-@settings(max_examples=30)
+@settings(max_examples=150)
 @given(data=st.data())
 def test_create_graph_gives_the_same_first_derivatives(data: st.DataObject) -> None:
     f = random_dag(data.draw, 3)
@@ -339,7 +339,7 @@ def test_create_graph_gives_the_same_first_derivatives(data: st.DataObject) -> N
     )
 
 
-@settings(max_examples=30)
+@settings(max_examples=150)
 @given(data=st.data())
 def test_local_grads_as_values_equal_the_stored_floats(data: st.DataObject) -> None:
     f = random_dag(data.draw, 2)
@@ -441,6 +441,15 @@ def test_grad_output() -> None:
     (g,) = grad(a * a, [a], create_graph=True, grad_output=v)
     assert g.data == 12.0
     assert [d.data for d in grad(g, [a, v])] == [6.0, 4.0]
+
+
+def test_create_graph_under_no_grad_records_nothing() -> None:
+    x = Value(0.5)
+    y = x.tanh() * x
+    with autograd.no_grad():
+        (g,) = grad(y, [x], create_graph=True)
+    t = math.tanh(0.5)
+    assert g.is_leaf() and g.data == pytest.approx(t + 0.5 * (1 - t * t))
 
 
 def test_grad_rejects_bad_arguments() -> None:
