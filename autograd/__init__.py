@@ -5,9 +5,11 @@ input's ``.grad``. Every node keeps its parents and local derivatives, so the wh
 can be printed, drawn, stepped through and checked.
 """
 
+from autograd.anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from autograd.check import GradcheckError, analytic_grad, gradcheck, numerical_grad
 from autograd.fused import dot, dots, sum
 from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
+from autograd.higher import grad, gradgradcheck
 from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.stepper import print_steps, step_through
 from autograd.value import Value
@@ -17,17 +19,22 @@ from autograd.viz import draw_graph
 # `import autograd` needs neither (they are the `viz` and `notebooks` extras).
 
 __all__ = [
+    "AnomalyError",
     "BackwardStep",
     "Edge",
     "GradcheckError",
     "Value",
     "analytic_grad",
     "backward_steps",
+    "detect_anomaly",
     "dot",
     "dots",
     "draw_graph",
     "enable_grad",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "no_grad",
     "numerical_grad",

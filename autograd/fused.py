@@ -10,6 +10,7 @@ import builtins
 from collections.abc import Iterable, Sequence
 from operator import mul
 
+from autograd.graph import set_dot_pairs
 from autograd.value import Number, Value, _node, as_constant
 
 __all__ = ["sum", "dot", "dots"]
@@ -92,7 +93,10 @@ def dots(
             total += bias.data
             parents = (*row, *x_parents, bias)
             local_grads = (*x_data, *w_data, 1.0) if x_parents else (*x_data, 1.0)
-        out.append(_node(total, "dot", parents, local_grads))
+        node = _node(total, "dot", parents, local_grads)
+        if x_parents:  # weight i multiplies parent n + i (higher-order gradients need this)
+            set_dot_pairs(node, n)
+        out.append(node)
     return out
 
 
@@ -106,27 +110,40 @@ def _mixed_dot(
     bias: object,
     x_data: tuple[float, ...],
 ) -> Value:
-    """A dot node when numbers and Values are mixed among the weights, inputs or bias."""
+    """A dot node when numbers and Values are mixed among the weights, inputs or bias.
+
+    Parents are laid out as `NodeExtras.dot_pairs` describes: the weights whose input is also a
+    Value, then those inputs, then the operands whose partner is a constant, then the bias.
+    """
     w_data, _ = _operands(ws, "dot weight")
     total = builtins.sum(map(mul, w_data, x_data))
-    parents: list[Value] = []
-    local_grads: list[float] = []
+    paired_w: list[Value] = []
+    paired_x: list[Value] = []
+    singles: list[Value] = []
+    single_grads: list[float] = []
     for w, x, wd, xd in zip(ws, xs, w_data, x_data):
-        if isinstance(w, Value):
-            parents.append(w)
-            local_grads.append(xd)
-        if isinstance(x, Value):
-            parents.append(x)
-            local_grads.append(wd)
+        if isinstance(w, Value) and isinstance(x, Value):
+            paired_w.append(w)
+            paired_x.append(x)
+        elif isinstance(w, Value):
+            singles.append(w)
+            single_grads.append(xd)
+        elif isinstance(x, Value):
+            singles.append(x)
+            single_grads.append(wd)
     if isinstance(bias, Value):
         total += bias.data
-        parents.append(bias)
-        local_grads.append(1.0)
+        singles.append(bias)
+        single_grads.append(1.0)
     elif bias is not None:
         total += _operand(bias, "dot bias")
+    parents = (*paired_w, *paired_x, *singles)
     if not parents:
         return Value(total)
-    return _node(total, "dot", tuple(parents), tuple(local_grads))
+    local_grads = (*[x.data for x in paired_x], *[w.data for w in paired_w], *single_grads)
+    node = _node(total, "dot", parents, local_grads)
+    set_dot_pairs(node, len(paired_w))
+    return node
 
 
 _is_value = Value.__instancecheck__

@@ -2,9 +2,10 @@
 
 Backward has two paths that give the same gradients:
 - the fast path (no hooks anywhere): gradients are summed straight into each node's ``.grad``;
-- the general path (hooks registered, or a graph of gradients requested): gradients for this call
-  are summed in a dict first, so hooks see and may replace a node's whole gradient, and are only
-  then written to ``.grad``.
+- the general path (hooks registered, a graph of gradients requested, or anomaly detection on):
+  `gradients` sums this call's gradients in a dict, so hooks see and may replace a node's whole
+  gradient, and `backward` only then writes them to ``.grad``. `autograd.grad` uses the dict
+  without writing anything.
 Both order the graph with an explicit stack, never recursion.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from autograd.mode import MODE
 from autograd.value import Value, as_constant
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "Hook",
     "backward",
     "backward_steps",
+    "gradients",
     "register_hook",
     "topological_order",
 ]
@@ -77,8 +80,8 @@ def _seed(root: Value, grad: object) -> float:
 def backward(root: Value, grad: object = 1.0, *, create_graph: bool = False) -> None:
     """d(root)/d(node) into every node's ``.grad``; see `Value.backward` for the semantics."""
     seed = _seed(root, grad)
-    if create_graph or _hooks.live:
-        _backward_general(root, seed, create_graph)
+    if create_graph or _hooks.live or MODE.anomaly:
+        _store(gradients(root, seed, create_graph), create_graph)
         return
     if not root.parents:  # a leaf: accumulate like any other leaf
         root.grad += seed
@@ -155,23 +158,68 @@ _hooks = _HookRegistry()
 
 
 class NodeExtras:
-    """Rarely used per-node data, kept out of `Value` so that ordinary nodes stay small."""
+    """Rarely used per-node data, kept out of `Value` so that ordinary nodes stay small.
 
-    __slots__ = ("hooks", "created_at")
+    - ``hooks``: see `register_hook`.
+    - ``created_at``: "file:line in function" of the forward call, recorded under
+      `autograd.detect_anomaly` only.
+    - ``dot_pairs``: for a ``dot`` node, how many of its weights multiply an input that is also
+      a Value. Its parents are laid out as those k weights, then their k inputs in the same
+      order, then every operand whose partner is a constant (the bias last). Higher-order
+      gradients need the pairing (d/dw_i = x_i); first-order backward never reads it.
+    - ``shared``: True for the read-only instances `dot_layout` hands out, one per pair count,
+      so that recording a dot node's layout allocates nothing. `_extras` copies one before a
+      hook or a creation site is added to it.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("created_at", "dot_pairs", "hooks", "shared")
+
+    def __init__(self, dot_pairs: int = 0, shared: bool = False) -> None:
         self.hooks: list[Hook] = []
         self.created_at: str | None = None
+        self.dot_pairs = dot_pairs
+        self.shared = shared
 
     def __del__(self) -> None:
-        # A node freed with hooks still registered: they can never run again.
-        _hooks.live -= len(self.hooks)
+        # A node freed with hooks still registered: they can never run again. Clear the list
+        # too, so that a remove() called afterwards does not count them off a second time.
+        # Extras without hooks touch no global (it may be gone if this runs at interpreter exit).
+        if self.hooks:
+            _hooks.live -= len(self.hooks)
+            self.hooks.clear()
+
+
+_DOT_LAYOUTS: dict[int, NodeExtras] = {}
+
+
+def dot_layout(pairs: int) -> NodeExtras:
+    """Shared, read-only extras for a dot node whose first ``pairs`` weights have Value inputs."""
+    layout = _DOT_LAYOUTS.get(pairs)
+    if layout is None:
+        layout = NodeExtras(pairs, shared=True)
+        if pairs <= 4096:
+            _DOT_LAYOUTS[pairs] = layout
+    return layout
+
+
+def set_dot_pairs(node: Value, pairs: int) -> None:
+    """Record a new dot node's pair count (see `NodeExtras`); nothing to record for 0 pairs."""
+    if pairs and node.parents:  # no parents under no_grad
+        extra = node._extra
+        if extra is None:
+            node._extra = dot_layout(pairs)
+        else:  # the node's own extras, made by detect_anomaly
+            extra.dot_pairs = pairs
 
 
 def _extras(node: Value) -> NodeExtras:
-    if node._extra is None:
-        node._extra = NodeExtras()
-    return node._extra  # type: ignore[no-any-return]
+    """The node's own, writable extras (created, or copied from a shared layout, on demand)."""
+    extra = node._extra
+    if extra is None or extra.shared:
+        own = NodeExtras(extra.dot_pairs if extra is not None else 0)
+        node._extra = own
+        return own
+    return extra  # type: ignore[no-any-return]
 
 
 def register_hook(node: Value, hook: Hook) -> Callable[[], None]:
@@ -182,47 +230,96 @@ def register_hook(node: Value, hook: Hook) -> Callable[[], None]:
     hooks.append(hook)
     _hooks.live += 1
 
+    removed = False
+
     def remove() -> None:
-        if hook in hooks:
+        nonlocal removed
+        if not removed and hook in hooks:  # not in it once the node is freed (see __del__)
             hooks.remove(hook)
             _hooks.live -= 1
+        removed = True
 
     return remove
 
 
-def _run_hooks(node: Value, grad: Any) -> Any:
+def _finish(node: Value, incoming: Any, create_graph: bool) -> Any:
+    """A node's whole gradient for this call, from what its children sent it, after hooks.
+
+    Children send floats, already summed; under ``create_graph`` they send (local derivative,
+    gradient) pairs, multiplied and summed here as one fused dot node.
+    """
+    if create_graph:
+        from autograd.higher import sum_of_products
+
+        grad = sum_of_products(incoming)
+    else:
+        grad = incoming
     extra = node._extra
-    if extra is not None:
-        for hook in extra.hooks:
+    if extra is not None and extra.hooks:
+        if create_graph and not isinstance(grad, Value):
+            grad = Value(grad)  # under create_graph, hooks always see a Value
+        for hook in list(extra.hooks):  # a hook may remove itself
             replaced = hook(grad)
             if replaced is not None:
                 grad = replaced
+    if MODE.anomaly:
+        from autograd.anomaly import check_gradient
+
+        check_gradient(node, grad)
     return grad
 
 
-def _backward_general(root: Value, seed: float, create_graph: bool) -> None:
-    """Backward with this call's gradients summed in a dict before they reach ``.grad``."""
+def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[Value, Any]:
+    """d(root)/d(node) for every node ``root`` depends on, from this call alone: ``.grad`` is
+    neither read nor written.
+
+    Nodes are visited in reverse topological order, so each node's contributions are all in
+    (and its hooks run on the total) before it passes its gradient on. Floats are summed in
+    the fast path's order, so both paths give the same numbers. With ``create_graph`` the
+    local derivatives are built as Values (`autograd.higher.local_grads_as_values`) and each
+    node's gradient, the sum over its children of local derivative times the child's gradient,
+    is one fused dot node, so the gradients can be differentiated again; gradients that do not
+    depend on any node stay floats.
+    """
     if create_graph:
         from autograd.higher import local_grads_as_values
-
-        upstream_of: dict[Value, Any] = {root: Value(seed)}
-    else:
-        upstream_of = {root: seed}
-    order = topological_order(root)
+    check = MODE.anomaly
+    if check:
+        from autograd.anomaly import check_contribution
+    incoming: dict[Value, Any] = {root: [(1.0, seed)] if create_graph else seed}
+    grads: dict[Value, Any] = {}
+    order = _depth_first(root, skip_leaves=True) if root.parents else []
     for node in reversed(order):
-        upstream = _run_hooks(node, upstream_of[node])
-        upstream_of[node] = upstream
-        if not node.parents:
-            continue
-        local_grads = local_grads_as_values(node) if create_graph else node.local_grads
-        for parent, local in zip(node.parents, local_grads):
-            contribution = local * upstream
-            if parent in upstream_of:
-                upstream_of[parent] = upstream_of[parent] + contribution
-            else:
-                upstream_of[parent] = contribution
-    for node in order:
-        if node.parents:
-            node.grad = upstream_of[node]
+        grad = grads[node] = _finish(node, incoming.pop(node), create_graph)
+        if create_graph:
+            local_grads: tuple[Any, ...] = local_grads_as_values(node)
         else:
-            node.grad = node.grad + upstream_of[node]
+            local_grads = node.local_grads
+        if check:
+            for index, local in enumerate(local_grads):
+                check_contribution(node, index, local, grad)
+        if create_graph:
+            for parent, local in zip(node.parents, local_grads, strict=True):
+                pairs = incoming.get(parent)
+                if pairs is None:
+                    incoming[parent] = [(local, grad)]
+                else:
+                    pairs.append((local, grad))
+        else:
+            for parent, local in zip(node.parents, local_grads, strict=True):
+                incoming[parent] = incoming.get(parent, 0.0) + local * grad
+    for leaf, sent in incoming.items():  # every node still waiting is a leaf
+        grads[leaf] = _finish(leaf, sent, create_graph)
+    return grads
+
+
+def _store(grads: dict[Value, Any], create_graph: bool) -> None:
+    """Write one call's gradients: intermediates take theirs, leaves add theirs to ``.grad``."""
+    for node, grad in grads.items():
+        if create_graph and not isinstance(grad, Value):
+            grad = Value(grad)  # a constant gradient: a leaf, so every .grad is a Value
+        if node.parents:
+            node.grad = grad
+        else:
+            before = node.grad
+            node.grad = grad if type(before) is float and before == 0.0 else before + grad

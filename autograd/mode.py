@@ -9,12 +9,22 @@ __all__ = ["no_grad", "enable_grad", "is_grad_enabled", "set_grad_enabled"]
 
 
 class _Mode:
-    """Process-wide switches read by every op (one attribute read per op)."""
+    """Process-wide switches read by every op (one attribute read per op: ``plain``)."""
 
-    __slots__ = ("record",)
+    __slots__ = ("anomaly", "plain", "record")
 
     def __init__(self) -> None:
         self.record = True  # False under no_grad(): new nodes get no parents
+        self.anomaly = False  # True under detect_anomaly(): ops check for nan and inf
+        self.plain = True  # record and not anomaly: the only switch the op hot path reads
+
+    def set(self, *, record: bool | None = None, anomaly: bool | None = None) -> None:
+        """Change a switch and keep ``plain`` in step with it (always set switches here)."""
+        if record is not None:
+            self.record = record
+        if anomaly is not None:
+            self.anomaly = anomaly
+        self.plain = self.record and not self.anomaly
 
 
 MODE = _Mode()
@@ -39,7 +49,7 @@ class set_grad_enabled(ContextDecorator):
 
     def __enter__(self) -> None:
         self._saved.append(MODE.record)
-        MODE.record = self._mode
+        MODE.set(record=self._mode)
 
     def __exit__(
         self,
@@ -47,7 +57,7 @@ class set_grad_enabled(ContextDecorator):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        MODE.record = self._saved.pop()
+        MODE.set(record=self._saved.pop())
 
 
 class no_grad(set_grad_enabled):

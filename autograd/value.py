@@ -51,21 +51,39 @@ def format_constant(c: float) -> str:
 def _node(
     data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]
 ) -> Value:
-    """A new node made by an op. Under no_grad it is a leaf: no op, parents or derivatives."""
+    """A new node made by an op. Under no_grad it is a leaf: no op, parents or derivatives.
+
+    Only ``MODE.plain`` is read on the common path, so anomaly detection costs nothing when off.
+    """
     out = _new_value(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     out._extra = None
-    if MODE.record:
+    if MODE.plain:  # recording, anomaly detection off: every op of a training step
         out.op = op
         out.parents = parents
         out.local_grads = local_grads
-    else:
+    elif MODE.record:  # recording under detect_anomaly(): check the result, note the call site
+        out.op = op
+        out.parents = parents
+        out.local_grads = local_grads
+        _check_new_node(out, op, parents, local_grads)
+    else:  # no_grad(): a leaf
         out.op = ""
         out.parents = ()
         out.local_grads = ()
+        if MODE.anomaly:
+            _check_new_node(out, op, parents, local_grads)
     return out
+
+
+def _check_new_node(
+    out: Value, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]
+) -> None:
+    from autograd.anomaly import check_forward  # imported here: anomaly imports this module
+
+    check_forward(out, op, parents, local_grads)
 
 
 _new_value = object.__new__
@@ -242,6 +260,13 @@ class Value:
         Leaves accumulate into ``.grad`` across calls (call ``zero_grad`` between steps);
         intermediate nodes are reset, so they hold the gradient of this call only. The graph
         is ordered iteratively, so depth is limited by memory, not by the recursion limit.
+
+        With ``create_graph=True`` every ``.grad`` becomes a Value in a graph of its own (local
+        derivatives built as Values), so it can be differentiated again: ``x.grad.backward()``
+        gives second derivatives. As in PyTorch, this makes a reference cycle (a leaf's
+        ``.grad`` refers back to the leaf through its graph), so those nodes wait for the cycle
+        collector: prefer ``autograd.grad(y, [x], create_graph=True)``, which stores nothing,
+        or set ``.grad = 0.0`` once done.
         """
         from autograd.graph import backward
 

@@ -1,5 +1,8 @@
 """Engine benchmark: chainrule against a hand-derived, no-graph pure-Python baseline.
 
+Also: second-order gradients (create_graph, Hessian-vector products) against first-order
+backward, and what detect_anomaly costs when on (off, ops read the same one switch as before).
+
 Run: ``python benchmarks/engine.py`` (stdlib only). Prints a table of medians; every ratio is
 against a baseline measured in the same run, so the numbers mean the same on any machine.
 Optional columns appear for other scalar engines that happen to be installed (micrograd, torch).
@@ -198,6 +201,41 @@ def graph_size(root: Value) -> int:
     return len(autograd.topological_order(root))
 
 
+def mlp_loss(model: ChainruleMLP, xs: list[list[float]], ys: list[float]) -> Value:
+    squares = [(model.forward(x) - y) ** 2 for x, y in zip(xs, ys, strict=True)]
+    return autograd.sum(squares) / len(xs)
+
+
+def second_order_seconds(repeats: int) -> tuple[float, float, float]:
+    """The MLP loss's gradient by backward (floats), as Values (create_graph), and a
+    Hessian-vector product from those Values; forward passes excluded."""
+    model = ChainruleMLP()
+    xs, ys = make_data()
+    v = [random.Random(2).uniform(-1, 1) for _ in model.params]
+    floats, values, hvps = [], [], []
+    for _ in range(repeats):
+        loss = mlp_loss(model, xs, ys)
+        start = time.perf_counter()
+        loss.backward()
+        floats.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        g = autograd.grad(loss, model.params, create_graph=True)
+        values.append(time.perf_counter() - start)
+        gv = autograd.dot(g, v)
+        start = time.perf_counter()
+        autograd.grad(gv, model.params)
+        hvps.append(time.perf_counter() - start)
+        del loss, g, gv
+    return statistics.median(floats), statistics.median(values), statistics.median(hvps)
+
+
+def anomaly_step_seconds(repeats: int) -> float:
+    """The MLP step inside detect_anomaly (every op checked and its call site recorded)."""
+    model = ChainruleMLP()
+    with autograd.detect_anomaly():
+        return mlp_step_seconds(model, repeats)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
@@ -232,6 +270,14 @@ def main() -> None:
 
     b = bytes_per_node(mlp_graph, lambda r: len(autograd.topological_order(r)) - len(model.params))
     rows.append(("", "MLP batch graph", f"{b:.0f} B", "(dot nodes have ~33 parents)"))
+
+    first, as_values, hvp = second_order_seconds(args.repeats)
+    rows.append(("MLP loss gradient", "backward (floats)", f"{first * 1e3:.2f} ms", "1.00x"))
+    for name, t in (("grad(create_graph=True)", as_values), ("Hessian-vector product", hvp)):
+        rows.append(("", name, f"{t * 1e3:.2f} ms", f"{t / first:.2f}x"))
+    checked = anomaly_step_seconds(max(3, args.repeats // 2))
+    ratio = f"{checked / ours:.2f}x the plain step"
+    rows.append(("MLP step, anomaly mode", "every op checked", f"{checked * 1e3:.2f} ms", ratio))
 
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     print(f"Python {sys.version.split()[0]}, medians of {args.repeats} runs")
