@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import runpy
 from pathlib import Path
 
 import pytest
@@ -524,15 +523,6 @@ def test_newtons_method_converges_quadratically() -> None:
     # quadratic convergence: once close, each error is at most a constant times the last squared
     close_steps = [(e, n) for e, n in itertools.pairwise(errors) if 1e-8 < e < 1e-1]
     assert close_steps and all(n <= 10 * e * e for e, n in close_steps)
-
-
-def test_newton_section_runs() -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display; in the notebook the figures show inline
-    namespace = runpy.run_path(str(ROOT / "notebooks" / "_newton_section.py"))
-    assert namespace["newton_errors"][-1] < 1e-10
-    assert namespace["newton_errors"][-1] < namespace["descent_errors"][-1]
 
 
 def test_extras_helper_copies_a_shared_layout() -> None:
