@@ -1,5 +1,6 @@
 """Training: the must-reach results (XOR, two moons, digits), the loop, history and progress."""
 
+import gc
 import itertools
 import random
 import sys
@@ -165,6 +166,23 @@ def test_evaluate_builds_no_graph_and_changes_nothing():
     assert model.state_dict() == before and all(p.grad == 0.0 for p in model.parameters())
     assert 0.0 <= acc <= 1.0 and loss >= 0.0
     assert autograd.is_grad_enabled()
+
+
+def test_training_makes_collector_passes_rarer_and_restores_them():
+    before = gc.get_threshold()
+    seen = []
+    moons = data.moons(10, seed=0)
+    nn.fit(nn.MLP(2, [3, 1], seed=0), moons, loss="hinge", epochs=1, progress=False,
+           callback=lambda epoch, h: seen.append(gc.get_threshold()))  # fmt: skip
+    assert seen == [(10_000, *before[1:])] and gc.get_threshold() == before
+
+    def fail(epoch, history):
+        raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError, match="stop"):
+        nn.fit(nn.MLP(2, [3, 1], seed=0), moons, loss="hinge", epochs=1, progress=False,
+               callback=fail)  # fmt: skip
+    assert gc.get_threshold() == before and gc.isenabled()
 
 
 # ---------------------------------------------------------------- objectives
