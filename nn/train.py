@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 History = dict[str, list[float]]
-"""Per-epoch lists: "loss" and "accuracy" (training, averaged over the epoch's steps), "seconds"
+"""Per-epoch lists: "loss" and "accuracy" (training, over the epoch's examples as seen), "seconds"
 (elapsed since the start), "test_loss"/"test_accuracy" when a test set is given, and per-step
 "step_loss"."""
 
