@@ -21,7 +21,7 @@ from typing import Any
 
 from autograd import Value
 
-__all__ = ["Module", "load", "FORMAT", "ModelFileError"]
+__all__ = ["FORMAT", "ModelFileError", "Module", "load"]
 
 FORMAT = "chainrule-model"
 FORMAT_VERSION = 1
@@ -59,6 +59,10 @@ class Module:
         for p in self.parameters():
             p.grad = 0.0
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """The forward pass; every network defines its own."""
+        raise NotImplementedError(f"{type(self).__name__} does not define __call__")
+
     def config(self) -> dict[str, Any]:
         """The constructor's keyword arguments, as JSON values: enough to rebuild the module."""
         raise NotImplementedError(f"{type(self).__name__} does not define config()")
@@ -92,7 +96,7 @@ class Module:
                 if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                     raise ValueError(f"{name!r}[{i}]: expected a finite number, got {v!r}")
         for name, group in groups.items():
-            for p, v in zip(group, state[name]):
+            for p, v in zip(group, state[name], strict=True):
                 p.data = float(v)
 
     # ------------------------------------------------------------ files
