@@ -19,7 +19,8 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.demo-installed
 
 demo: $(VENV)/.demo-installed
-	$(BIN)/python -m autograd
+	$(BIN)/chainrule demo moons
+	$(BIN)/chainrule demo digits
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest
