@@ -147,6 +147,7 @@ def _mixed_dot(
 
 
 _is_value = Value.__instancecheck__
+_JUST_FLOAT = {float}
 
 
 def _operands(
@@ -156,5 +157,7 @@ def _operands(
     or None when Values and numbers are mixed."""
     if all(map(_is_value, items)):
         return tuple([v.data for v in items]), tuple(items)  # type: ignore[union-attr]
+    if set(map(type, items)) == _JUST_FLOAT:  # a layer's inputs as plain floats (data sets)
+        return tuple(items), ()  # type: ignore[arg-type]
     data = tuple([v.data if isinstance(v, Value) else _operand(v, where) for v in items])
     return data, (None if any(map(_is_value, items)) else ())
