@@ -25,6 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import median_time
+
 import autograd
 import nn
 from autograd import Value
@@ -136,15 +138,6 @@ class ChainruleMLP:
 
 
 # ---------------------------------------------------------------- timing
-
-
-def median_time(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def mlp_step_seconds(model: object, repeats: int) -> float:

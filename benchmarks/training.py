@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import median_time
+
 import autograd
 import nn
 from nn import data
@@ -111,15 +113,6 @@ class NoGraphMLP:
 # ---------------------------------------------------------------- timing
 
 
-def median_seconds(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def baseline_epoch(
     baseline: NoGraphMLP, train: data.Dataset, batch_size: int
 ) -> Callable[[], None]:
@@ -189,12 +182,12 @@ def main() -> None:
     )
     check_same_work(nn.MLP(2, [16, 16, 1], "relu", seed=1), "relu", "hinge", data.moons(100))
     model = nn.MLP(64, [16, 16, 10], activation="tanh", seed=0)
-    base = median_seconds(
+    base = median_time(
         baseline_epoch(NoGraphMLP(model, "tanh", "cross_entropy", 0.01), train, 32), args.repeats
     )
     trainer = nn.Trainer(model, "cross_entropy", nn.Adam(model.parameters(), lr=0.01),
                          batch_size=32, progress=False)  # fmt: skip
-    ours = median_seconds(lambda: trainer.fit(train, 1), args.repeats)
+    ours = median_time(lambda: trainer.fit(train, 1), args.repeats)
     rows.append(("digits epoch (1,500 images,", "no-graph baseline", f"{base:.2f} s", "1.00x"))
     rows.append(("  64-16-16-10, batch 32, Adam)", "chainrule nn.Trainer", f"{ours:.2f} s",
                  f"{ours / base:.2f}x   target < 2 s"))  # fmt: skip
@@ -208,10 +201,10 @@ def main() -> None:
     model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
     baseline = NoGraphMLP(model, "relu", "hinge", 0.05)
     with rare_gc_passes():
-        base = median_seconds(lambda: baseline.step(moons.xs, moons.ys), args.repeats * 10)
+        base = median_time(lambda: baseline.step(moons.xs, moons.ys), args.repeats * 10)
     trainer = nn.Trainer(model, "hinge", nn.Adam(model.parameters(), lr=0.05), batch_size=None,
                          progress=False)  # fmt: skip
-    ours = median_seconds(lambda: trainer.fit(moons, 1), args.repeats * 10)
+    ours = median_time(lambda: trainer.fit(moons, 1), args.repeats * 10)
     rows.append(("moons step (100 points,", "no-graph baseline", f"{base * 1e3:.1f} ms", "1.00x"))
     rows.append(("  2-16-16-1, full batch, Adam)", "chainrule nn.Trainer", f"{ours * 1e3:.1f} ms",
                  f"{ours / base:.2f}x"))  # fmt: skip

@@ -15,6 +15,7 @@ import autograd
 from autograd import Value, print_steps, step_through
 from autograd.stepper import BackwardStepper, replay_backward
 from tests import dot_parse as dp
+from tests.graphs import expression
 
 RED = "#dc2626"
 
@@ -32,18 +33,6 @@ def neuron() -> dict[str, Value]:
     out = n.tanh()
     out.label = "out"
     return {"x": x, "w": w, "xw": xw, "n": n, "out": out}
-
-
-def expression() -> dict[str, Value]:
-    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2 (as in test_viz)."""
-    a, b, c, f = Value(2.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    out = d * f
-    out.label = "L"
-    return {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": out}
 
 
 # ---------------------------------------------------------------- the replay

@@ -15,20 +15,9 @@ import autograd
 from autograd import Value, draw_graph
 from autograd.viz import MAX_TERMS, GraphDrawing, GraphTooLargeError, GraphvizNotFoundError
 from tests import dot_parse as dp
+from tests.graphs import expression
 
 GOLD, BLUE, GREEN, WHITE, RED = "#fef3c7", "#dbeafe", "#dcfce7", "#ffffff", "#dc2626"
-
-
-def expression() -> dict[str, Value]:
-    """L = (a*b + c) * f with a=2, b=-3, c=10, f=-2: e=-6, d=4, L=-8."""
-    a, b, c, f = Value(2.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    out = d * f
-    out.label = "L"
-    return {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": out}
 
 
 def fill(node: dp.Node) -> str:
