@@ -1,0 +1,311 @@
+"""Recurrent networks: a tanh RNN cell, an LSTM cell, and `RNN`, which unrolls one over a sequence.
+
+Unrolling makes one copy of the cell per time step, all sharing the same weight Values, so the
+sequence becomes an ordinary scalar graph and ``loss.backward()`` on it *is* backpropagation
+through time (BPTT): every weight's gradient is the sum of its contributions from every step.
+
+Each gate unit's pre-activation ``W_ih x + W_hh h + b`` is one fused `autograd.dots` node over the
+row ``[W_ih | W_hh]`` and the input ``x + h`` (one node instead of three per unit, and the inputs
+are read once per step rather than once per row; see benchmarks/recurrent.py).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from autograd import Value, dots, is_grad_enabled
+from nn.module import Module
+
+__all__ = [
+    "RNN",
+    "LSTMCell",
+    "RNNCell",
+    "State",
+    "detach_state",
+    "grad_norms",
+]
+
+Vector = Sequence[Value | float]
+"""An input or state vector: Values, or plain numbers (taken as constants)."""
+
+State = list[Value] | tuple[list[Value], list[Value]]
+"""A recurrent state: h for a tanh RNN, the pair (h, c) for an LSTM."""
+
+CELLS = ("rnn", "lstm")
+
+
+def _rng(seed: int | None, rng: random.Random | None) -> random.Random:
+    if seed is not None and rng is not None:
+        raise ValueError("pass seed= or rng=, not both")
+    if rng is not None:
+        if not isinstance(rng, random.Random):
+            raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
+        return rng
+    return random.Random(seed)
+
+
+def _check_size(name: str, n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{name} must be a positive int, got {n!r}")
+    return n
+
+
+def _uniform_rows(rng: random.Random, nrows: int, ncols: int, bound: float) -> list[list[Value]]:
+    return [[Value(rng.uniform(-bound, bound)) for _ in range(ncols)] for _ in range(nrows)]
+
+
+def _as_values(v: Vector, n: int, what: str, where: str) -> list[Value]:
+    """``v`` as a list of n Values (numbers become constant leaves); ValueError on a bad length.
+
+    Wrapping numbers as leaves keeps every fused node on `dots`' all-Values fast path.
+    """
+    if isinstance(v, (str, bytes)) or not isinstance(v, Sequence):
+        kind = type(v).__name__
+        raise ValueError(f"{where}: expected {what} as a list of {n} numbers, got {kind}")
+    if len(v) != n:
+        raise ValueError(f"{where}: expected {what} of length {n}, got length {len(v)}")
+    if all(type(x) is Value for x in v):
+        return list(v)  # type: ignore[arg-type]
+    out = []
+    for x in v:
+        if isinstance(x, Value):
+            out.append(x)
+        elif isinstance(x, (int, float)) and not isinstance(x, bool):
+            out.append(Value(x))
+        else:
+            raise ValueError(f"{where}: {what} must hold numbers or Values, got {type(x).__name__}")
+    return out
+
+
+def _zeros(n: int) -> list[Value]:
+    return [Value(0.0) for _ in range(n)]
+
+
+def detach_state(state: State) -> State:
+    """The state as new leaves with the same data: gradients stop flowing back through it."""
+    if isinstance(state, tuple):
+        h, c = state
+        return [v.detach() for v in h], [v.detach() for v in c]
+    return [v.detach() for v in state]
+
+
+def grad_norms(steps: Sequence[Sequence[Value]]) -> list[float]:
+    """The Euclidean norm of ``.grad`` over each vector in ``steps`` (e.g. dLoss/dh_t per t)."""
+    return [math.sqrt(math.fsum(v.grad * v.grad for v in vec)) for vec in steps]
+
+
+class RNNCell(Module):
+    """One step of an Elman RNN: h' = tanh(W_ih x + W_hh h + b).
+
+    ``w_ih`` has nhidden rows of nin Values, ``w_hh`` nhidden rows of nhidden, ``b`` nhidden.
+    Initialised uniformly in +-1/sqrt(nhidden), as PyTorch does.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nhidden: int,
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.nin = _check_size("nin", nin)
+        self.nhidden = _check_size("nhidden", nhidden)
+        r = _rng(seed, rng)
+        bound = 1.0 / math.sqrt(nhidden)
+        self.w_ih = _uniform_rows(r, nhidden, nin, bound)
+        self.w_hh = _uniform_rows(r, nhidden, nhidden, bound)
+        self.b = [Value(r.uniform(-bound, bound)) for _ in range(nhidden)]
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "nhidden": self.nhidden}
+
+    def initial_state(self) -> list[Value]:
+        """The zero state used when no h0 is given."""
+        return _zeros(self.nhidden)
+
+    def check_state(self, state: object, where: str = "RNNCell") -> list[Value]:
+        """``state`` as a list of nhidden Values; ValueError naming what was expected."""
+        return _as_values(state, self.nhidden, "a hidden state h", where)  # type: ignore[arg-type]
+
+    def fused_rows(self) -> list[list[Value]]:
+        """Row j is [W_ih[j] | W_hh[j]]: one dot against x + h gives unit j's pre-activation."""
+        return [a + b for a, b in zip(self.w_ih, self.w_hh, strict=True)]
+
+    def step(self, rows: list[list[Value]], x: list[Value], h: list[Value]) -> list[Value]:
+        """One step on checked inputs, with rows from `fused_rows` (built once per sequence)."""
+        return [z.tanh() for z in dots(rows, x + h, self.b)]
+
+    def __call__(self, x: Vector, h: Vector) -> list[Value]:  # type: ignore[override]
+        """The next hidden state from input ``x`` (nin numbers) and hidden state ``h``."""
+        xv = _as_values(x, self.nin, "an input x", "RNNCell")
+        return self.step(self.fused_rows(), xv, self.check_state(h))
+
+
+class LSTMCell(Module):
+    """One step of an LSTM, with PyTorch's equations and gate order (i, f, g, o)::
+
+        i = sigmoid(W_ii x + W_hi h + b_i)     f = sigmoid(W_if x + W_hf h + b_f)
+        g = tanh(W_ig x + W_hg h + b_g)        o = sigmoid(W_io x + W_ho h + b_o)
+        c' = f * c + i * g                     h' = o * tanh(c')
+
+    ``w_ih`` stacks the four gates' input weights (4*nhidden rows of nin, gate by gate, as
+    PyTorch's ``weight_ih``), ``w_hh`` their recurrent weights (4*nhidden rows of nhidden), ``b``
+    their biases (4*nhidden: PyTorch's ``bias_ih + bias_hh``). Initialised uniformly in
+    +-1/sqrt(nhidden), as PyTorch does.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nhidden: int,
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.nin = _check_size("nin", nin)
+        self.nhidden = _check_size("nhidden", nhidden)
+        r = _rng(seed, rng)
+        bound = 1.0 / math.sqrt(nhidden)
+        self.w_ih = _uniform_rows(r, 4 * nhidden, nin, bound)
+        self.w_hh = _uniform_rows(r, 4 * nhidden, nhidden, bound)
+        self.b = [Value(r.uniform(-bound, bound)) for _ in range(4 * nhidden)]
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "nhidden": self.nhidden}
+
+    def initial_state(self) -> tuple[list[Value], list[Value]]:
+        """The zero state (h, c) used when no h0 is given."""
+        return _zeros(self.nhidden), _zeros(self.nhidden)
+
+    def check_state(
+        self, state: object, where: str = "LSTMCell"
+    ) -> tuple[list[Value], list[Value]]:
+        """``state`` as a pair (h, c) of nhidden Values each; ValueError naming what was wrong."""
+        if not isinstance(state, (tuple, list)) or len(state) != 2:
+            pair = isinstance(state, (tuple, list))
+            got = f"length {len(state)}" if pair else type(state).__name__  # type: ignore[arg-type]
+            raise ValueError(f"{where}: expected the state as a pair (h, c), got {got}")
+        h, c = state
+        return (
+            _as_values(h, self.nhidden, "a hidden state h", where),
+            _as_values(c, self.nhidden, "a cell state c", where),
+        )
+
+    def fused_rows(self) -> list[list[Value]]:
+        """Row j is [W_ih[j] | W_hh[j]]: one dot against x + h gives gate unit j's input."""
+        return [a + b for a, b in zip(self.w_ih, self.w_hh, strict=True)]
+
+    def step(
+        self, rows: list[list[Value]], x: list[Value], state: tuple[list[Value], list[Value]]
+    ) -> tuple[list[Value], list[Value]]:
+        """One step on checked inputs, with rows from `fused_rows` (built once per sequence)."""
+        h, c = state
+        n = self.nhidden
+        z = dots(rows, x + h, self.b)
+        i = [v.sigmoid() for v in z[:n]]
+        f = [v.sigmoid() for v in z[n : 2 * n]]
+        g = [v.tanh() for v in z[2 * n : 3 * n]]
+        o = [v.sigmoid() for v in z[3 * n :]]
+        c_next = [fj * cj + ij * gj for fj, cj, ij, gj in zip(f, c, i, g, strict=True)]
+        h_next = [oj * cj.tanh() for oj, cj in zip(o, c_next, strict=True)]
+        return h_next, c_next
+
+    def __call__(  # type: ignore[override]
+        self, x: Vector, state: tuple[Vector, Vector]
+    ) -> tuple[list[Value], list[Value]]:
+        """The next (h, c) from input ``x`` (nin numbers) and the state ``(h, c)``."""
+        xv = _as_values(x, self.nin, "an input x", "LSTMCell")
+        return self.step(self.fused_rows(), xv, self.check_state(state))
+
+
+class RNN(Module):
+    """A recurrent cell unrolled over a sequence; ``backward`` through its outputs is BPTT.
+
+    ``cell="rnn"`` (tanh, `RNNCell`) or ``"lstm"`` (`LSTMCell`), at ``.cell``.
+    ``bptt_steps=k`` truncates BPTT: the state carried into steps k, 2k, ... is detached, so
+    gradients flow at most k steps back; ``None`` backpropagates through the whole sequence.
+
+    Memory: after a forward pass with grad enabled, the RNN keeps its hidden vectors so that
+    `grad_norms_per_step` can read their gradients after backward. That reference keeps the
+    sequence's whole graph alive until the next such forward (or `clear_steps`); forwards under
+    ``no_grad`` build no graph and leave the record alone.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nhidden: int,
+        cell: str = "rnn",
+        bptt_steps: int | None = None,
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+        if bptt_steps is not None:
+            _check_size("bptt_steps", bptt_steps)
+        self.bptt_steps = bptt_steps
+        self.cell: RNNCell | LSTMCell = (RNNCell if cell == "rnn" else LSTMCell)(
+            nin, nhidden, seed=seed, rng=rng
+        )
+        self._kind = cell
+        self._steps: list[list[Value]] = []
+
+    @property
+    def nin(self) -> int:
+        return self.cell.nin
+
+    @property
+    def nhidden(self) -> int:
+        return self.cell.nhidden
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "nin": self.nin,
+            "nhidden": self.nhidden,
+            "cell": self._kind,
+            "bptt_steps": self.bptt_steps,
+        }
+
+    def __call__(  # type: ignore[override]
+        self, xs: Sequence[Vector], h0: State | None = None
+    ) -> tuple[list[list[Value]], State]:
+        """Run over ``xs`` (a list of input vectors): (the hidden vector h_t of every step, the
+        last state). ``h0`` is the initial state (zeros if None), h or (h, c) like the result."""
+        if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
+            raise ValueError(
+                f"RNN: expected a sequence as a list of input vectors, got {type(xs).__name__}"
+            )
+        cell = self.cell
+        inputs = [
+            _as_values(x, cell.nin, "an input vector", f"RNN: step {t}") for t, x in enumerate(xs)
+        ]
+        state: Any = cell.initial_state() if h0 is None else cell.check_state(h0, "RNN: h0")
+        rows = cell.fused_rows()
+        k = self.bptt_steps
+        outputs: list[list[Value]] = []
+        for t, x in enumerate(inputs):
+            if k is not None and t and t % k == 0:
+                state = detach_state(state)
+            state = cell.step(rows, x, state)
+            outputs.append(state[0] if isinstance(state, tuple) else state)
+        if is_grad_enabled():
+            self._steps = outputs
+        return outputs, state
+
+    def grad_norms_per_step(self) -> list[float]:
+        """||dLoss/dh_t|| for each step t of the last forward with grad enabled, after backward.
+
+        With truncated BPTT, a step's gradient only holds what reached it through the graph
+        actually built (nothing flows back across a detached state).
+        """
+        return grad_norms(self._steps)
+
+    def clear_steps(self) -> None:
+        """Drop the record of the last forward, freeing its graph."""
+        self._steps = []
