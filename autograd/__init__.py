@@ -9,7 +9,12 @@ from autograd.check import GradcheckError, analytic_grad, gradcheck, numerical_g
 from autograd.fused import dot, dots, sum
 from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
 from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from autograd.stepper import print_steps, step_through
 from autograd.value import Value
+from autograd.viz import draw_graph
+
+# draw_graph, step_through and print_steps import graphviz / ipywidgets only when called, so
+# `import autograd` needs neither (they are the `viz` and `notebooks` extras).
 
 __all__ = [
     "BackwardStep",
@@ -20,12 +25,15 @@ __all__ = [
     "backward_steps",
     "dot",
     "dots",
+    "draw_graph",
     "enable_grad",
     "gradcheck",
     "is_grad_enabled",
     "no_grad",
     "numerical_grad",
+    "print_steps",
     "set_grad_enabled",
+    "step_through",
     "sum",
     "topological_order",
 ]
