@@ -1,15 +1,50 @@
-"""chainrule's nn: networks built on `autograd.Value` (neurons, layers, MLPs, recurrent nets)."""
+"""chainrule's nn: networks built on `autograd.Value` (neurons, layers, MLPs, recurrent nets),
+with losses, optimizers, small data sets and a training loop."""
 
+from nn import data
+from nn.data import Dataset
+from nn.layers import MLP, Layer, Neuron
+from nn.losses import (
+    batch_mean,
+    binary_cross_entropy,
+    cross_entropy,
+    hinge_loss,
+    log_softmax,
+    mse_loss,
+    softmax,
+)
 from nn.module import ModelFileError, Module, load
+from nn.optim import SGD, Adam, clip_grad_norm
 from nn.recurrent import RNN, LSTMCell, RNNCell, detach_state, grad_norms
+from nn.train import Objective, Trainer, accuracy, evaluate, fit
 
 __all__ = [
+    "MLP",
     "RNN",
+    "SGD",
+    "Adam",
+    "Dataset",
     "LSTMCell",
+    "Layer",
     "ModelFileError",
     "Module",
+    "Neuron",
+    "Objective",
     "RNNCell",
+    "Trainer",
+    "accuracy",
+    "batch_mean",
+    "binary_cross_entropy",
+    "clip_grad_norm",
+    "cross_entropy",
+    "data",
     "detach_state",
+    "evaluate",
+    "fit",
     "grad_norms",
+    "hinge_loss",
     "load",
+    "log_softmax",
+    "mse_loss",
+    "softmax",
 ]

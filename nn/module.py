@@ -21,7 +21,7 @@ from typing import Any
 
 from autograd import Value
 
-__all__ = ["Module", "load", "FORMAT", "ModelFileError"]
+__all__ = ["FORMAT", "ModelFileError", "Module", "load"]
 
 FORMAT = "chainrule-model"
 FORMAT_VERSION = 1
@@ -59,6 +59,10 @@ class Module:
         for p in self.parameters():
             p.grad = 0.0
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """The forward pass; every network defines its own."""
+        raise NotImplementedError(f"{type(self).__name__} does not define __call__")
+
     def config(self) -> dict[str, Any]:
         """The constructor's keyword arguments, as JSON values: enough to rebuild the module."""
         raise NotImplementedError(f"{type(self).__name__} does not define config()")
@@ -92,7 +96,7 @@ class Module:
                 if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
                     raise ValueError(f"{name!r}[{i}]: expected a finite number, got {v!r}")
         for name, group in groups.items():
-            for p, v in zip(group, state[name]):
+            for p, v in zip(group, state[name], strict=True):
                 p.data = float(v)
 
     # ------------------------------------------------------------ files
@@ -132,7 +136,7 @@ def load(path: str | os.PathLike[str]) -> Module:
     except json.JSONDecodeError as e:
         raise ModelFileError(f"{where}: not a chainrule model (not valid JSON: {e})") from e
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ModelFileError(f"{where}: not a chainrule model (no '\"format\": \"{FORMAT}\"')")
+        raise ModelFileError(f'{where}: not a chainrule model (no \'"format": "{FORMAT}"\')')
     if document.get("version") != FORMAT_VERSION:
         raise ModelFileError(f"{where}: unsupported model version {document.get('version')!r}")
     name = document.get("class")
@@ -173,6 +177,8 @@ def _flat_values(items: list[Any] | tuple[Any, ...]) -> list[Value] | None:
     """The Values of a list of Values or of rows of Values (a weight matrix), else None."""
     if all(isinstance(v, Value) for v in items):
         return list(items)
-    if all(isinstance(row, (list, tuple)) and all(isinstance(v, Value) for v in row) for row in items):
+    if all(
+        isinstance(row, (list, tuple)) and all(isinstance(v, Value) for v in row) for row in items
+    ):
         return [v for row in items for v in row]
     return None

@@ -1,0 +1,231 @@
+"""Small classification data sets, a train/test split, and batches.
+
+A `Dataset` is two parallel lists: ``xs[i]`` is one example's features (a list of floats) and
+``ys[i]`` its class index (an int from 0). Plain lists, because a network here is called on one
+example at a time. Every generator is deterministic for a given seed.
+
+Full-batch, mini-batch and stochastic (batch 1) gradient descent are the same loop over
+`batches` with a different ``batch_size``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Dataset", "batches", "digits", "moons", "spirals", "split", "xor"]
+
+DATA_EXTRA_HINT = "pip install 'chainrule[data]'"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Features ``xs`` (one list of floats per example) and class indices ``ys``."""
+
+    xs: list[list[float]]
+    ys: list[int]
+    name: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        xs, ys = self.xs, self.ys
+        if isinstance(xs, (str, bytes)) or not hasattr(xs, "__len__"):
+            raise TypeError(f"Dataset xs must be a list of feature lists, got {type(xs).__name__}")
+        if isinstance(ys, (str, bytes)) or not hasattr(ys, "__len__"):
+            raise TypeError(f"Dataset ys must be a list of class indices, got {type(ys).__name__}")
+        if len(xs) != len(ys):
+            raise ValueError(f"Dataset: {len(xs)} examples in xs but {len(ys)} labels in ys")
+        rows = [_features(x, i) for i, x in enumerate(xs)]
+        widths = {len(r) for r in rows}
+        if len(widths) > 1:
+            first = len(rows[0])
+            i = next(i for i, r in enumerate(rows) if len(r) != first)
+            raise ValueError(
+                f"Dataset: example 0 has {first} features but example {i} has {len(rows[i])}"
+            )
+        labels = [_label(y, i) for i, y in enumerate(ys)]
+        object.__setattr__(self, "xs", rows)
+        object.__setattr__(self, "ys", labels)
+
+    @classmethod
+    def _trusted(cls, xs: list[list[float]], ys: list[int], name: str = "") -> Dataset:
+        """A Dataset from lists already known to be valid (slices of one), without re-checking."""
+        data = object.__new__(cls)
+        object.__setattr__(data, "xs", xs)
+        object.__setattr__(data, "ys", ys)
+        object.__setattr__(data, "name", name)
+        return data
+
+    def __len__(self) -> int:
+        return len(self.ys)
+
+    def __iter__(self) -> Iterator[tuple[list[float], int]]:
+        return zip(self.xs, self.ys, strict=True)
+
+    def subset(self, indices: Sequence[int]) -> Dataset:
+        """The examples at ``indices``, in that order."""
+        return Dataset._trusted(
+            [self.xs[i] for i in indices], [self.ys[i] for i in indices], self.name
+        )
+
+    @property
+    def n_features(self) -> int:
+        return len(self.xs[0]) if self.xs else 0
+
+    @property
+    def n_classes(self) -> int:
+        """The number of classes, taken as the largest label + 1."""
+        return max(self.ys) + 1 if self.ys else 0
+
+    def __repr__(self) -> str:
+        name = f"{self.name!r}, " if self.name else ""
+        size = f"{len(self)} examples, {self.n_features} features, {self.n_classes} classes"
+        return f"Dataset({name}{size})"
+
+
+def _features(x: Any, i: int) -> list[float]:
+    try:
+        row = [float(v) for v in x]
+    except (TypeError, ValueError):
+        raise TypeError(f"Dataset: example {i} is not a list of numbers: {x!r:.60}") from None
+    if not all(map(math.isfinite, row)):
+        raise ValueError(f"Dataset: example {i} has a non-finite feature")
+    return row
+
+
+def _label(y: Any, i: int) -> int:
+    if isinstance(y, bool) or not isinstance(y, numbers.Integral) or y < 0:
+        raise ValueError(f"Dataset: label {i} must be a class index (an int >= 0), got {y!r}")
+    return int(y)
+
+
+# ---------------------------------------------------------------- generators
+
+
+def xor() -> Dataset:
+    """The four XOR cases: label 1 when exactly one input is 1."""
+    return Dataset([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0], "xor")
+
+
+def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
+    """Two interleaving half circles (class 0 on top, class 1 below), ``n`` points in a random
+    order, Gaussian noise of standard deviation ``noise`` on both coordinates."""
+    n = _count("moons: n", n, 2)
+    noise = _noise("moons", noise)
+    rng = random.Random(seed)
+    n_top = n - n // 2
+    points: list[tuple[list[float], int]] = []
+    for i in range(n_top):
+        t = math.pi * i / max(n_top - 1, 1)
+        points.append(([math.cos(t), math.sin(t)], 0))
+    for i in range(n // 2):
+        t = math.pi * i / max(n // 2 - 1, 1)
+        points.append(([1.0 - math.cos(t), 0.5 - math.sin(t)], 1))
+    return _noisy_shuffled(points, noise, rng, "moons")
+
+
+def spirals(n: int = 300, classes: int = 3, noise: float = 0.2, seed: int = 0) -> Dataset:
+    """``classes`` interleaved spiral arms, ``n`` points in all, in a random order.
+
+    Point j of arm k sits at radius r = j / (m - 1) and angle 4k + 4r (plus Gaussian noise of
+    standard deviation ``noise`` on the angle), so each arm turns about two thirds of a circle.
+    """
+    n = _count("spirals: n", n, 1)
+    classes = _count("spirals: classes", classes, 1)
+    noise = _noise("spirals", noise)
+    rng = random.Random(seed)
+    points: list[tuple[list[float], int]] = []
+    for k in range(classes):
+        m = n // classes + (1 if k < n % classes else 0)
+        for j in range(m):
+            r = j / max(m - 1, 1)
+            angle = 4.0 * k + 4.0 * r + rng.gauss(0.0, noise)
+            points.append(([r * math.sin(angle), r * math.cos(angle)], k))
+    return _noisy_shuffled(points, 0.0, rng, "spirals")
+
+
+def digits() -> Dataset:
+    """scikit-learn's bundled 8x8 handwritten digits: 1,797 images, 64 pixels scaled to [0, 1]
+    (row by row), labels 0-9. Needs the ``data`` extra (scikit-learn)."""
+    try:
+        from sklearn.datasets import load_digits  # type: ignore[import-untyped]
+    except ImportError as e:
+        raise ImportError(
+            f"nn.data.digits() needs scikit-learn, which is not installed: {DATA_EXTRA_HINT}"
+        ) from e
+    bunch = load_digits()
+    xs = [[float(v) / 16.0 for v in row] for row in bunch.data.tolist()]
+    return Dataset(xs, [int(y) for y in bunch.target.tolist()], "digits")
+
+
+def _count(name: str, n: object, least: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < least:
+        raise ValueError(f"{name} must be an integer >= {least}, got {n!r}")
+    return int(n)
+
+
+def _noise(who: str, noise: object) -> float:
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not float(noise) >= 0:
+        raise ValueError(f"{who}: noise must be a number >= 0, got {noise!r}")
+    return float(noise)
+
+
+def _noisy_shuffled(
+    points: list[tuple[list[float], int]], noise: float, rng: random.Random, name: str
+) -> Dataset:
+    rng.shuffle(points)
+    xs = [[v + rng.gauss(0.0, noise) for v in x] if noise else x for x, _ in points]
+    return Dataset(xs, [y for _, y in points], name)
+
+
+# ---------------------------------------------------------------- splitting and batching
+
+
+def split(data: Dataset, test: float | int = 0.2, *, seed: int = 0) -> tuple[Dataset, Dataset]:
+    """A random (seeded) split into (train, test). ``test`` is a fraction in (0, 1) or a count."""
+    if not isinstance(data, Dataset):
+        raise TypeError(f"split expects a Dataset, got {type(data).__name__}")
+    n = len(data)
+    if isinstance(test, bool) or not isinstance(test, numbers.Real):
+        raise TypeError(f"split: test must be a fraction or a count, got {type(test).__name__}")
+    if isinstance(test, numbers.Integral):
+        n_test = int(test)
+    elif 0.0 < test < 1.0:
+        n_test = round(n * float(test))
+    else:
+        raise ValueError(f"split: a fractional test size must be in (0, 1), got {test!r}")
+    if not 0 < n_test < n:
+        raise ValueError(f"split: {n_test} test examples out of {n} leaves an empty side")
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return data.subset(order[n_test:]), data.subset(order[:n_test])
+
+
+def batches(
+    data: Dataset,
+    batch_size: int | None = None,
+    shuffle: bool = True,
+    rng: random.Random | int | None = None,
+) -> Iterator[Dataset]:
+    """One pass over ``data`` in batches of ``batch_size`` (the last may be smaller).
+
+    ``batch_size=None`` (or ``len(data)``) is full-batch, 1 is SGD. With ``shuffle``, the order
+    comes from ``rng`` (a random.Random, or an int seed); pass the same Random every epoch for a
+    new, reproducible order each time. Arguments are checked (and the order drawn) at the call,
+    not at the first batch.
+    """
+    if not isinstance(data, Dataset):
+        raise TypeError(f"batches expects a Dataset, got {type(data).__name__}")
+    n = len(data)
+    size = n if batch_size is None else _count("batches: batch_size", batch_size, 1)
+    order = list(range(n))
+    if shuffle:
+        if not isinstance(rng, random.Random):
+            if rng is not None and (isinstance(rng, bool) or not isinstance(rng, int)):
+                raise TypeError(f"batches: rng must be a random.Random or an int seed, got {rng!r}")
+            rng = random.Random(rng)
+        rng.shuffle(order)
+    return (data.subset(order[start : start + size]) for start in range(0, n, size))

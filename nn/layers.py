@@ -1,0 +1,210 @@
+"""Neurons, layers and multi-layer perceptrons made of `Value` parameters.
+
+A neuron is one fused `dot` node (weights, inputs and bias as its parents) followed by its
+activation; a layer builds all of its neurons' dot nodes in one `autograd.dots` call, which reads
+the inputs once instead of once per neuron. Calling a `Layer` or an `MLP` always returns a list of
+Values, also when there is one output.
+
+Initialisation is seeded and depends on the activation: Glorot/Xavier uniform (bound
+sqrt(6 / (fan_in + fan_out))) for tanh, sigmoid and linear units, He/Kaiming uniform (bound
+sqrt(6 / fan_in)) for relu units; biases start at 0.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import autograd
+from autograd import Value
+from nn.module import Module
+
+__all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "make_rng"]
+
+ACTIVATIONS: dict[str | None, Callable[[Value], Value] | None] = {
+    "tanh": Value.tanh,
+    "relu": Value.relu,
+    "sigmoid": Value.sigmoid,
+    None: None,
+}
+"""The activation names a neuron accepts (None: linear, no activation node)."""
+
+Inputs = Sequence[Value | float | int]
+
+
+def make_rng(seed: int | None = None, rng: random.Random | None = None) -> random.Random:
+    """The random generator to draw from: ``rng`` itself, a new one seeded with ``seed``, or an
+    unseeded one when both are None. Giving both is an error (which one should win?)."""
+    if rng is not None:
+        if seed is not None:
+            raise ValueError("give either seed= or rng=, not both")
+        if not isinstance(rng, random.Random):
+            raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
+        return rng
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    return random.Random(seed)
+
+
+def _check_count(name: str, n: object) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{name} must be a positive integer, got {n!r}")
+    return int(n)
+
+
+def _check_activation(activation: object) -> str | None:
+    if not (activation is None or isinstance(activation, str)) or activation not in ACTIVATIONS:
+        names = ", ".join(repr(a) for a in ACTIVATIONS)
+        raise ValueError(f"unknown activation {activation!r} (choose from {names})")
+    return activation
+
+
+def _check_inputs(who: str, x: object, nin: int) -> Inputs:
+    if isinstance(x, (Value, numbers.Real)):
+        raise TypeError(f"{who} expects a list of {nin} inputs, got a single {type(x).__name__}")
+    if not isinstance(x, (list, tuple)):
+        if isinstance(x, (str, bytes, dict)) or not isinstance(x, Iterable):
+            raise TypeError(f"{who} expects a list of {nin} inputs, got {type(x).__name__}")
+        x = list(x)  # e.g. a numpy row
+    if len(x) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
+    return x
+
+
+def init_bound(nin: int, nout: int, activation: str | None) -> float:
+    """Half-width of the uniform initialisation: He for relu, Glorot otherwise."""
+    if activation == "relu":
+        return math.sqrt(6.0 / nin)
+    return math.sqrt(6.0 / (nin + nout))
+
+
+class Neuron(Module):
+    """activation(w . x + b): one fused `dot` node with its bias, then the activation.
+
+    ``fan_out`` only scales the Glorot initialisation (a layer passes its width; a lone neuron
+    uses 1) and is not part of the saved architecture.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str | None = "tanh",
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+        fan_out: int = 1,
+    ) -> None:
+        self.nin = _check_count("nin", nin)
+        self.activation = _check_activation(activation)
+        gen = make_rng(seed, rng)
+        bound = init_bound(self.nin, _check_count("fan_out", fan_out), self.activation)
+        self.w = [Value(gen.uniform(-bound, bound)) for _ in range(self.nin)]
+        self.b = Value(0.0)
+
+    def __call__(self, x: Inputs) -> Value:
+        out = autograd.dot(self.w, _check_inputs("Neuron", x, self.nin), self.b)
+        act = ACTIVATIONS[self.activation]
+        return out if act is None else act(out)
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "activation": self.activation}
+
+    def __repr__(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """``nout`` neurons that all see the same inputs; returns their outputs as a list."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str | None = "tanh",
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.nin = _check_count("nin", nin)
+        self.nout = _check_count("nout", nout)
+        self.activation = _check_activation(activation)
+        gen = make_rng(seed, rng)
+        self.neurons = [
+            Neuron(self.nin, self.activation, rng=gen, fan_out=self.nout) for _ in range(self.nout)
+        ]
+
+    def __call__(self, x: Inputs) -> list[Value]:
+        return self.forward(_check_inputs("Layer", x, self.nin))
+
+    def forward(self, x: Inputs) -> list[Value]:
+        """The layer on inputs already known to have the right length (no checks)."""
+        neurons = self.neurons
+        out = autograd.dots([n.w for n in neurons], x, [n.b for n in neurons])
+        act = ACTIVATIONS[self.activation]
+        return out if act is None else list(map(act, out))
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "nout": self.nout, "activation": self.activation}
+
+    def __repr__(self) -> str:
+        return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
+
+
+class MLP(Module):
+    """Fully connected layers ``nin -> nouts[0] -> ... -> nouts[-1]``.
+
+    Hidden layers use ``activation``; the last layer uses ``output_activation`` (None: linear
+    outputs, e.g. logits for `cross_entropy` or scores for `hinge_loss`).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str | None = "tanh",
+        output_activation: str | None = None,
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.nin = _check_count("nin", nin)
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+            raise ValueError(f"nouts must be a non-empty list of layer widths, got {nouts!r}")
+        self.nouts = [_check_count("every layer width in nouts", n) for n in nouts]
+        self.activation = _check_activation(activation)
+        self.output_activation = _check_activation(output_activation)
+        gen = make_rng(seed, rng)
+        sizes = [self.nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                self.output_activation if i == last else self.activation,
+                rng=gen,
+            )
+            for i in range(len(self.nouts))
+        ]
+
+    def __call__(self, x: Inputs) -> list[Value]:
+        x = _check_inputs("MLP", x, self.nin)
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x  # type: ignore[return-value]
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": self.activation,
+            "output_activation": self.output_activation,
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP({self.nin}, {self.nouts}, activation={self.activation!r}, "
+            f"output_activation={self.output_activation!r})"
+        )

@@ -1,0 +1,165 @@
+"""Loss functions built from `Value` ops and fused sums, so their graphs stay small.
+
+Each takes one example's outputs (Values, or plain numbers treated as constants) and returns a
+scalar `Value`. `batch_mean` averages any of them over a batch with a single sum node.
+
+Softmax and its relatives subtract the largest logit first (log-sum-exp trick): softmax is
+unchanged by a shift, so the gradients are exact, and logits of 1000 stay finite.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import autograd
+from autograd import Value
+
+__all__ = [
+    "batch_mean",
+    "binary_cross_entropy",
+    "cross_entropy",
+    "hinge_loss",
+    "log_softmax",
+    "mse_loss",
+    "softmax",
+]
+
+_LOG_FLOOR = -100.0
+"""binary_cross_entropy clamps each log at -100, as PyTorch does, so p = 0 or 1 is finite."""
+
+
+def _number(x: object, where: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{where}: expected a real number, got {type(x).__name__}")
+    return float(x)
+
+
+def _values(xs: object, where: str) -> list[Value]:
+    """``xs`` as a non-empty list of Values; plain numbers become constant leaves."""
+    if isinstance(xs, (Value, numbers.Real)):
+        xs = [xs]
+    if isinstance(xs, (str, bytes, dict)) or not isinstance(xs, Iterable):
+        raise TypeError(f"{where}: expected a list of Values or numbers, got {type(xs).__name__}")
+    out = [x if isinstance(x, Value) else Value(_number(x, where)) for x in xs]
+    if not out:
+        raise ValueError(f"{where}: got an empty list")
+    return out
+
+
+def _targets(ys: object, n: int, where: str) -> list[float]:
+    if isinstance(ys, numbers.Real):
+        ys = [ys]
+    if isinstance(ys, (str, bytes, dict)) or not isinstance(ys, Iterable):
+        raise TypeError(f"{where}: expected a list of numbers as targets, got {type(ys).__name__}")
+    targets = [_number(y, f"{where} target") for y in ys]
+    if len(targets) != n:
+        raise ValueError(f"{where}: {n} outputs but {len(targets)} targets")
+    return targets
+
+
+def mse_loss(preds: Sequence[Value] | Value, targets: Sequence[float] | float) -> Value:
+    """Mean of (pred - target)**2 over the outputs."""
+    ps = _values(preds, "mse_loss")
+    ts = _targets(targets, len(ps), "mse_loss")
+    errors = [p - t for p, t in zip(ps, ts, strict=True)]
+    # One dot node for the sum of squares: each error is a parent twice, and the two edges'
+    # contributions add up to d(e*e)/de = 2e in backward.
+    return autograd.dot(errors, errors) / len(errors)
+
+
+def _shifted(logits: object, where: str) -> list[Value]:
+    """logits - max(logits), the max taken as a constant (softmax is shift invariant)."""
+    ls = _values(logits, where)
+    top = max(v.data for v in ls)
+    if not math.isfinite(top):
+        raise ValueError(f"{where}: logits must be finite, got a max of {top!r}")
+    return [v - top for v in ls]
+
+
+def softmax(logits: Sequence[Value]) -> list[Value]:
+    """exp(l_i) / sum_j exp(l_j), computed as exp(l_i - max) / sum_j exp(l_j - max)."""
+    exps = [s.exp() for s in _shifted(logits, "softmax")]
+    total = autograd.sum(exps)
+    return [e / total for e in exps]
+
+
+def log_softmax(logits: Sequence[Value]) -> list[Value]:
+    """l_i - logsumexp(l), with the max subtracted inside the log-sum-exp."""
+    shifted = _shifted(logits, "log_softmax")
+    log_total = autograd.sum([s.exp() for s in shifted]).log()
+    return [s - log_total for s in shifted]
+
+
+def cross_entropy(logits: Sequence[Value], target_index: int) -> Value:
+    """-log softmax(logits)[target_index] = logsumexp(l) - l_target (the softmax is never
+    formed, so a confident wrong answer still gives a finite loss and gradient)."""
+    shifted = _shifted(logits, "cross_entropy")
+    if isinstance(target_index, bool) or not isinstance(target_index, numbers.Integral):
+        raise TypeError(
+            f"cross_entropy: target_index must be an int, got {type(target_index).__name__}"
+        )
+    if not 0 <= target_index < len(shifted):
+        raise ValueError(
+            f"cross_entropy: target_index {target_index} out of range for {len(shifted)} logits"
+        )
+    log_total = autograd.sum([s.exp() for s in shifted]).log()
+    return log_total - shifted[int(target_index)]
+
+
+def _clamped_log(x: Value) -> Value:
+    """log(x) clamped below at -100 (a constant there: x is then 0 to double precision)."""
+    if x.data > math.exp(_LOG_FLOOR):
+        return x.log()
+    return Value(_LOG_FLOOR)
+
+
+def binary_cross_entropy(p: Value, y: float) -> Value:
+    """-(y log p + (1 - y) log(1 - p)) for one probability p in [0, 1] and a target y in [0, 1].
+
+    For a 0/1 target only the one log term is built; each log is clamped at -100 (PyTorch's
+    choice), so a saturated sigmoid gives a large finite loss instead of log(0).
+    """
+    if not isinstance(p, Value):
+        p = Value(_number(p, "binary_cross_entropy"))
+    target = _number(y, "binary_cross_entropy target")
+    if not 0.0 <= target <= 1.0:
+        raise ValueError(f"binary_cross_entropy: target must be in [0, 1], got {y!r}")
+    if not 0.0 <= p.data <= 1.0:
+        raise ValueError(
+            f"binary_cross_entropy: p must be a probability in [0, 1], got {p.data!r} "
+            "(apply a sigmoid to a score first)"
+        )
+    if target == 1.0:
+        return -_clamped_log(p)
+    if target == 0.0:
+        return -_clamped_log(1.0 - p)
+    return -(_clamped_log(p) * target + _clamped_log(1.0 - p) * (1.0 - target))
+
+
+def hinge_loss(scores: Sequence[Value] | Value, ys: Sequence[int] | int) -> Value:
+    """Mean of max(0, 1 - y * s) over the scores, each label y in {-1, +1}."""
+    ss = _values(scores, "hinge_loss")
+    labels = _targets(ys, len(ss), "hinge_loss")
+    for y in labels:
+        if y not in (-1.0, 1.0):
+            raise ValueError(f"hinge_loss: labels must be -1 or +1, got {y!r}")
+    margins = [(1.0 - s * y).relu() for s, y in zip(ss, labels, strict=True)]
+    return margins[0] if len(margins) == 1 else autograd.sum(margins) / len(margins)
+
+
+def batch_mean(
+    loss: Callable[[Any, Any], Value], outputs: Sequence[Any], targets: Sequence[Any]
+) -> Value:
+    """The mean of ``loss(output, target)`` over a batch, as one sum node and one division.
+
+    E.g. ``batch_mean(cross_entropy, [model(x) for x in xs], ys)``.
+    """
+    if len(outputs) != len(targets):
+        raise ValueError(f"batch_mean: {len(outputs)} outputs but {len(targets)} targets")
+    if not outputs:
+        raise ValueError("batch_mean: the batch is empty")
+    losses = [loss(o, t) for o, t in zip(outputs, targets, strict=True)]
+    return autograd.sum(losses) / len(losses)

@@ -1,0 +1,300 @@
+"""A small training loop: batches, one fused loss per batch, backward, optimizer step, history.
+
+The loop is what you would write by hand::
+
+    for epoch in range(epochs):
+        for batch in batches(train, batch_size, rng=rng):
+            loss = batch_mean(cross_entropy, [model(x) for x in batch.xs], batch.ys)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+
+`Trainer` adds a progress bar (tqdm, if installed), accuracy, and a history of per-epoch numbers
+as plain lists, ready to plot.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import autograd
+from autograd import Value
+from nn.data import Dataset, batches
+from nn.losses import binary_cross_entropy, cross_entropy, hinge_loss, mse_loss
+from nn.module import Module
+from nn.optim import Adam, Optimizer
+
+__all__ = ["OBJECTIVES", "History", "Objective", "Trainer", "accuracy", "evaluate", "fit"]
+
+History = dict[str, list[float]]
+"""Per-epoch lists: "loss" and "accuracy" (training, averaged over the epoch's steps), "seconds"
+(elapsed since the start), "test_loss"/"test_accuracy" when a test set is given, and per-step
+"step_loss"."""
+
+
+@dataclass(frozen=True)
+class Objective:
+    """How a model's outputs meet a class label: the loss for one example, and the predicted
+    class from the outputs' values (for accuracy)."""
+
+    name: str
+    loss: Callable[[list[Value], int], Value]
+    predict: Callable[[list[float]], int]
+
+
+def _argmax(outputs: list[float]) -> int:
+    return max(range(len(outputs)), key=outputs.__getitem__)
+
+
+def _one_output(who: str, outputs: Sequence[Any]) -> Any:
+    if len(outputs) != 1:
+        raise ValueError(
+            f"the {who!r} loss needs a model with 1 output, this one has {len(outputs)}"
+        )
+    return outputs[0]
+
+
+def _hinge(outputs: list[Value], y: int) -> Value:
+    return hinge_loss(_one_output("hinge", outputs), 2 * y - 1)
+
+
+def _mse(outputs: list[Value], y: int) -> Value:
+    if len(outputs) == 1:
+        return mse_loss(outputs, [float(y)])
+    return mse_loss(outputs, [1.0 if i == y else 0.0 for i in range(len(outputs))])
+
+
+def _bce(outputs: list[Value], y: int) -> Value:
+    return binary_cross_entropy(_one_output("bce", outputs), y)
+
+
+def _threshold(at: float) -> Callable[[list[float]], int]:
+    def predict(outputs: list[float]) -> int:
+        return int(outputs[0] > at) if len(outputs) == 1 else _argmax(outputs)
+
+    return predict
+
+
+OBJECTIVES: dict[str, Objective] = {
+    "cross_entropy": Objective("cross_entropy", cross_entropy, _argmax),
+    "hinge": Objective("hinge", _hinge, _threshold(0.0)),
+    "mse": Objective("mse", _mse, _threshold(0.5)),
+    "bce": Objective("bce", _bce, _threshold(0.5)),
+}
+"""By name: "cross_entropy" (logits, argmax), "hinge" (one score, label 1 when > 0, trained on
+y = -1/+1), "mse" (one output vs the 0/1 label, or one-hot targets), "bce" (one probability)."""
+
+
+def _objective(loss: str | Objective) -> Objective:
+    if isinstance(loss, Objective):
+        return loss
+    if isinstance(loss, str) and loss in OBJECTIVES:
+        return OBJECTIVES[loss]
+    raise ValueError(
+        f"unknown loss {loss!r} (choose from {', '.join(OBJECTIVES)}, or an Objective)"
+    )
+
+
+def _check_data(data: object, model: Module, what: str) -> Dataset:
+    if not isinstance(data, Dataset):
+        raise TypeError(f"{what} must be an nn.data.Dataset, got {type(data).__name__}")
+    if len(data) == 0:
+        raise ValueError(f"{what} is empty")
+    nin = getattr(model, "nin", None)
+    if nin is not None and data.n_features != nin:
+        raise ValueError(f"{what} has {data.n_features} features but the model takes {nin} inputs")
+    return data
+
+
+def evaluate(
+    model: Module, data: Dataset, loss: str | Objective = "cross_entropy"
+) -> tuple[float, float]:
+    """(mean loss, accuracy) of ``model`` on ``data``, without building a graph."""
+    objective = _objective(loss)
+    data = _check_data(data, model, "the evaluation data")
+    total, correct = 0.0, 0
+    with autograd.no_grad():
+        for x, y in data:
+            outputs = model(x)
+            total += objective.loss(outputs, y).data
+            correct += objective.predict([o.data for o in outputs]) == y
+    return total / len(data), correct / len(data)
+
+
+def accuracy(model: Module, data: Dataset, loss: str | Objective = "cross_entropy") -> float:
+    """The fraction of ``data`` classified right (the prediction rule comes with the loss)."""
+    return evaluate(model, data, loss)[1]
+
+
+def _progress_bar(total: int, enabled: bool) -> Any:
+    """A tqdm bar, or None when silenced or tqdm is not installed."""
+    if not enabled:
+        return None
+    try:
+        from tqdm import tqdm  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return tqdm(total=total, unit="step", dynamic_ncols=True, file=sys.stderr)
+
+
+class Trainer:
+    """Trains ``model`` on a `Dataset`; `fit` may be called again to continue.
+
+    ``optimizer`` defaults to Adam(lr=0.01). ``loss`` names an entry of `OBJECTIVES` or is an
+    `Objective`. ``lr_schedule(epoch)`` (epochs count from 1), if given, sets the optimizer's
+    learning rate before each epoch, e.g. `nn.optim.cosine_lr`. The progress bar shows the running
+    loss and accuracy, refreshed every ``update_every`` steps; without tqdm a line per epoch is
+    printed instead.
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        loss: str | Objective = "cross_entropy",
+        optimizer: Optimizer | None = None,
+        *,
+        batch_size: int | None = 32,
+        shuffle: bool = True,
+        seed: int = 0,
+        progress: bool = True,
+        update_every: int = 10,
+        lr_schedule: Callable[[int], float] | None = None,
+    ) -> None:
+        if not isinstance(model, Module):
+            raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+        self.model = model
+        self.objective = _objective(loss)
+        self.optimizer = optimizer if optimizer is not None else Adam(model.parameters(), lr=0.01)
+        if not isinstance(self.optimizer, Optimizer):
+            raise TypeError(
+                f"optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}"
+            )
+        if batch_size is not None and (
+            isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+        ):
+            raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.rng = random.Random(seed)
+        self.progress = progress
+        self.update_every = max(1, int(update_every))
+        self.lr_schedule = lr_schedule
+        self.history: History = {"loss": [], "accuracy": [], "seconds": [], "step_loss": []}
+
+    def step(self, batch: Dataset) -> tuple[float, int]:
+        """One optimizer step on ``batch``: (its mean loss, how many it classified right)."""
+        model, objective = self.model, self.objective
+        outputs = [model(x) for x in batch.xs]
+        losses = [objective.loss(o, y) for o, y in zip(outputs, batch.ys, strict=True)]
+        loss = autograd.sum(losses) / len(losses)
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+        predict = objective.predict
+        correct = sum(
+            predict([o.data for o in out]) == y for out, y in zip(outputs, batch.ys, strict=True)
+        )
+        return loss.data, correct
+
+    def fit(
+        self,
+        train: Dataset,
+        epochs: int = 10,
+        *,
+        test: Dataset | None = None,
+        callback: Callable[[int, History], bool | None] | None = None,
+    ) -> History:
+        """Train for ``epochs`` passes over ``train``; returns the (growing) history.
+
+        ``callback(epoch, history)`` runs after each epoch; returning True stops training early.
+        """
+        train = _check_data(train, self.model, "the training data")
+        if test is not None:
+            test = _check_data(test, self.model, "the test data")
+            self.history.setdefault("test_loss", [])
+            self.history.setdefault("test_accuracy", [])
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}")
+        size = len(train) if self.batch_size is None else self.batch_size
+        steps_per_epoch = math.ceil(len(train) / size)
+        history = self.history
+        done = len(history["loss"])
+        bar = _progress_bar(epochs * steps_per_epoch, self.progress)
+        start = time.perf_counter() - (history["seconds"][-1] if history["seconds"] else 0.0)
+        try:
+            for epoch in range(done + 1, done + epochs + 1):
+                if self.lr_schedule is not None:
+                    self.optimizer.lr = float(self.lr_schedule(epoch))
+                loss_sum, correct, seen = 0.0, 0, 0
+                for i, batch in enumerate(batches(train, self.batch_size, self.shuffle, self.rng)):
+                    loss, right = self.step(batch)
+                    history["step_loss"].append(loss)
+                    loss_sum += loss * len(batch)
+                    correct += right
+                    seen += len(batch)
+                    if bar is not None:
+                        bar.update(1)
+                        if (i + 1) % self.update_every == 0 or seen == len(train):
+                            bar.set_description(f"epoch {epoch}/{done + epochs}", refresh=False)
+                            bar.set_postfix(
+                                loss=f"{loss_sum / seen:.4f}", acc=f"{correct / seen:.1%}"
+                            )
+                history["loss"].append(loss_sum / seen)
+                history["accuracy"].append(correct / seen)
+                if test is not None:
+                    test_loss, test_acc = evaluate(self.model, test, self.objective)
+                    history["test_loss"].append(test_loss)
+                    history["test_accuracy"].append(test_acc)
+                history["seconds"].append(time.perf_counter() - start)
+                if bar is None and self.progress:
+                    print(_epoch_line(epoch, done + epochs, history), file=sys.stderr)
+                if callback is not None and callback(epoch, history):
+                    break
+        finally:
+            if bar is not None:
+                bar.close()
+        return history
+
+
+def _epoch_line(epoch: int, epochs: int, history: History) -> str:
+    line = (
+        f"epoch {epoch}/{epochs}  loss {history['loss'][-1]:.4f}  acc {history['accuracy'][-1]:.1%}"
+    )
+    if history.get("test_accuracy"):
+        line += f"  test acc {history['test_accuracy'][-1]:.1%}"
+    return line
+
+
+def fit(
+    model: Module,
+    train: Dataset,
+    *,
+    loss: str | Objective = "cross_entropy",
+    optimizer: Optimizer | None = None,
+    epochs: int = 10,
+    batch_size: int | None = 32,
+    shuffle: bool = True,
+    seed: int = 0,
+    test: Dataset | None = None,
+    progress: bool = True,
+    lr_schedule: Callable[[int], float] | None = None,
+    callback: Callable[[int, History], bool | None] | None = None,
+) -> History:
+    """Train ``model`` on ``train`` and return its history (see `Trainer`)."""
+    trainer = Trainer(
+        model,
+        loss,
+        optimizer,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        seed=seed,
+        progress=progress,
+        lr_schedule=lr_schedule,
+    )
+    return trainer.fit(train, epochs, test=test, callback=callback)
