@@ -15,7 +15,7 @@ from nn.losses import (
 )
 from nn.module import ModelFileError, Module, load
 from nn.optim import SGD, Adam, clip_grad_norm
-from nn.recurrent import RNN, LSTMCell, RNNCell, detach_state, grad_norms
+from nn.recurrent import RNN, LSTMCell, RNNCell, SequenceModel, detach_state, grad_norms
 from nn.train import Objective, Trainer, accuracy, evaluate, fit
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "Neuron",
     "Objective",
     "RNNCell",
+    "SequenceModel",
     "Trainer",
     "accuracy",
     "batch_mean",

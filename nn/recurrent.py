@@ -17,12 +17,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd import Value, dots, is_grad_enabled
+from nn.layers import Layer, make_rng
 from nn.module import Module
 
 __all__ = [
     "RNN",
     "LSTMCell",
     "RNNCell",
+    "SequenceModel",
     "State",
     "detach_state",
     "grad_norms",
@@ -35,16 +37,6 @@ State = list[Value] | tuple[list[Value], list[Value]]
 """A recurrent state: h for a tanh RNN, the pair (h, c) for an LSTM."""
 
 CELLS = ("rnn", "lstm")
-
-
-def _rng(seed: int | None, rng: random.Random | None) -> random.Random:
-    if seed is not None and rng is not None:
-        raise ValueError("pass seed= or rng=, not both")
-    if rng is not None:
-        if not isinstance(rng, random.Random):
-            raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
-        return rng
-    return random.Random(seed)
 
 
 def _check_size(name: str, n: object) -> int:
@@ -114,7 +106,7 @@ class RNNCell(Module):
     ) -> None:
         self.nin = _check_size("nin", nin)
         self.nhidden = _check_size("nhidden", nhidden)
-        r = _rng(seed, rng)
+        r = make_rng(seed, rng)
         bound = 1.0 / math.sqrt(nhidden)
         self.w_ih = _uniform_rows(r, nhidden, nin, bound)
         self.w_hh = _uniform_rows(r, nhidden, nhidden, bound)
@@ -168,7 +160,7 @@ class LSTMCell(Module):
     ) -> None:
         self.nin = _check_size("nin", nin)
         self.nhidden = _check_size("nhidden", nhidden)
-        r = _rng(seed, rng)
+        r = make_rng(seed, rng)
         bound = 1.0 / math.sqrt(nhidden)
         self.w_ih = _uniform_rows(r, 4 * nhidden, nin, bound)
         self.w_hh = _uniform_rows(r, 4 * nhidden, nhidden, bound)
@@ -309,3 +301,46 @@ class RNN(Module):
     def clear_steps(self) -> None:
         """Drop the record of the last forward, freeing its graph."""
         self._steps = []
+
+
+class SequenceModel(Module):
+    """An `RNN` with a `Layer` reading out every hidden vector: many-to-many (an output vector per
+    step, e.g. next-character logits) or, with `last`, many-to-one (one output per sequence).
+
+    ``activation`` is the readout's (None: linear outputs, e.g. logits or regression values).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nhidden: int,
+        nout: int,
+        cell: str = "rnn",
+        bptt_steps: int | None = None,
+        activation: str | None = None,
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        gen = make_rng(seed, rng)
+        self.rnn = RNN(nin, nhidden, cell, bptt_steps, rng=gen)
+        self.readout = Layer(nhidden, nout, activation, rng=gen)
+
+    def config(self) -> dict[str, Any]:
+        rnn = self.rnn.config()
+        return {**rnn, "nout": self.readout.nout, "activation": self.readout.activation}
+
+    def __call__(  # type: ignore[override]
+        self, xs: Sequence[Vector], h0: State | None = None
+    ) -> tuple[list[list[Value]], State]:
+        """(the readout of every step's hidden vector, the last state)."""
+        hs, state = self.rnn(xs, h0)
+        readout = self.readout.forward
+        return [readout(h) for h in hs], state
+
+    def last(self, xs: Sequence[Vector], h0: State | None = None) -> tuple[list[Value], State]:
+        """(the readout of the last hidden vector only, the last state): many-to-one."""
+        if not xs:
+            raise ValueError("SequenceModel.last: the sequence is empty (no step to read out)")
+        hs, state = self.rnn(xs, h0)
+        return self.readout.forward(hs[-1]), state

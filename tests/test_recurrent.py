@@ -449,7 +449,10 @@ def test_5000_step_sequence_trains_at_the_default_recursion_limit(kind):
         (lambda: nn.RNN(1, 2, bptt_steps=0), "bptt_steps must be a positive int, got 0"),
         (lambda: nn.RNN(0, 2), "nin must be a positive int, got 0"),
         (lambda: RNNCell(1, 2.5), "nhidden must be a positive int, got 2.5"),
-        (lambda: RNNCell(1, 2, seed=1, rng=random.Random(1)), "pass seed= or rng=, not both"),
+        (
+            lambda: RNNCell(1, 2, seed=1, rng=random.Random(1)),
+            "give either seed= or rng=, not both",
+        ),
     ],
 )
 def test_bad_shapes_and_arguments_raise_value_error_naming_expected_and_got(call, message):
