@@ -30,7 +30,16 @@ from nn.losses import binary_cross_entropy, cross_entropy, hinge_loss, mse_loss
 from nn.module import Module
 from nn.optim import Adam, Optimizer
 
-__all__ = ["OBJECTIVES", "History", "Objective", "Trainer", "accuracy", "evaluate", "fit"]
+__all__ = [
+    "OBJECTIVES",
+    "History",
+    "Objective",
+    "Trainer",
+    "accuracy",
+    "as_objective",
+    "evaluate",
+    "fit",
+]
 
 History = dict[str, list[float]]
 """Per-epoch lists: "loss" and "accuracy" (training, averaged over the epoch's steps), "seconds"
@@ -91,7 +100,8 @@ OBJECTIVES: dict[str, Objective] = {
 y = -1/+1), "mse" (one output vs the 0/1 label, or one-hot targets), "bce" (one probability)."""
 
 
-def _objective(loss: str | Objective) -> Objective:
+def as_objective(loss: str | Objective) -> Objective:
+    """The `Objective` named by ``loss`` (or ``loss`` itself); ValueError for an unknown name."""
     if isinstance(loss, Objective):
         return loss
     if isinstance(loss, str) and loss in OBJECTIVES:
@@ -116,7 +126,7 @@ def evaluate(
     model: Module, data: Dataset, loss: str | Objective = "cross_entropy"
 ) -> tuple[float, float]:
     """(mean loss, accuracy) of ``model`` on ``data``, without building a graph."""
-    objective = _objective(loss)
+    objective = as_objective(loss)
     data = _check_data(data, model, "the evaluation data")
     total, correct = 0.0, 0
     with autograd.no_grad():
@@ -169,7 +179,7 @@ class Trainer:
         if not isinstance(model, Module):
             raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
         self.model = model
-        self.objective = _objective(loss)
+        self.objective = as_objective(loss)
         self.optimizer = optimizer if optimizer is not None else Adam(model.parameters(), lr=0.01)
         if not isinstance(self.optimizer, Optimizer):
             raise TypeError(
@@ -226,25 +236,32 @@ class Trainer:
         history = self.history
         done = len(history["loss"])
         bar = _progress_bar(epochs * steps_per_epoch, self.progress)
+        print_every = max(1, epochs // 10)  # without tqdm: about ten lines in all
         start = time.perf_counter() - (history["seconds"][-1] if history["seconds"] else 0.0)
+        last = done + epochs
+        steps = 0
         try:
-            for epoch in range(done + 1, done + epochs + 1):
+            for epoch in range(done + 1, last + 1):
                 if self.lr_schedule is not None:
                     self.optimizer.lr = float(self.lr_schedule(epoch))
                 loss_sum, correct, seen = 0.0, 0, 0
-                for i, batch in enumerate(batches(train, self.batch_size, self.shuffle, self.rng)):
+                for batch in batches(train, self.batch_size, self.shuffle, self.rng):
                     loss, right = self.step(batch)
                     history["step_loss"].append(loss)
                     loss_sum += loss * len(batch)
                     correct += right
                     seen += len(batch)
+                    steps += 1
                     if bar is not None:
-                        bar.update(1)
-                        if (i + 1) % self.update_every == 0 or seen == len(train):
-                            bar.set_description(f"epoch {epoch}/{done + epochs}", refresh=False)
+                        if steps % self.update_every == 0 or seen == len(train):
+                            # refresh=False: tqdm redraws at most every 0.1 s, in update().
+                            bar.set_description(f"epoch {epoch}/{last}", refresh=False)
                             bar.set_postfix(
-                                loss=f"{loss_sum / seen:.4f}", acc=f"{correct / seen:.1%}"
+                                loss=f"{loss_sum / seen:.4f}",
+                                acc=f"{correct / seen:.1%}",
+                                refresh=False,
                             )
+                        bar.update(1)
                 history["loss"].append(loss_sum / seen)
                 history["accuracy"].append(correct / seen)
                 if test is not None:
@@ -252,9 +269,14 @@ class Trainer:
                     history["test_loss"].append(test_loss)
                     history["test_accuracy"].append(test_acc)
                 history["seconds"].append(time.perf_counter() - start)
-                if bar is None and self.progress:
-                    print(_epoch_line(epoch, done + epochs, history), file=sys.stderr)
-                if callback is not None and callback(epoch, history):
+                stop = callback is not None and bool(callback(epoch, history))
+                if (
+                    bar is None
+                    and self.progress
+                    and (stop or epoch == last or (epoch - done) % print_every == 0)
+                ):
+                    print(_epoch_line(epoch, last, history), file=sys.stderr)
+                if stop:
                     break
         finally:
             if bar is not None:

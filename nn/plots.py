@@ -1,0 +1,145 @@
+"""Pictures of training: loss and accuracy curves, decision boundaries, first-layer weights.
+
+matplotlib is imported only when a plot is made (it comes with the ``notebooks`` extra). Every
+function returns the matplotlib Figure; in a notebook, assign it (``fig = plot_history(h)``) or
+end the line with ``;`` so it is shown once.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import autograd
+from nn.data import Dataset
+from nn.module import Module
+from nn.train import History, Objective, as_objective
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["plot_decision_boundary", "plot_first_layer", "plot_history", "pyplot"]
+
+NOTEBOOKS_EXTRA_HINT = "pip install 'chainrule[notebooks]'"
+
+
+def pyplot() -> Any:
+    """matplotlib.pyplot, or an ImportError saying how to install it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as e:
+        raise ImportError(
+            f"plotting needs matplotlib, which is not installed: {NOTEBOOKS_EXTRA_HINT}"
+        ) from e
+    return plt
+
+
+def plot_history(
+    history: History, *, label: str | None = None, axes: list[Axes] | None = None
+) -> Figure:
+    """Loss (left) and accuracy (right) per epoch; test curves dashed when present.
+
+    Pass the ``axes`` of an earlier call (``fig.axes``) to overlay another run, e.g. full-batch
+    against mini-batch training, each with its ``label``.
+    """
+    for key in ("loss", "accuracy"):
+        if not isinstance(history.get(key), list):
+            raise ValueError(f"plot_history: the history has no {key!r} list")
+    if axes is None:
+        fig, (loss_ax, acc_ax) = pyplot().subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+        loss_ax.set(title="loss", xlabel="epoch")
+        acc_ax.set(title="accuracy", xlabel="epoch", ylim=(0, 1.02))
+    else:
+        if len(axes) < 2:
+            raise ValueError("plot_history: axes must hold two Axes (loss, accuracy)")
+        loss_ax, acc_ax = axes[0], axes[1]
+        fig = loss_ax.figure
+    name = f"{label} " if label else ""
+    epochs = range(1, len(history["loss"]) + 1)
+    line = loss_ax.plot(epochs, history["loss"], label=f"{name}train")[0]
+    acc_ax.plot(epochs, history["accuracy"], color=line.get_color(), label=f"{name}train")
+    if history.get("test_loss"):
+        loss_ax.plot(
+            epochs, history["test_loss"], "--", color=line.get_color(), label=f"{name}test"
+        )
+        acc_ax.plot(
+            epochs, history["test_accuracy"], "--", color=line.get_color(), label=f"{name}test"
+        )
+    if len(history["loss"]) > 1 and min(history["loss"]) > 0:
+        loss_ax.set_yscale("log")
+    for ax in (loss_ax, acc_ax):
+        ax.legend(fontsize="small")
+    return fig  # type: ignore[no-any-return]
+
+
+def plot_decision_boundary(
+    model: Module,
+    data: Dataset,
+    *,
+    loss: str | Objective = "cross_entropy",
+    resolution: int = 80,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The class a 2-input classifier predicts at every point of a grid around ``data``, with the
+    data on top. ``loss`` names the prediction rule, as in `nn.train.evaluate`."""
+    if data.n_features != 2:
+        raise ValueError(f"plot_decision_boundary needs 2-D data, got {data.n_features} features")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
+    predict = as_objective(loss).predict
+    xs0 = [x[0] for x in data.xs]
+    xs1 = [x[1] for x in data.xs]
+    pad0 = 0.1 * (max(xs0) - min(xs0)) + 0.1
+    pad1 = 0.1 * (max(xs1) - min(xs1)) + 0.1
+    g0 = _linspace(min(xs0) - pad0, max(xs0) + pad0, resolution)
+    g1 = _linspace(min(xs1) - pad1, max(xs1) + pad1, resolution)
+    with autograd.no_grad():
+        grid = [[predict([v.data for v in model([a, b])]) for a in g0] for b in g1]
+    plt = pyplot()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5, 4.2), layout="constrained")
+    else:
+        fig = ax.figure
+    n_classes = max(data.n_classes, max(max(row) for row in grid) + 1)
+    cmap = plt.get_cmap("coolwarm" if n_classes == 2 else "tab10")
+    levels = [k - 0.5 for k in range(n_classes + 1)]
+    ax.contourf(g0, g1, grid, levels=levels, cmap=cmap, alpha=0.35, vmin=0, vmax=n_classes - 1)
+    ax.scatter(xs0, xs1, c=data.ys, cmap=cmap, vmin=0, vmax=n_classes - 1, s=18, edgecolors="k")
+    ax.set(xlim=(g0[0], g0[-1]), ylim=(g1[0], g1[-1]), aspect="equal")
+    if title:
+        ax.set_title(title)
+    return fig  # type: ignore[no-any-return]
+
+
+def plot_first_layer(model: Module, *, shape: tuple[int, int] = (8, 8)) -> Figure:
+    """Each first-layer neuron's weights as an image (red positive, blue negative): what that
+    neuron looks for in an input image of ``shape`` pixels."""
+    layers = getattr(model, "layers", None)
+    first = layers[0] if layers else model
+    neurons = getattr(first, "neurons", None)
+    if not neurons:
+        raise ValueError(f"plot_first_layer needs an MLP or a Layer, got {type(model).__name__}")
+    rows, cols = shape
+    if len(neurons[0].w) != rows * cols:
+        raise ValueError(
+            f"plot_first_layer: neurons have {len(neurons[0].w)} weights, not {rows}x{cols}"
+        )
+    images = [[[n.w[r * cols + c].data for c in range(cols)] for r in range(rows)] for n in neurons]
+    limit = max(abs(v) for image in images for row in image for v in row) or 1.0
+    ncols = min(8, len(images))
+    nrows = math.ceil(len(images) / ncols)
+    fig, axes = pyplot().subplots(
+        nrows, ncols, figsize=(1.3 * ncols, 1.4 * nrows), squeeze=False, layout="constrained"
+    )
+    for i, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if i < len(images):
+            ax.imshow(images[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            ax.set_title(f"neuron {i}", fontsize="small")
+    return fig  # type: ignore[no-any-return]
+
+
+def _linspace(low: float, high: float, n: int) -> list[float]:
+    return [low + (high - low) * i / (n - 1) for i in range(n)]
