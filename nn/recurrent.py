@@ -45,8 +45,18 @@ def _check_size(name: str, n: object) -> int:
     return n
 
 
-def _uniform_rows(rng: random.Random, nrows: int, ncols: int, bound: float) -> list[list[Value]]:
-    return [[Value(rng.uniform(-bound, bound)) for _ in range(ncols)] for _ in range(nrows)]
+def _uniform_rows(
+    rng: random.Random, nrows: int, ncols: int, bound: float, name: str
+) -> list[list[Value]]:
+    """Weights drawn uniformly in +-bound, labelled ``name[j,k]`` for graph drawings."""
+    return [
+        [Value(rng.uniform(-bound, bound), f"{name}[{j},{k}]") for k in range(ncols)]
+        for j in range(nrows)
+    ]
+
+
+def _uniform_vector(rng: random.Random, n: int, bound: float, name: str) -> list[Value]:
+    return [Value(rng.uniform(-bound, bound), f"{name}[{j}]") for j in range(n)]
 
 
 def _as_values(v: Vector, n: int, what: str, where: str) -> list[Value]:
@@ -108,9 +118,9 @@ class RNNCell(Module):
         self.nhidden = _check_size("nhidden", nhidden)
         r = make_rng(seed, rng)
         bound = 1.0 / math.sqrt(nhidden)
-        self.w_ih = _uniform_rows(r, nhidden, nin, bound)
-        self.w_hh = _uniform_rows(r, nhidden, nhidden, bound)
-        self.b = [Value(r.uniform(-bound, bound)) for _ in range(nhidden)]
+        self.w_ih = _uniform_rows(r, nhidden, nin, bound, "w_ih")
+        self.w_hh = _uniform_rows(r, nhidden, nhidden, bound, "w_hh")
+        self.b = _uniform_vector(r, nhidden, bound, "b")
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nhidden": self.nhidden}
@@ -162,9 +172,9 @@ class LSTMCell(Module):
         self.nhidden = _check_size("nhidden", nhidden)
         r = make_rng(seed, rng)
         bound = 1.0 / math.sqrt(nhidden)
-        self.w_ih = _uniform_rows(r, 4 * nhidden, nin, bound)
-        self.w_hh = _uniform_rows(r, 4 * nhidden, nhidden, bound)
-        self.b = [Value(r.uniform(-bound, bound)) for _ in range(4 * nhidden)]
+        self.w_ih = _uniform_rows(r, 4 * nhidden, nin, bound, "w_ih")
+        self.w_hh = _uniform_rows(r, 4 * nhidden, nhidden, bound, "w_hh")
+        self.b = _uniform_vector(r, 4 * nhidden, bound, "b")
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nhidden": self.nhidden}
@@ -246,7 +256,8 @@ class RNN(Module):
             nin, nhidden, seed=seed, rng=rng
         )
         self._kind = cell
-        self._steps: list[list[Value]] = []
+        self._steps: list[list[Value]] = []  # h_t of the last forward with grad enabled
+        self._cells: list[list[Value]] = []  # c_t of that forward (LSTM only)
 
     @property
     def nin(self) -> int:
@@ -281,13 +292,18 @@ class RNN(Module):
         rows = cell.fused_rows()
         k = self.bptt_steps
         outputs: list[list[Value]] = []
+        cells: list[list[Value]] = []
         for t, x in enumerate(inputs):
             if k is not None and t and t % k == 0:
                 state = detach_state(state)
             state = cell.step(rows, x, state)
-            outputs.append(state[0] if isinstance(state, tuple) else state)
+            if isinstance(state, tuple):
+                outputs.append(state[0])
+                cells.append(state[1])
+            else:
+                outputs.append(state)
         if is_grad_enabled():
-            self._steps = outputs
+            self._steps, self._cells = outputs, cells
         return outputs, state
 
     def grad_norms_per_step(self) -> list[float]:
@@ -300,7 +316,17 @@ class RNN(Module):
 
     def clear_steps(self) -> None:
         """Drop the record of the last forward, freeing its graph."""
-        self._steps = []
+        self._steps, self._cells = [], []
+
+    def label_steps(self, prefix: str = "t") -> None:
+        """Label the last recorded forward's states ``t0/h0``, ``t0/h1``, ... (and ``t0/c0``, ...
+        for an LSTM): ``autograd.draw_graph(loss, cluster="label")`` then boxes each time step."""
+        for t, h in enumerate(self._steps):
+            for j, v in enumerate(h):
+                v.label = f"{prefix}{t}/h{j}"
+        for t, c in enumerate(self._cells):
+            for j, v in enumerate(c):
+                v.label = f"{prefix}{t}/c{j}"
 
 
 class SequenceModel(Module):

@@ -509,3 +509,27 @@ def test_cells_save_and_load_on_their_own(tmp_path):
         cell.save(tmp_path / "cell.json")
         loaded = nn.load(tmp_path / "cell.json")
         assert type(loaded) is type(cell) and loaded.state_dict() == cell.state_dict()
+
+
+# ---------------------------------------------------------------- labels for drawings
+
+
+def test_weights_are_labelled_by_position():
+    cell = LSTMCell(2, 3, seed=0)
+    assert cell.w_ih[5][1].label == "w_ih[5,1]" and cell.w_hh[11][2].label == "w_hh[11,2]"
+    assert cell.b[7].label == "b[7]"
+
+
+@pytest.mark.parametrize("kind", ["rnn", "lstm"])
+def test_label_steps_gives_one_drawing_cluster_per_time_step(kind):
+    rnn = nn.RNN(1, 2, cell=kind, seed=0)
+    outputs, _ = rnn([[0.5], [-0.2], [0.9]])
+    loss = autograd.sum(outputs[-1])
+    loss.backward()
+    rnn.label_steps()
+    assert outputs[1][0].label == "t1/h0"
+    if kind == "lstm":
+        assert rnn._cells[2][1].label == "t2/c1"
+    source = autograd.draw_graph(loss, cluster="label", params=rnn.parameters()).source
+    assert source.count("subgraph cluster_") == 3
+    assert all(f"label=t{t} " in source for t in range(3))
