@@ -212,12 +212,12 @@ def plot_loss_curves(
             math.fsum(values[i - window : i]) / window for i in range(window, len(values) + 1)
         ]
         ax.plot(range(window, len(values) + 1), running, label=label or None)
-    for label, level in (references or {}).items():
-        ax.axhline(level, linestyle=":", color="gray")
-        ax.annotate(label, (0, level), xytext=(2, 2), textcoords="offset points", fontsize="small")
+    styles = (":", "-.", "--")
+    for i, (label, level) in enumerate((references or {}).items()):
+        ax.axhline(level, linestyle=styles[i % 3], color="gray", label=f"{label} ({level:.3g})")
     ax.set_yscale("log")
     ax.set(xlabel=xlabel, ylabel="loss", title=title or "")
-    if any(runs):
+    if any(runs) or references:
         ax.legend(fontsize="small")
     return fig  # type: ignore[no-any-return]
 

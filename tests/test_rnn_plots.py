@@ -39,7 +39,8 @@ def test_loss_curves_smooth_over_a_window_and_draw_references():
     line = ax.get_lines()[0]
     assert list(line.get_xdata()) == [2, 3, 4]
     assert list(line.get_ydata()) == [3.0, 4.0, 3.0]
-    assert any(list(other.get_ydata()) == [3.0, 3.0] for other in ax.get_lines()[1:])
+    reference = ax.get_lines()[1]
+    assert list(reference.get_ydata()) == [3.0, 3.0] and reference.get_label() == "baseline (3)"
     plt.close(fig)
     with pytest.raises(ValueError, match="smooth"):
         plot_loss_curves([1.0], smooth=0)
