@@ -34,7 +34,7 @@ def _operand(x: object, where: str) -> float:
     return c
 
 
-def sum(values: Iterable[Value | Number]) -> Value:  # noqa: A001 - the public name
+def sum(values: Iterable[Value | Number]) -> Value:
     """The sum of ``values`` as one node; plain numbers are constants folded into its data."""
     items = list(values)
     parents = [v for v in items if isinstance(v, Value)]
@@ -73,10 +73,8 @@ def dots(
     n = len(xs)
     for i, row in enumerate(rows):
         if len(row) != n:
-            raise ValueError(
-                f"dot: {len(row)} weights but {n} inputs (lengths must match)"
-                + (f" in row {i}" if len(rows) > 1 else "")
-            )
+            where = f" in row {i}" if len(rows) > 1 else ""
+            raise ValueError(f"dot: {len(row)} weights but {n} inputs{where} (lengths must match)")
     x_data, x_parents = _operands(xs, "dot input")
     out = []
     for row, bias in zip(rows, biases):
@@ -103,7 +101,10 @@ def _is_bias_ok(bias: object) -> bool:
 
 
 def _mixed_dot(
-    ws: Sequence[Value | Number], xs: Sequence[Value | Number], bias: object, x_data: tuple[float, ...]
+    ws: Sequence[Value | Number],
+    xs: Sequence[Value | Number],
+    bias: object,
+    x_data: tuple[float, ...],
 ) -> Value:
     """A dot node when numbers and Values are mixed among the weights, inputs or bias."""
     w_data, _ = _operands(ws, "dot weight")

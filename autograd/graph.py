@@ -48,7 +48,7 @@ def _depth_first(root: Value, skip_leaves: bool) -> list[Value]:
     order: list[Value] = []
     visited = {root}
     stack: list[Value | None] = [root, None]
-    stack.extend(p for p in root.parents if not (skip_leaves and not p.parents))
+    stack.extend(p for p in reversed(root.parents) if p.parents or not skip_leaves)
     while stack:
         node = stack.pop()
         if node is None:  # all of the node below the marker's parents are done
@@ -59,8 +59,8 @@ def _depth_first(root: Value, skip_leaves: bool) -> list[Value]:
         visited.add(node)
         stack.append(node)
         stack.append(None)
-        for parent in node.parents:
-            if parent not in visited and not (skip_leaves and not parent.parents):
+        for parent in reversed(node.parents):  # so the first parent comes off first
+            if (parent.parents or not skip_leaves) and parent not in visited:
                 stack.append(parent)
     return order
 

@@ -19,13 +19,21 @@ from __future__ import annotations
 
 import html
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 from autograd.graph import BackwardStep, backward_steps, topological_order
 from autograd.value import Value
-from autograd.viz import GraphDrawing, GraphvizNotFoundError, _fmt, _signed, _Style, render_plan
+from autograd.viz import (
+    GraphDrawing,
+    GraphvizNotFoundError,
+    _fmt,
+    _signed,
+    _Style,
+    check_size,
+    render_plan,
+)
 
 __all__ = ["BackwardReplay", "BackwardStepper", "print_steps", "replay_backward", "step_through"]
 
@@ -147,30 +155,46 @@ class BackwardReplay:
             args = [*args[:3], f"… {len(args) - 3} more"]
         return f"{node.op}({', '.join(args)})"
 
-    def draw(self, k: int, **options: Any) -> GraphDrawing:
+    def draw(
+        self,
+        k: int,
+        *,
+        show_grad: bool = True,
+        show_local: bool = True,
+        caption: bool = False,
+        params: Iterable[Value] = (),
+        digits: int = 4,
+        **options: Any,
+    ) -> GraphDrawing:
         """The graph in state ``k``: the current node and the edges it updated in red.
 
-        ``options``: show_grad, show_local (default True), rankdir, format, cluster, params,
-        digits, max_nodes, as for `autograd.draw_graph`.
+        ``caption=True`` writes the step's arithmetic under the graph (for a static picture).
+        The other options are those of `autograd.draw_graph`: show_grad, show_local, params,
+        digits, and rankdir, format, cluster, max_nodes.
         """
         self._check(k)
         step = self.step_at(k)
-        params = options.pop("params", ())
         style = _Style(
             grads=self.grads_at(k),
             processed={s.node for s in self.steps[:k]},
             prior=self.initial,
-            show_grad=options.pop("show_grad", True),
-            show_local=options.pop("show_local", True),
+            show_grad=show_grad,
+            show_local=show_local,
             highlight=() if step is None else (step.node,),
             highlight_edges=()
             if step is None
             else tuple((step.node, slot) for slot in range(len(step.node.parents))),
             params=set(params),
             names=self.names,
-            digits=options.pop("digits", 4),
+            digits=digits,
         )
-        return render_plan(self.root, style, **options)
+        drawing = render_plan(self.root, style, **options)
+        if caption:
+            text = "".join(line.replace("\\", "\\\\") + "\\l" for line in self._lines(k, 12))
+            drawing.digraph.attr(
+                label=text, labelloc="b", labeljust="l", fontname="Helvetica", fontsize="11"
+            )
+        return drawing
 
 
 def replay_backward(root: Value, grad: Any = 1.0) -> BackwardReplay:
@@ -247,7 +271,8 @@ class BackwardStepper:
             drawing = self.replay.draw(k, **self._draw_options)
             try:
                 svg = drawing.pipe(format="svg", encoding="utf-8")
-                self._svg[k] = svg[svg.find("<svg") :]
+                # Without the XML prolog; scrolls sideways rather than spilling out of the cell.
+                self._svg[k] = f'<div style="overflow-x: auto">{svg[svg.find("<svg") :]}</div>'
             except GraphvizNotFoundError:
                 return f"<pre>{html.escape(drawing.text_fallback())}</pre>"
         return self._svg[k]
@@ -284,4 +309,5 @@ def step_through(
     if not isinstance(root, Value):
         raise TypeError(f"step_through expects a Value, got {type(root).__name__}")
     _import_ipywidgets()  # fail before backward runs, leaving the grads untouched
+    check_size(root, draw_options.get("max_nodes", 500))  # likewise
     return BackwardStepper(replay_backward(root, grad), interval=interval, **draw_options)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from autograd import ops
 from autograd.mode import MODE
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Value", "Number", "as_constant", "format_constant"]
 
-Number = Union[int, float]
+Number = int | float
 """What may stand on the other side of an operator: int, float, or a numpy real scalar."""
 
 
@@ -113,7 +113,6 @@ def _binary(
     return forward, reflected
 
 
-
 class Value:
     """A scalar in the graph: its data, its gradient, and how it was made.
 
@@ -141,7 +140,9 @@ class Value:
     def __init__(self, data: Number, label: str = "") -> None:
         value = as_constant(data)
         if value is None:
-            hint = " (use .detach() for a new leaf with its data)" if isinstance(data, Value) else ""
+            hint = (
+                " (use .detach() for a new leaf with its data)" if isinstance(data, Value) else ""
+            )
             raise TypeError(f"Value() takes a real number, got {type(data).__name__}{hint}")
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}")

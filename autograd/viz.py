@@ -13,12 +13,21 @@ Reading a drawing (left to right by default):
   contribution per use, e.g. ``grad 5 = 2 + 3``;
 - with ``show_local=True`` each edge shows the local derivative d(result)/d(operand) and, once
   backward has run, the chain rule ``local × upstream = contribution``.
+
+Unrolled recurrent nets: label each step's values ``"t<k>/<name>"`` (``"t3/h"``, ``"t3/x"``) and
+pass ``cluster="label"``; every time step becomes a box, the ops that made a step's labelled
+values join it, and the shared weights stay outside, so BPTT shows as a chain of copies. Any
+other grouping: ``cluster=lambda node: "name" or None``.
+
+Big graphs: more than ``max_nodes`` raises `GraphTooLargeError` naming the options:
+``summary=True`` (one box per fused ``dot`` node, its weights folded in) or ``depth=k``.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -40,6 +49,8 @@ INSTALL_DOT_HINT = (
 )
 
 _RANKDIRS = ("LR", "RL", "TB", "BT")
+MAX_TERMS = 6
+"""The most contributions a "+=" row spells out; the rest are counted."""
 _INLINE_MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
 
 # Colours: one meaning each (see the module docstring).
@@ -197,7 +208,7 @@ def _plan(root: Value, depth: int | None, summary: bool) -> _Plan:
         values = [v for v in values if v not in hidden]
         drawn = set(values)
     plan = _Plan(root, values, {v: i for i, v in enumerate(values)}, boxes, folded, truncated)
-    for child in values:
+    for child in reversed(values):  # backward's order, so "+=" terms read in the order added
         if child in truncated:
             continue
         for slot, parent in enumerate(child.parents):
@@ -271,6 +282,11 @@ def _resolve_clusters(plan: _Plan, cluster: ClusterFn | None) -> dict[Value, str
                 if parent in children:
                     children[parent].add(names.get(node))
     return names
+
+
+def _natural(name: str) -> list[Any]:
+    """Sort key putting numbers in order: t2 before t10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 def _label_prefix(node: Value) -> str | None:
@@ -358,18 +374,21 @@ def _fanout_text(node: Value, uses: list[tuple[Value, int]], style: _Style) -> s
     pending = len(uses) - len(done)
     if not done:
         return f"+= from {len(uses)} uses"
-    terms = [_fmt(done[0], d)] + [_signed(t, d) for t in done[1:]]
     prior = style.prior.get(node, 0.0) if style.prior is not None else None
     if prior is None and not pending:  # a static drawing: what is left was accumulated before
         grad = style.grad(node)
         rest = grad - math.fsum(done)
         prior = 0.0 if abs(rest) <= 1e-12 * (1 + abs(grad)) else rest
-    if prior:
-        terms.insert(0, f"{_fmt(prior, d)} (before)")
-        terms[1] = _signed(done[0], d)
+    terms = [f"{_fmt(prior, d)} (before)"] if prior else []
+    terms += [_fmt(t, d) if not terms and i == 0 else _signed(t, d) for i, t in enumerate(done)]
+    hidden = len(done) - MAX_TERMS
+    if hidden > 0:  # a node used by a whole layer: the row would be wider than the graph
+        terms = terms[: len(terms) - hidden]
     text = "= " + " + ".join(terms)
-    if pending:
-        text += f" + … ({pending} to come)"
+    untold = [f"{hidden} more"] if hidden > 0 else []
+    untold += [f"{pending} to come"] if pending else []
+    if untold:
+        text += f" + … ({', '.join(untold)})"
     return html.escape(text).replace("…", "&#8230;")
 
 
@@ -404,7 +423,7 @@ def _to_dot(
 
     groups: dict[str | None, Any] = {None: g}
     subgraphs: list[Any] = []
-    for name in dict.fromkeys(clusters[v] for v in plan.values if v in clusters):
+    for name in sorted(set(clusters.values()), key=_natural):  # t2 before t10
         sub = graphviz.Digraph(f"cluster_{len(subgraphs)}")
         sub.attr(label=name, style="rounded,filled", fillcolor=_FILL_CLUSTER, color="#94a3b8")
         sub.attr(fontname="Helvetica", fontsize="11", fontcolor=_MUTED)
@@ -592,11 +611,17 @@ def render_plan(
 ) -> GraphDrawing:
     """A drawing of the whole graph with a prepared style (used by the backward stepper)."""
     cluster_fn = _check_options(root, rankdir, max_nodes, format, cluster, style.digits)
-    plan = _plan(root, None, False)
-    count = plan.node_count()
-    if count > max_nodes:
-        raise GraphTooLargeError(_too_large_message(root, plan, count, max_nodes, False, None))
+    plan, count = check_size(root, max_nodes)
     clusters = _resolve_clusters(plan, cluster_fn)
     return GraphDrawing(
         _to_dot(plan, style, rankdir=rankdir, format=format, clusters=clusters), count
     )
+
+
+def check_size(root: Value, max_nodes: int) -> tuple[_Plan, int]:
+    """The plan of a whole-graph drawing and its node count; `GraphTooLargeError` if too big."""
+    plan = _plan(root, None, False)
+    count = plan.node_count()
+    if count > max_nodes:
+        raise GraphTooLargeError(_too_large_message(root, plan, count, max_nodes, False, None))
+    return plan, count

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import math
 import random
 import statistics
@@ -20,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import autograd  # noqa: E402
-from autograd import Value  # noqa: E402
+import autograd
+from autograd import Value
 
 SIZES = (2, 16, 16, 1)
 BATCH = 100
@@ -39,7 +40,7 @@ def init_weights(seed: int = 1) -> list[tuple[list[list[float]], list[float]]]:
     """One (rows of weights, biases) pair per layer."""
     rng = random.Random(seed)
     layers = []
-    for nin, nout in zip(SIZES, SIZES[1:]):
+    for nin, nout in itertools.pairwise(SIZES):
         bound = 1 / math.sqrt(nin)
         rows = [[rng.uniform(-bound, bound) for _ in range(nin)] for _ in range(nout)]
         layers.append((rows, [0.0] * nout))
@@ -52,8 +53,9 @@ def init_weights(seed: int = 1) -> list[tuple[list[list[float]], list[float]]]:
 class NoGraphMLP:
     """Forward and backward derived by hand on lists of floats: the floor a scalar engine chases."""
 
-    def __init__(self) -> None:
+    def __init__(self, activation: str = "tanh") -> None:
         self.layers = init_weights()
+        self.relu = activation == "relu"
 
     def step(self, xs: list[list[float]], ys: list[float]) -> float:
         grads = [([[0.0] * len(r) for r in rows], [0.0] * len(bs)) for rows, bs in self.layers]
@@ -65,7 +67,12 @@ class NoGraphMLP:
             for li, (rows, bs) in enumerate(self.layers):
                 a = acts[-1]
                 z = [sum(map(float.__mul__, row, a)) + b for row, b in zip(rows, bs)]
-                acts.append(z if li == last else [math.tanh(v) for v in z])
+                if li == last:
+                    acts.append(z)
+                elif self.relu:
+                    acts.append([v if v > 0.0 else 0.0 for v in z])
+                else:
+                    acts.append([math.tanh(v) for v in z])
             pred = acts[-1][0]
             total += (pred - y) ** 2
             delta = [scale * (pred - y)]
@@ -80,7 +87,10 @@ class NoGraphMLP:
                         grow[k] += d * ak
                         below[k] += d * w
                 if li:
-                    delta = [g * (1.0 - h * h) for g, h in zip(below, a)]
+                    if self.relu:
+                        delta = [g if h > 0.0 else 0.0 for g, h in zip(below, a)]
+                    else:
+                        delta = [g * (1.0 - h * h) for g, h in zip(below, a)]
         for (rows, bs), (grows, gbs) in zip(self.layers, grads):
             for row, grow in zip(rows, grows):
                 for k, g in enumerate(grow):
@@ -94,9 +104,10 @@ class NoGraphMLP:
 
 
 class ChainruleMLP:
-    """The same network on Values: each neuron one fused `dot` node plus tanh."""
+    """The same network on Values: each neuron one fused `dot` node plus its activation."""
 
-    def __init__(self) -> None:
+    def __init__(self, activation: str = "tanh") -> None:
+        self.activate = Value.relu if activation == "relu" else Value.tanh
         self.layers = [
             ([[Value(w) for w in row] for row in rows], [Value(b) for b in bs])
             for rows, bs in init_weights()
@@ -109,7 +120,7 @@ class ChainruleMLP:
         last = len(self.layers) - 1
         for li, (rows, bs) in enumerate(self.layers):
             z = autograd.dots(rows, x, bs)
-            x = z if li == last else [v.tanh() for v in z]
+            x = z if li == last else [self.activate(v) for v in z]
         return x[0]
 
     def step(self, xs: list[list[float]], ys: list[float]) -> float:
@@ -196,14 +207,23 @@ def main() -> None:
     rows: list[tuple[str, str, str, str]] = []
     baseline = mlp_step_seconds(NoGraphMLP(), args.repeats)
     ours = mlp_step_seconds(ChainruleMLP(), args.repeats)
-    rows.append(("MLP 2-16-16-1 step, batch 100", "no-graph baseline", f"{baseline*1e3:.2f} ms", "1.00x"))
-    rows.append(("", "chainrule (dot nodes)", f"{ours*1e3:.2f} ms", f"{ours/baseline:.2f}x"))
+    rows.append(
+        ("MLP 2-16-16-1 step, batch 100", "no-graph baseline", f"{baseline * 1e3:.2f} ms", "1.00x")
+    )
+    rows.append(("", "chainrule (dot nodes)", f"{ours * 1e3:.2f} ms", f"{ours / baseline:.2f}x"))
     fwd, bwd = chain_seconds_per_node(args.chain, args.repeats)
-    rows.append((f"chain of {args.chain:,} ops", "forward per node", f"{fwd*1e9:.0f} ns", ""))
-    rows.append(("", "backward per node", f"{bwd*1e9:.0f} ns", "target < 1000 ns"))
+    rows.append((f"chain of {args.chain:,} ops", "forward per node", f"{fwd * 1e9:.0f} ns", ""))
+    rows.append(("", "backward per node", f"{bwd * 1e9:.0f} ns", "target < 1000 ns"))
     for op in ("add", "mul", "tanh"):
         b = bytes_per_node(chain(50_000, op), graph_size)
-        rows.append(("bytes per node" if op == "add" else "", f"chain of '{op}'", f"{b:.0f} B", "target < 200 B"))
+        rows.append(
+            (
+                "bytes per node" if op == "add" else "",
+                f"chain of '{op}'",
+                f"{b:.0f} B",
+                "target < 200 B",
+            )
+        )
     xs, ys = make_data()
     model = ChainruleMLP()
 

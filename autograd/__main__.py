@@ -1,0 +1,37 @@
+"""``python -m autograd``: build a small expression, backprop, and print every node."""
+
+from __future__ import annotations
+
+from autograd import Value, topological_order
+
+
+def describe(node: Value) -> str:
+    name = node.label or "·"
+    made = f"{node.op}({', '.join(p.label or '·' for p in node.parents)})" if node.op else "leaf"
+    local = ", ".join(f"{g:+.4f}" for g in node.local_grads)
+    local = f"  d/dparents = ({local})" if local else ""
+    return f"{name:>4} = {made:<16} data {node.data:+.4f}  grad {node.grad:+.4f}{local}"
+
+
+def main() -> None:
+    # One neuron: tanh(w1*x1 + w2*x2 + b), the example every backprop course starts from.
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2w2"
+    n = x1w1 + x2w2 + b
+    n.label = "n"
+    out = n.tanh()
+    out.label = "out"
+    out.backward()
+    print("out = tanh(x1*w1 + x2*w2 + b); every node, inputs first, after out.backward():\n")
+    for node in topological_order(out):
+        print(describe(node))
+    print("\nRead a grad as: nudging that node by h moves out by about grad*h.")
+
+
+if __name__ == "__main__":
+    main()

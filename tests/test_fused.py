@@ -1,0 +1,113 @@
+"""Fused n-ary nodes: the same values and gradients as the ops they replace, in one node."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd
+from autograd import Value, gradcheck, testing
+
+
+@settings(max_examples=200)
+@given(data=st.data(), n=st.integers(1, 6))
+def test_sum_equals_chained_additions(data, n):
+    xs = data.draw(testing.points(n))
+    fused = autograd.sum(Value(x) for x in xs)
+    assert fused.op == "sum" and len(fused.parents) == n
+    assert gradcheck(lambda *vs: autograd.sum(v * v for v in vs), xs)
+    chained = Value(0.0)
+    for x in xs:
+        chained = chained + x
+    assert fused.data == pytest.approx(chained.data)
+
+
+@settings(max_examples=200)
+@given(data=st.data(), n=st.integers(1, 5), with_bias=st.booleans())
+def test_dot_matches_finite_differences_for_weights_inputs_and_bias(data, n, with_bias):
+    point = data.draw(testing.points(2 * n + 1))
+
+    def f(*vs):
+        ws, xs, b = vs[:n], vs[n : 2 * n], vs[2 * n]
+        return autograd.dot(ws, xs, b if with_bias else None).tanh()
+
+    assert gradcheck(f, point)
+    node = autograd.dot([Value(p) for p in point[:n]], [Value(p) for p in point[n : 2 * n]])
+    assert node.op == "dot" and len(node.parents) == 2 * n
+
+
+@settings(max_examples=200)
+@given(data=st.data(), n=st.integers(1, 5))
+def test_dot_with_constants_mixed_in_makes_only_values_parents(data, n):
+    point = data.draw(testing.points(2 * n))
+    mask = data.draw(st.lists(st.booleans(), min_size=2 * n, max_size=2 * n))
+
+    def operands(vs):
+        it = iter(vs)
+        return [next(it) if is_value else c for c, is_value in zip(point, mask)]
+
+    n_values = sum(mask)
+    if n_values == 0:
+        node = autograd.dot(point[:n], point[n:], 1.5)
+        assert node.is_leaf()
+        assert node.data == pytest.approx(sum(a * b for a, b in zip(point[:n], point[n:])) + 1.5)
+        return
+    values_point = [c for c, is_value in zip(point, mask) if is_value]
+
+    def f(*vs):
+        ops = operands(vs)
+        return autograd.dot(ops[:n], ops[n:], 0.5)
+
+    assert gradcheck(f, values_point)
+    node = f(*[Value(c) for c in values_point])
+    assert len(node.parents) == n_values
+    expected = sum(a * b for a, b in zip(point[:n], point[n:])) + 0.5
+    assert node.data == pytest.approx(expected)
+
+
+def test_sum_folds_constants_into_its_data():
+    x = Value(1.0)
+    s = autograd.sum([x, 2.0, 3, x])
+    assert s.data == 7.0 and s.parents == (x, x) and s.local_grads == (1.0, 1.0)
+    s.backward()
+    assert x.grad == 2.0
+    assert autograd.sum([]).data == 0.0
+    assert autograd.sum([1, 2]).is_leaf()
+
+
+def test_dots_is_one_dot_node_per_row():
+    rows = [[Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]]
+    xs = [Value(0.5), Value(-1.0)]
+    bs = [Value(0.1), None]
+    outs = autograd.dots(rows, xs, bs)
+    singles = [autograd.dot(r, xs, b) for r, b in zip(rows, bs)]
+    assert [o.data for o in outs] == [s.data for s in singles]
+    assert [o.parents for o in outs] == [s.parents for s in singles]
+    assert [o.local_grads for o in outs] == [s.local_grads for s in singles]
+    assert autograd.dots(rows, [0.5, -1.0])[0].parents == tuple(rows[0])
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: autograd.dot([Value(1.0)], [1.0, 2.0]), "1 weights but 2 inputs"),
+        (lambda: autograd.dots([[1.0], [1.0, 2.0]], [1.0]), "2 weights but 1 inputs in row 1"),
+        (lambda: autograd.dots([[1.0]], [1.0], [None, None]), "1 rows of weights but 2 biases"),
+    ],
+)
+def test_length_mismatches_are_value_errors(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: autograd.dot([Value(1.0)], ["x"]),
+        lambda: autograd.dot(["w"], [Value(1.0)]),
+        lambda: autograd.dot([Value(1.0)], [1.0], bias="b"),
+        lambda: autograd.sum([Value(1.0), None]),
+    ],
+)
+def test_non_numbers_in_fused_ops_are_type_errors(call):
+    with pytest.raises(TypeError, match="expected a Value or a real number"):
+        call()

@@ -1,0 +1,187 @@
+"""Every op's local derivatives against central finite differences, on hypothesis inputs."""
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import autograd
+from autograd import Value, gradcheck, numerical_grad, testing
+from autograd.ops import BINARY, UNARY
+
+UNARY_CALLS = {
+    "neg": lambda x: -x,
+    "abs": abs,
+    "exp": Value.exp,
+    "log": Value.log,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "relu": Value.relu,
+    "sqrt": Value.sqrt,
+    "sin": Value.sin,
+    "cos": Value.cos,
+}
+BINARY_CALLS = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "**": lambda a, b: a**b,
+}
+REFERENCE = {  # the forward values, from the standard library, to check the ops against
+    "neg": lambda x: -x,
+    "abs": abs,
+    "exp": math.exp,
+    "log": math.log,
+    "tanh": math.tanh,
+    "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
+    "relu": lambda x: max(x, 0.0),
+    "sqrt": math.sqrt,
+    "sin": math.sin,
+    "cos": math.cos,
+}
+
+
+def test_every_op_in_the_table_is_tested_here():
+    assert set(UNARY_CALLS) == set(UNARY) == set(REFERENCE)
+    assert set(BINARY_CALLS) == set(BINARY)
+
+
+def _tolerant_gradcheck(f, xs):
+    # Relative tolerance scaled for ops whose derivatives reach e^10 or 1/x^2 near the margin.
+    return gradcheck(f, xs, eps=1e-6, atol=1e-5, rtol=1e-4)
+
+
+@pytest.mark.parametrize("op", sorted(UNARY_CALLS))
+@settings(max_examples=150)
+@given(data=st.data())
+def test_unary_op_gradient_matches_finite_differences(op, data):
+    (x,) = data.draw(testing.inputs_for(op))
+    assert _tolerant_gradcheck(UNARY_CALLS[op], [x])
+
+
+@pytest.mark.parametrize("op", sorted(UNARY_CALLS))
+@settings(max_examples=50)
+@given(data=st.data())
+def test_unary_op_forward_matches_the_standard_library(op, data):
+    (x,) = data.draw(testing.inputs_for(op))
+    out = UNARY_CALLS[op](Value(x))
+    assert out.data == pytest.approx(REFERENCE[op](x), rel=1e-12, abs=1e-300)
+    assert out.op == op and len(out.parents) == 1 and len(out.local_grads) == 1
+
+
+@pytest.mark.parametrize("op", sorted(BINARY_CALLS))
+@settings(max_examples=150)
+@given(data=st.data())
+def test_binary_op_gradient_matches_finite_differences(op, data):
+    a, b = data.draw(testing.inputs_for(op))
+    assert _tolerant_gradcheck(BINARY_CALLS[op], [a, b])
+
+
+@pytest.mark.parametrize("op", sorted(BINARY_CALLS))
+@settings(max_examples=100)
+@given(data=st.data())
+def test_constant_on_either_side_matches_finite_differences(op, data):
+    a, b = data.draw(testing.inputs_for(op))
+    f = BINARY_CALLS[op]
+    assert _tolerant_gradcheck(lambda x: f(x, b), [a])  # Value op constant
+    assert _tolerant_gradcheck(lambda y: f(a, y), [b])  # constant op Value (reflected)
+    assert f(Value(a), b).data == pytest.approx(f(a, b), rel=1e-12)
+    assert f(a, Value(b)).data == pytest.approx(f(a, b), rel=1e-12)
+
+
+@settings(max_examples=150)
+@given(
+    x=testing.reals(-3, 3, avoid=(0.0,), margin=0.2),
+    c=st.sampled_from([-3, -2, -1, -0.5, 0, 0.5, 1, 2, 3, 1.5]),
+)
+def test_constant_powers_match_finite_differences(x, c):
+    if not float(c).is_integer():
+        x = abs(x)  # non-integer powers need a non-negative base
+    assert _tolerant_gradcheck(lambda v: v**c, [x])
+    assert (Value(x) ** c).op == f"**{autograd.value.format_constant(float(c))}"
+
+
+@settings(max_examples=100)
+@given(x=testing.reals(-3, 3), base=st.floats(0.1, 5.0))
+def test_constant_base_power_matches_finite_differences(x, base):
+    assert _tolerant_gradcheck(lambda v: base**v, [x])
+
+
+@settings(max_examples=300)
+@given(f=testing.expressions(n_inputs=3, max_ops=10), xs=testing.points(3))
+def test_random_expression_dags_match_finite_differences(f, xs):
+    out = f(*[Value(x) for x in xs])
+    grads = autograd.analytic_grad(f, xs)
+    numeric = numerical_grad(f, xs)
+    scale = max(1.0, abs(out.data), *map(abs, numeric))
+    for a, n in zip(grads, numeric):
+        assert a == pytest.approx(n, abs=1e-5 * scale, rel=1e-4), f
+
+
+def test_local_derivatives_are_computed_in_the_forward_pass():
+    x = Value(0.3)
+    y = x.tanh()
+    assert y.local_grads == (1 - math.tanh(0.3) ** 2,)
+    z = x * Value(4.0)
+    assert z.local_grads == (4.0, 0.3)
+
+
+def test_plain_numbers_are_constants_not_nodes():
+    x = Value(2.0)
+    for y in (x * 2.0, 2.0 * x, x + 1, 1 + x, x - 1, 1 - x, x / 4, 4 / x, x**2, 2**x):
+        assert y.parents == (x,)
+        assert len(y.local_grads) == 1
+
+
+def test_reflected_op_names_show_the_constant_on_the_left():
+    x = Value(2.0)
+    assert (3 - x).op == "3-"
+    assert (1 / x).op == "1/"
+    assert (2**x).op == "2**"
+    assert (x**0.5).op == "**0.5"
+    assert (x - 3).op == "-" and (3 * x).op == "*"
+
+
+@pytest.mark.parametrize("x", [1000.0, -1000.0, 1e308, -1e308])
+def test_sigmoid_and_tanh_do_not_overflow(x):
+    for op in (Value.sigmoid, Value.tanh):
+        out = op(Value(x))
+        out.backward()
+        assert math.isfinite(out.data) and math.isfinite(out.local_grads[0])
+    assert Value.sigmoid(Value(x)).data == (1.0 if x > 0 else 0.0)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: Value(0.0).log(), "log"),
+        (lambda: Value(-1.0).log(), "log"),
+        (lambda: Value(-1.0).sqrt(), "sqrt"),
+        (lambda: Value(1.0) / 0, "division by zero"),
+        (lambda: Value(1.0) / Value(0.0), "division by zero"),
+        (lambda: 1 / Value(0.0), "division by zero"),
+        (lambda: Value(-8.0) ** 0.5, "negative base"),
+        (lambda: Value(0.0) ** -1, "negative power"),
+        (lambda: Value(-2.0) ** Value(2.0), "base must be >= 0"),
+        (lambda: Value(0.0) ** Value(-1.0), "non-positive power"),
+        (lambda: (-2) ** Value(0.5), "constant base must be > 0"),
+    ],
+)
+def test_domain_errors_name_the_op_and_operand(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_ieee_edge_cases_are_documented_behaviour():
+    assert Value(1000.0).exp().data == math.inf  # overflow is inf, as in PyTorch
+    root = Value(0.0).sqrt()
+    assert root.data == 0.0 and root.local_grads == (math.inf,)
+    assert abs(Value(0.0)).local_grads == (0.0,)  # subgradient 0 at the kink
+    assert Value(0.0).relu().local_grads == (0.0,)
+    assert (Value(-2.0) ** 2).data == 4.0 and (Value(-2.0) ** 3).local_grads == (12.0,)
+    zero_power = Value(0.0) ** Value(2.0)
+    assert zero_power.data == 0.0 and zero_power.local_grads == (0.0, 0.0)
+    nan = Value(math.nan).tanh()
+    assert math.isnan(nan.data)  # nan in, nan out: no exception, as IEEE says
