@@ -1,7 +1,7 @@
 """A tiny text for character-level language models, generated from a grammar we wrote.
 
 Every sentence is ``determiner [adjective] noun verb determiner [adjective] noun.``, one per line,
-e.g. ``the old cat chases a hen.``. Words are spelled from 12 letters, so the alphabet is small
+e.g. ``the tan cat chases a hen.``. Words are spelled from 12 letters, so the alphabet is small
 (15 characters with space, full stop and newline) and a model's samples are easy to judge: are
 they real words, in the grammar's order, with a full stop and a line break at the end?
 """
@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 DETERMINERS = ("the", "a")
-ADJECTIVES = ("old", "red", "sad", "tall")
+ADJECTIVES = ("red", "sad", "tan", "tall")
 NOUNS = ("cat", "dog", "hen", "rat")
 VERBS = ("sees", "eats", "hates", "chases")
 WORDS = frozenset(DETERMINERS + ADJECTIVES + NOUNS + VERBS)

@@ -52,14 +52,14 @@ def test_character_model_learns_the_grammar():
     result = rnn_tasks.train_char_model(cell="rnn", nhidden=32, updates=300, seed=0)
     vocab_size = len(result.vocab)
     assert vocab_size == 15 and result.uniform_loss == pytest.approx(math.log(15))
-    # measured 0.49 nats per character on held-out sentences: uniform guessing is 2.71, the
+    # measured 0.50 nats per character on held-out sentences: uniform guessing is 2.71, the
     # grammar's own entropy (the best possible) 0.33
     assert result.test_loss < 0.25 * result.uniform_loss
     assert result.test_loss > entropy_per_char()
     text = rnn_tasks.sample(result.model, result.vocab, 500, temperature=0.7, seed=0)
     words = text.replace(".", " ").split()
     lines = text.split("\n")[:-1]
-    assert sum(w in WORDS for w in words) / len(words) > 0.8  # measured 0.92
+    assert sum(w in WORDS for w in words) / len(words) > 0.8  # measured 0.96
     assert len(lines) >= 8 and sum(line.endswith(".") for line in lines) / len(lines) > 0.8
     assert any(is_grammatical(line) for line in lines)
 
@@ -127,7 +127,7 @@ def test_grammar_text_is_deterministic_and_every_line_grammatical():
     "line,ok",
     [
         ("the cat sees a dog.", True),
-        ("a old rat chases the tall hen.", True),
+        ("a tan rat chases the tall hen.", True),
         ("the cat sees a dog", False),  # no full stop
         ("the cat.", False),  # no verb
         ("cat sees a dog.", False),  # no determiner
