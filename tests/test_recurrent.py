@@ -533,3 +533,28 @@ def test_label_steps_gives_one_drawing_cluster_per_time_step(kind):
     source = autograd.draw_graph(loss, cluster="label", params=rnn.parameters()).source
     assert source.count("subgraph cluster_") == 3
     assert all(f"label=t{t} " in source for t in range(3))
+
+
+def test_the_recorded_graph_lives_until_the_next_forward_or_clear_steps():
+    """The RNN's record of its last forward keeps that graph alive (documented); the next forward
+    with grad replaces it, and clear_steps drops it, so graphs never pile up."""
+    import gc
+
+    def live_values() -> int:
+        gc.collect()
+        return sum(type(o) is Value for o in gc.get_objects())
+
+    rnn = nn.RNN(1, 3, seed=0)
+    xs = [[0.1 * t] for t in range(50)]
+    base = live_values()
+    outputs, state = rnn(xs)
+    autograd.sum(state).backward()
+    del outputs, state
+    one_graph = live_values() - base
+    assert one_graph > 50 * 3 * 2  # kept alive by the record: h and dot nodes of every step
+    for _ in range(3):
+        outputs, state = rnn(xs)
+        del outputs, state
+    assert live_values() - base == one_graph
+    rnn.clear_steps()
+    assert live_values() == base
