@@ -12,8 +12,9 @@ are read once per step rather than once per row; see benchmarks/recurrent.py).
 from __future__ import annotations
 
 import math
+import numbers
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from autograd import Value, dots, is_grad_enabled
@@ -59,26 +60,36 @@ def _uniform_vector(rng: random.Random, n: int, bound: float, name: str) -> list
     return [Value(rng.uniform(-bound, bound), f"{name}[{j}]") for j in range(n)]
 
 
-def _as_values(v: Vector, n: int, what: str, where: str) -> list[Value]:
-    """``v`` as a list of n Values (numbers become constant leaves); ValueError on a bad length.
+def _as_list(v: object, what: str, where: str, n: int | None = None) -> list[Any]:
+    """``v`` (a list, tuple, numpy row or other iterable) as a list; ValueError for a scalar or
+    a string, which have no length to speak of here."""
+    if isinstance(v, list):
+        return v
+    if isinstance(v, (str, bytes, dict, Value, numbers.Number)) or not isinstance(v, Iterable):
+        size = f"{n} numbers" if n is not None else "vectors"
+        raise ValueError(f"{where}: expected {what} as a list of {size}, got {type(v).__name__}")
+    return list(v)
+
+
+def _as_values(v: object, n: int, what: str, where: str) -> list[Value]:
+    """``v`` as a list of n Values (numbers become constant leaves): ValueError on a wrong
+    length, TypeError on an element that is not a number.
 
     Wrapping numbers as leaves keeps every fused node on `dots`' all-Values fast path.
     """
-    if isinstance(v, (str, bytes)) or not isinstance(v, Sequence):
-        kind = type(v).__name__
-        raise ValueError(f"{where}: expected {what} as a list of {n} numbers, got {kind}")
-    if len(v) != n:
-        raise ValueError(f"{where}: expected {what} of length {n}, got length {len(v)}")
-    if all(type(x) is Value for x in v):
-        return list(v)  # type: ignore[arg-type]
+    items = _as_list(v, what, where, n)
+    if len(items) != n:
+        raise ValueError(f"{where}: expected {what} of length {n}, got length {len(items)}")
+    if all(type(x) is Value for x in items):
+        return items if items is not v else list(items)
     out = []
-    for x in v:
+    for x in items:
         if isinstance(x, Value):
             out.append(x)
-        elif isinstance(x, (int, float)) and not isinstance(x, bool):
+        elif isinstance(x, numbers.Real) and not isinstance(x, bool):
             out.append(Value(x))
         else:
-            raise ValueError(f"{where}: {what} must hold numbers or Values, got {type(x).__name__}")
+            raise TypeError(f"{where}: {what} must hold numbers or Values, got {type(x).__name__}")
     return out
 
 
@@ -280,13 +291,10 @@ class RNN(Module):
     ) -> tuple[list[list[Value]], State]:
         """Run over ``xs`` (a list of input vectors): (the hidden vector h_t of every step, the
         last state). ``h0`` is the initial state (zeros if None), h or (h, c) like the result."""
-        if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
-            raise ValueError(
-                f"RNN: expected a sequence as a list of input vectors, got {type(xs).__name__}"
-            )
         cell = self.cell
         inputs = [
-            _as_values(x, cell.nin, "an input vector", f"RNN: step {t}") for t, x in enumerate(xs)
+            _as_values(x, cell.nin, "an input vector", f"RNN: step {t}")
+            for t, x in enumerate(_as_list(xs, "a sequence", "RNN"))
         ]
         state: Any = cell.initial_state() if h0 is None else cell.check_state(h0, "RNN: h0")
         rows = cell.fused_rows()
