@@ -6,8 +6,9 @@ A demo is a function taking `DemoOptions` and returning a `DemoResult`, register
     @demo("name", "one line for --help")
     def name_demo(options: DemoOptions) -> DemoResult: ...
 
-Demos never draw themselves: they return figure makers, and the command line writes them as PNGs
-only when matplotlib is installed.
+A demo defined in another module registers when that module is imported: import it at the end
+of this one. Demos never draw themselves: they return figure makers, and the command line writes
+them as PNGs only when matplotlib is installed.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def _hyper(name: str, value: object, low: float = 0.0, high: float = math.inf) -
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     x = float(value)
     if not low <= x < high:
-        bounds = f"[{low:g}, {high:g})" if high != math.inf else f">= {low:g}"
+        bounds = f"in [{low:g}, {high:g})" if high != math.inf else f"a finite number >= {low:g}"
         raise ValueError(f"{name} must be {bounds}, got {value!r}")
     return x
 
@@ -141,9 +141,10 @@ class Adam(Optimizer):
 
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """Scale all gradients together so their L2 norm is at most ``max_norm``; return the norm
-    before clipping (as torch.nn.utils.clip_grad_norm_, including its 1e-6 in the scale)."""
+    before clipping (as torch.nn.utils.clip_grad_norm_, including its 1e-6 in the scale).
+    ``max_norm=math.inf`` only measures the norm."""
     items = _param_list(params, "clip_grad_norm")
-    limit = _hyper("max_norm", max_norm)
+    limit = math.inf if max_norm == math.inf else _hyper("max_norm", max_norm)
     total = math.sqrt(math.fsum(p.grad * p.grad for p in items))
     scale = limit / (total + 1e-6)
     if scale < 1.0:

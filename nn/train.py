@@ -15,11 +15,13 @@ as plain lists, ready to plot.
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +44,7 @@ __all__ = [
 ]
 
 History = dict[str, list[float]]
-"""Per-epoch lists: "loss" and "accuracy" (training, averaged over the epoch's steps), "seconds"
+"""Per-epoch lists: "loss" and "accuracy" (training, over the epoch's examples as seen), "seconds"
 (elapsed since the start), "test_loss"/"test_accuracy" when a test set is given, and per-step
 "step_loss"."""
 
@@ -142,6 +144,24 @@ def accuracy(model: Module, data: Dataset, loss: str | Objective = "cross_entrop
     return evaluate(model, data, loss)[1]
 
 
+@contextmanager
+def rare_gc_passes(threshold: int = 10_000) -> Iterator[None]:
+    """Run the cycle collector's youngest generation every ``threshold`` allocations, not 700.
+
+    A training step allocates tens of thousands of nodes and frees them by reference counting
+    (graphs hold no cycles), so the frequent collector passes over them are pure cost: about a
+    quarter of a digits epoch (benchmarks/training.py). Nothing is switched off, and the old
+    thresholds come back on exit.
+    """
+    old = gc.get_threshold()
+    if 0 < old[0] < threshold:
+        gc.set_threshold(threshold, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def _progress_bar(total: int, enabled: bool) -> Any:
     """A tqdm bar, or None when silenced or tqdm is not installed."""
     if not enabled:
@@ -212,6 +232,28 @@ class Trainer:
         )
         return loss.data, correct
 
+    def _train_epoch(self, train: Dataset, description: str, bar: Any) -> None:
+        """One pass over ``train``; appends the epoch's mean loss and accuracy to the history."""
+        if self.lr_schedule is not None:
+            self.optimizer.lr = float(self.lr_schedule(len(self.history["loss"]) + 1))
+        loss_sum, correct, seen = 0.0, 0, 0
+        for batch in batches(train, self.batch_size, self.shuffle, self.rng):
+            loss, right = self.step(batch)
+            self.history["step_loss"].append(loss)
+            loss_sum += loss * len(batch)
+            correct += right
+            seen += len(batch)
+            if bar is not None:
+                if (bar.n + 1) % self.update_every == 0 or seen == len(train):
+                    # refresh=False: tqdm redraws at most every 0.1 s, in update().
+                    bar.set_description(description, refresh=False)
+                    bar.set_postfix(
+                        loss=f"{loss_sum / seen:.4f}", acc=f"{correct / seen:.1%}", refresh=False
+                    )
+                bar.update(1)
+        self.history["loss"].append(loss_sum / seen)
+        self.history["accuracy"].append(correct / seen)
+
     def fit(
         self,
         train: Dataset,
@@ -224,13 +266,13 @@ class Trainer:
 
         ``callback(epoch, history)`` runs after each epoch; returning True stops training early.
         """
+        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}")
         train = _check_data(train, self.model, "the training data")
         if test is not None:
             test = _check_data(test, self.model, "the test data")
             self.history.setdefault("test_loss", [])
             self.history.setdefault("test_accuracy", [])
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-            raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}")
         size = len(train) if self.batch_size is None else self.batch_size
         steps_per_epoch = math.ceil(len(train) / size)
         history = self.history
@@ -239,45 +281,21 @@ class Trainer:
         print_every = max(1, epochs // 10)  # without tqdm: about ten lines in all
         start = time.perf_counter() - (history["seconds"][-1] if history["seconds"] else 0.0)
         last = done + epochs
-        steps = 0
         try:
-            for epoch in range(done + 1, last + 1):
-                if self.lr_schedule is not None:
-                    self.optimizer.lr = float(self.lr_schedule(epoch))
-                loss_sum, correct, seen = 0.0, 0, 0
-                for batch in batches(train, self.batch_size, self.shuffle, self.rng):
-                    loss, right = self.step(batch)
-                    history["step_loss"].append(loss)
-                    loss_sum += loss * len(batch)
-                    correct += right
-                    seen += len(batch)
-                    steps += 1
-                    if bar is not None:
-                        if steps % self.update_every == 0 or seen == len(train):
-                            # refresh=False: tqdm redraws at most every 0.1 s, in update().
-                            bar.set_description(f"epoch {epoch}/{last}", refresh=False)
-                            bar.set_postfix(
-                                loss=f"{loss_sum / seen:.4f}",
-                                acc=f"{correct / seen:.1%}",
-                                refresh=False,
-                            )
-                        bar.update(1)
-                history["loss"].append(loss_sum / seen)
-                history["accuracy"].append(correct / seen)
-                if test is not None:
-                    test_loss, test_acc = evaluate(self.model, test, self.objective)
-                    history["test_loss"].append(test_loss)
-                    history["test_accuracy"].append(test_acc)
-                history["seconds"].append(time.perf_counter() - start)
-                stop = callback is not None and bool(callback(epoch, history))
-                if (
-                    bar is None
-                    and self.progress
-                    and (stop or epoch == last or (epoch - done) % print_every == 0)
-                ):
-                    print(_epoch_line(epoch, last, history), file=sys.stderr)
-                if stop:
-                    break
+            with rare_gc_passes():
+                for epoch in range(done + 1, last + 1):
+                    self._train_epoch(train, f"epoch {epoch}/{last}", bar)
+                    if test is not None:
+                        test_loss, test_acc = evaluate(self.model, test, self.objective)
+                        history["test_loss"].append(test_loss)
+                        history["test_accuracy"].append(test_acc)
+                    history["seconds"].append(time.perf_counter() - start)
+                    stop = callback is not None and bool(callback(epoch, history))
+                    lines = bar is None and self.progress  # the fallback without tqdm
+                    if lines and (stop or epoch == last or (epoch - done) % print_every == 0):
+                        print(_epoch_line(epoch, last, history), file=sys.stderr)
+                    if stop:
+                        break
         finally:
             if bar is not None:
                 bar.close()

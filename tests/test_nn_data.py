@@ -1,0 +1,177 @@
+"""Data sets, the train/test split and batching."""
+
+import math
+import random
+import sys
+from collections import Counter
+
+import pytest
+
+from nn import data
+from nn.data import Dataset
+
+
+def test_xor():
+    d = data.xor()
+    assert d.xs == [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    assert d.ys == [0, 1, 1, 0]
+    assert (d.n_features, d.n_classes, len(d)) == (2, 2, 4)
+
+
+def test_moons_are_deterministic_and_balanced():
+    a, b = data.moons(101, 0.1, seed=3), data.moons(101, 0.1, seed=3)
+    assert a == b
+    assert a != data.moons(101, 0.1, seed=4)
+    assert len(a) == 101 and Counter(a.ys) == {0: 51, 1: 50}
+    assert a.ys != sorted(a.ys)  # shuffled, so any prefix has both classes
+
+
+def test_noiseless_moons_lie_on_their_half_circles():
+    d = data.moons(40, noise=0.0, seed=0)
+    for (x, y), label in zip(d.xs, d.ys, strict=True):
+        if label == 0:  # upper half of the unit circle
+            assert math.hypot(x, y) == pytest.approx(1.0) and y >= -1e-12
+        else:  # lower half of the unit circle centred at (1, 0.5)
+            assert math.hypot(x - 1, y - 0.5) == pytest.approx(1.0) and y <= 0.5 + 1e-12
+
+
+def test_spirals():
+    d = data.spirals(301, classes=3, noise=0.2, seed=0)
+    assert len(d) == 301 and Counter(d.ys) == {0: 101, 1: 100, 2: 100}
+    assert d == data.spirals(301, classes=3, noise=0.2, seed=0)
+    # the noise turns points along their arm, so every radius stays in [0, 1]
+    assert max(math.hypot(*x) for x in d.xs) <= 1.0 + 1e-12
+    assert data.spirals(10, classes=2, noise=0.0, seed=0).xs != data.spirals(10, 2, 0.0, 1).xs
+
+
+def test_digits():
+    d = data.digits()
+    assert (len(d), d.n_features, d.n_classes) == (1797, 64, 10)
+    assert min(min(x) for x in d.xs) == 0.0 and max(max(x) for x in d.xs) == 1.0
+    assert all(type(v) is float for v in d.xs[0]) and all(type(y) is int for y in d.ys)
+    assert Counter(d.ys)[0] == 178  # scikit-learn's documented count of zeros
+
+
+def test_digits_without_scikit_learn_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # makes `import sklearn...` fail
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    with pytest.raises(ImportError, match=r"scikit-learn.*pip install 'chainrule\[data\]'"):
+        data.digits()
+
+
+# ---------------------------------------------------------------- split
+
+
+def test_split_sizes_disjoint_and_deterministic():
+    d = data.moons(100, seed=0)
+    train, test = data.split(d, 0.25, seed=1)
+    assert (len(train), len(test)) == (75, 25)
+    pairs = lambda ds: {(tuple(x), y) for x, y in ds}  # noqa: E731
+    assert pairs(train) | pairs(test) == pairs(d) and not pairs(train) & pairs(test)
+    assert data.split(d, 0.25, seed=1) == (train, test)
+    assert data.split(d, 0.25, seed=2) != (train, test)
+    train, test = data.split(data.digits(), 297)
+    assert (len(train), len(test)) == (1500, 297)
+
+
+@pytest.mark.parametrize(
+    ("test", "error", "message"),
+    [
+        (0, ValueError, "0 test examples out of 10"),
+        (10, ValueError, "leaves an empty side"),
+        (1.0, ValueError, r"must be in \(0, 1\)"),
+        (-0.5, ValueError, r"must be in \(0, 1\)"),
+        ("0.2", TypeError, "fraction or a count"),
+    ],
+)
+def test_bad_splits(test, error, message):
+    with pytest.raises(error, match=message):
+        data.split(data.moons(10), test)
+
+
+# ---------------------------------------------------------------- batches
+
+
+def test_batch_sizes_full_mini_and_single():
+    d = data.moons(10, seed=0)
+    assert [len(b) for b in data.batches(d)] == [10]
+    assert [len(b) for b in data.batches(d, 10)] == [10]
+    assert [len(b) for b in data.batches(d, 4)] == [4, 4, 2]
+    assert [len(b) for b in data.batches(d, 1)] == [1] * 10
+
+
+def test_every_example_once_per_pass():
+    d = data.moons(23, seed=0)
+    seen = [(tuple(x), y) for b in data.batches(d, 5, rng=random.Random(0)) for x, y in b]
+    assert sorted(seen) == sorted((tuple(x), y) for x, y in d)
+
+
+def test_shuffling_is_reproducible_and_changes_between_epochs():
+    d = data.moons(30, seed=0)
+
+    def order(batch_list):
+        return [y for b in batch_list for y in b.xs]
+
+    rng = random.Random(7)
+    first, second = order(data.batches(d, 8, rng=rng)), order(data.batches(d, 8, rng=rng))
+    assert first != second
+    assert order(data.batches(d, 8, rng=random.Random(7))) == first
+    assert order(data.batches(d, 8, rng=7)) == first
+    assert order(data.batches(d, 8, shuffle=False)) == d.xs
+
+
+def test_bad_batches_fail_at_the_call():
+    d = data.xor()
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
+        data.batches(d, 0)
+    with pytest.raises(TypeError, match=r"rng must be a random\.Random or an int seed"):
+        data.batches(d, 2, rng="seed")
+    with pytest.raises(TypeError, match="expects a Dataset"):
+        data.batches([[0.0]], 1)
+
+
+# ---------------------------------------------------------------- Dataset
+
+
+def test_dataset_normalises_to_floats_and_ints():
+    import numpy as np  # comes with the data extra (scikit-learn)
+
+    d = Dataset(np.array([[1, 2], [3, 4]]), np.array([0, 1]))
+    assert d.xs == [[1.0, 2.0], [3.0, 4.0]] and d.ys == [0, 1]
+    assert all(type(v) is float for v in d.xs[0]) and all(type(y) is int for y in d.ys)
+    assert repr(Dataset([[0.0]], [0], "tiny")) == (
+        "Dataset('tiny', 1 examples, 1 features, 1 classes)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("xs", "ys", "error", "message"),
+    [
+        ([[0.0], [1.0]], [0], ValueError, "2 examples in xs but 1 labels"),
+        ([[0.0, 1.0], [1.0]], [0, 1], ValueError, "example 0 has 2 features but example 1 has 1"),
+        ([[0.0]], [-1], ValueError, "label 0 must be a class index"),
+        ([[0.0]], [0.5], ValueError, "label 0 must be a class index"),
+        ([[0.0]], [True], ValueError, "label 0 must be a class index"),
+        ([[math.nan]], [0], ValueError, "example 0 has a non-finite feature"),
+        ([["a"]], [0], TypeError, "example 0 is not a list of numbers"),
+        ([1.0], [0], TypeError, "example 0 is not a list of numbers"),
+        ("ab", [0, 1], TypeError, "xs must be a list"),
+        ([[0.0]], 0, TypeError, "ys must be a list"),
+    ],
+)
+def test_bad_datasets(xs, ys, error, message):
+    with pytest.raises(error, match=message):
+        Dataset(xs, ys)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: data.moons(1), "n must be an integer >= 2"),
+        (lambda: data.moons(10, noise=-0.1), "noise must be a number >= 0"),
+        (lambda: data.spirals(10, classes=0), "classes must be an integer >= 1"),
+    ],
+)
+def test_bad_generator_arguments(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
