@@ -24,6 +24,7 @@ from nn.losses import cross_entropy, mse_loss
 from nn.optim import Adam, clip_grad_norm
 from nn.recurrent import SequenceModel, State, detach_state
 from nn.text import Vocab, grammar_text
+from nn.train import rare_gc_passes
 
 __all__ = [
     "AddingResult",
@@ -65,6 +66,7 @@ def _next_value_mse(model: SequenceModel, wave: list[float]) -> float:
         return math.fsum(e * e for e in errors) / len(errors)
 
 
+@rare_gc_passes()  # graphs are freed by reference counting; see nn.train
 def train_sine(
     cell: str = "rnn",
     nhidden: int = 8,
@@ -127,6 +129,7 @@ class AddingResult:
     baseline_mse: float = ADDING_BASELINE_MSE
 
 
+@rare_gc_passes()  # graphs are freed by reference counting; see nn.train
 def train_adding(
     cell: str = "lstm",
     nhidden: int = 8,
@@ -194,6 +197,7 @@ def char_loss(model: SequenceModel, vocab: Vocab, text: str, chunk: int = 50) ->
     return total / count
 
 
+@rare_gc_passes()  # graphs are freed by reference counting; see nn.train
 def train_char_model(
     text: str | None = None,
     cell: str = "rnn",
