@@ -87,7 +87,7 @@ def _as_values(v: object, n: int, what: str, where: str) -> list[Value]:
         if isinstance(x, Value):
             out.append(x)
         elif isinstance(x, numbers.Real) and not isinstance(x, bool):
-            out.append(Value(x))
+            out.append(Value(x))  # type: ignore[arg-type]  # Value takes any real number
         else:
             raise TypeError(f"{where}: {what} must hold numbers or Values, got {type(x).__name__}")
     return out
@@ -142,7 +142,7 @@ class RNNCell(Module):
 
     def check_state(self, state: object, where: str = "RNNCell") -> list[Value]:
         """``state`` as a list of nhidden Values; ValueError naming what was expected."""
-        return _as_values(state, self.nhidden, "a hidden state h", where)  # type: ignore[arg-type]
+        return _as_values(state, self.nhidden, "a hidden state h", where)
 
     def fused_rows(self) -> list[list[Value]]:
         """Row j is [W_ih[j] | W_hh[j]]: one dot against x + h gives unit j's pre-activation."""
@@ -374,7 +374,7 @@ class SequenceModel(Module):
 
     def last(self, xs: Sequence[Vector], h0: State | None = None) -> tuple[list[Value], State]:
         """(the readout of the last hidden vector only, the last state): many-to-one."""
-        if not xs:
-            raise ValueError("SequenceModel.last: the sequence is empty (no step to read out)")
         hs, state = self.rnn(xs, h0)
+        if not hs:
+            raise ValueError("SequenceModel.last: the sequence is empty (no step to read out)")
         return self.readout.forward(hs[-1]), state
