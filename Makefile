@@ -35,6 +35,7 @@ images: $(VENV)/.demo-installed
 
 bench: $(BIN)/python
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/recurrent.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache chainrule-out

@@ -15,18 +15,23 @@ from nn.losses import (
 )
 from nn.module import ModelFileError, Module, load
 from nn.optim import SGD, Adam, clip_grad_norm
+from nn.recurrent import RNN, LSTMCell, RNNCell, SequenceModel, detach_state, grad_norms
 from nn.train import Objective, Trainer, accuracy, evaluate, fit
 
 __all__ = [
     "MLP",
+    "RNN",
     "SGD",
     "Adam",
     "Dataset",
+    "LSTMCell",
     "Layer",
     "ModelFileError",
     "Module",
     "Neuron",
     "Objective",
+    "RNNCell",
+    "SequenceModel",
     "Trainer",
     "accuracy",
     "batch_mean",
@@ -34,8 +39,10 @@ __all__ = [
     "clip_grad_norm",
     "cross_entropy",
     "data",
+    "detach_state",
     "evaluate",
     "fit",
+    "grad_norms",
     "hinge_loss",
     "load",
     "log_softmax",

@@ -142,3 +142,7 @@ def digits_demo(options: DemoOptions) -> DemoResult:
         "digits-first-layer.png": lambda: plots.plot_first_layer(model),
     }
     return DemoResult(lines, history, figures)
+
+
+# Demos kept in their own modules register themselves on import (the import is for that effect).
+from nn import demos_rnn  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""Pictures of training: loss and accuracy curves, decision boundaries, first-layer weights.
+"""Pictures of training: loss and accuracy curves, decision boundaries, first-layer weights,
+and an RNN's gradient norm per time step.
 
 matplotlib is imported only when a plot is made (it comes with the ``notebooks`` extra). Every
 function returns the matplotlib Figure; in a notebook, assign it (``fig = plot_history(h)``) or
@@ -8,6 +9,7 @@ end the line with ``;`` so it is shown once.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import autograd
@@ -19,7 +21,14 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["plot_decision_boundary", "plot_first_layer", "plot_history", "pyplot"]
+__all__ = [
+    "plot_decision_boundary",
+    "plot_first_layer",
+    "plot_grad_norms",
+    "plot_history",
+    "plot_loss_curves",
+    "pyplot",
+]
 
 NOTEBOOKS_EXTRA_HINT = "pip install 'chainrule[notebooks]'"
 
@@ -138,6 +147,78 @@ def plot_first_layer(model: Module, *, shape: tuple[int, int] = (8, 8)) -> Figur
         if i < len(images):
             ax.imshow(images[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
             ax.set_title(f"neuron {i}", fontsize="small")
+    return fig  # type: ignore[no-any-return]
+
+
+def _runs(
+    curves: Sequence[float] | Mapping[str, Sequence[float]], who: str
+) -> dict[str, list[float]]:
+    if isinstance(curves, Mapping):
+        runs = {str(k): list(v) for k, v in curves.items()}
+    else:
+        runs = {"": list(curves)}
+    if not runs or any(not v for v in runs.values()):
+        raise ValueError(f"{who}: nothing to plot (give a list of numbers or a dict of lists)")
+    return runs
+
+
+def plot_grad_norms(
+    norms: Sequence[float] | Mapping[str, Sequence[float]],
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """||dLoss/dh_t|| against the time step t (e.g. from `nn.RNN.grad_norms_per_step`), one
+    line per run when given a dict {label: norms}, on a log scale: vanishing gradients fall
+    steeply going back in time, exploding ones climb. Steps no gradient reached (norm 0, e.g.
+    behind a truncation) are left out, as a log scale cannot show 0."""
+    runs = _runs(norms, "plot_grad_norms")
+    if ax is None:
+        fig, ax = pyplot().subplots(figsize=(7, 3.6), layout="constrained")
+    else:
+        fig = ax.figure
+    for label, values in runs.items():
+        shown = [v if v > 0 else math.nan for v in values]
+        ax.plot(range(len(values)), shown, marker=".", label=label or None)
+    ax.set_yscale("log")
+    ax.set(xlabel="time step t", ylabel="||dLoss/dh_t||", title=title or "gradient norm per step")
+    if any(runs):
+        ax.legend(fontsize="small")
+    return fig  # type: ignore[no-any-return]
+
+
+def plot_loss_curves(
+    curves: Sequence[float] | Mapping[str, Sequence[float]],
+    *,
+    smooth: int = 1,
+    references: Mapping[str, float] | None = None,
+    ax: Axes | None = None,
+    xlabel: str = "update",
+    title: str | None = None,
+) -> Figure:
+    """Loss per update for one run or several ({label: losses}), each averaged over a sliding
+    window of ``smooth`` updates (single-sequence losses are noisy), with dotted horizontal
+    ``references`` ({label: level}, e.g. a baseline) and a log scale."""
+    runs = _runs(curves, "plot_loss_curves")
+    if isinstance(smooth, bool) or not isinstance(smooth, int) or smooth < 1:
+        raise ValueError(f"smooth must be a positive integer, got {smooth!r}")
+    if ax is None:
+        fig, ax = pyplot().subplots(figsize=(7, 3.6), layout="constrained")
+    else:
+        fig = ax.figure
+    for label, values in runs.items():
+        window = min(smooth, len(values))
+        running = [
+            math.fsum(values[i - window : i]) / window for i in range(window, len(values) + 1)
+        ]
+        ax.plot(range(window, len(values) + 1), running, label=label or None)
+    styles = (":", "-.", "--")
+    for i, (label, level) in enumerate((references or {}).items()):
+        ax.axhline(level, linestyle=styles[i % 3], color="gray", label=f"{label} ({level:.3g})")
+    ax.set_yscale("log")
+    ax.set(xlabel=xlabel, ylabel="loss", title=title or "")
+    if any(runs) or references:
+        ax.legend(fontsize="small")
     return fig  # type: ignore[no-any-return]
 
 
