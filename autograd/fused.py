@@ -10,7 +10,7 @@ import builtins
 from collections.abc import Iterable, Sequence
 from operator import mul
 
-from autograd.graph import set_dot_pairs
+from autograd.graph import dot_layout, set_dot_pairs
 from autograd.value import Number, Value, _node, as_constant
 
 __all__ = ["sum", "dot", "dots"]
@@ -77,6 +77,7 @@ def dots(
             where = f" in row {i}" if len(rows) > 1 else ""
             raise ValueError(f"dot: {len(row)} weights but {n} inputs{where} (lengths must match)")
     x_data, x_parents = _operands(xs, "dot input")
+    layout = dot_layout(n) if x_parents else None  # weight i pairs with parent n + i
     out = []
     for row, bias in zip(rows, biases):
         if x_parents is None or not all(map(_is_value, row)) or not _is_bias_ok(bias):
@@ -94,14 +95,17 @@ def dots(
             parents = (*row, *x_parents, bias)
             local_grads = (*x_data, *w_data, 1.0) if x_parents else (*x_data, 1.0)
         node = _node(total, "dot", parents, local_grads)
-        if x_parents:  # weight i multiplies parent n + i (higher-order gradients need this)
-            set_dot_pairs(node, n)
+        if layout is not None:  # higher-order gradients need the pairing; see NodeExtras
+            if node._extra is None and node.parents:
+                node._extra = layout
+            else:
+                set_dot_pairs(node, n)
         out.append(node)
     return out
 
 
 def _is_bias_ok(bias: object) -> bool:
-    return bias is None or type(bias) is Value
+    return bias is None or type(bias) is Value  # anything else takes the general path
 
 
 def _mixed_dot(
