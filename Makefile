@@ -33,8 +33,9 @@ lint: $(VENV)/.dev-installed
 images: $(VENV)/.demo-installed
 	$(BIN)/python examples/render_readme_images.py
 
-bench: $(BIN)/python
+bench: $(VENV)/.demo-installed
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/recurrent.py
 
 clean:
