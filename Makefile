@@ -28,6 +28,7 @@ test: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The README's pictures of a graph and of a step-through state (commit the PNGs).
 images: $(VENV)/.demo-installed

@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Sequence
 from operator import mul
+from typing import cast
 
 from autograd.graph import dot_layout, set_dot_pairs
 from autograd.value import Number, Value, _node, as_constant
@@ -85,14 +86,15 @@ def dots(
             continue
         # The common cases: a layer's weights (nodes) against inputs that are all nodes or all
         # numbers, plus a bias node. Written out, as this is most of a network's forward pass.
-        w_data = [w.data for w in row]
+        weights = cast("Sequence[Value]", row)  # checked just above
+        w_data = [w.data for w in weights]
         total = builtins.sum(map(mul, w_data, x_data))
         if bias is None:
-            parents = (*row, *x_parents)
+            parents = (*weights, *x_parents)
             local_grads = (*x_data, *w_data) if x_parents else x_data
         else:
-            total += bias.data
-            parents = (*row, *x_parents, bias)
+            total += bias.data  # type: ignore[union-attr]  # a Value, checked above
+            parents = (*weights, *x_parents, bias)  # type: ignore[arg-type]
             local_grads = (*x_data, *w_data, 1.0) if x_parents else (*x_data, 1.0)
         node = _node(total, "dot", parents, local_grads)
         if layout is not None:  # higher-order gradients need the pairing; see NodeExtras
@@ -160,8 +162,9 @@ def _operands(
     """The operands' floats, and which of them are nodes: all of them, none (the empty tuple),
     or None when Values and numbers are mixed."""
     if all(map(_is_value, items)):
-        return tuple([v.data for v in items]), tuple(items)  # type: ignore[union-attr]
+        values = cast("Sequence[Value]", items)
+        return tuple([v.data for v in values]), tuple(values)
     if set(map(type, items)) == _JUST_FLOAT:  # a layer's inputs as plain floats (data sets)
-        return tuple(items), ()  # type: ignore[arg-type]
+        return tuple(cast("Sequence[float]", items)), ()
     data = tuple([v.data if isinstance(v, Value) else _operand(v, where) for v in items])
     return data, (None if any(map(_is_value, items)) else ())

@@ -178,7 +178,7 @@ def expressions(draw: st.DrawFn, n_inputs: int = 2, max_ops: int = 8) -> Express
     if max_ops < 1:
         raise ValueError(f"expressions needs max_ops >= 1, got {max_ops}")
     n_ops = draw(st.integers(1, max_ops))
-    steps = []
+    steps: list[tuple[str, tuple[int, ...], float]] = []
     for k in range(n_ops):
         available = n_inputs + k
         index = st.integers(0, available - 1)
@@ -187,8 +187,8 @@ def expressions(draw: st.DrawFn, n_inputs: int = 2, max_ops: int = 8) -> Express
         if kind == "unary":
             steps.append((draw(st.sampled_from(sorted(_UNARY))), (draw(index),), constant))
         elif kind == "binary":
-            args = (draw(index), draw(index))
-            steps.append((draw(st.sampled_from(sorted(_BINARY))), args, constant))
+            pair = (draw(index), draw(index))
+            steps.append((draw(st.sampled_from(sorted(_BINARY))), pair, constant))
         elif kind == "constant":
             steps.append((draw(st.sampled_from(sorted(_CONSTANT))), (draw(index),), constant))
         else:
