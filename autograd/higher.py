@@ -82,8 +82,10 @@ def _pow_constant(node: Value) -> LocalGrads:
 
 
 def _constant_to_power(node: Value) -> LocalGrads:
-    """c ** x, the constant base c > 0 written in the op name ("2**")."""
+    """c ** x, the constant base c >= 0 written in the op name ("2**")."""
     c = float(node.op[:-2])
+    if c == 0.0:  # 0 ** x is 0 for every x > 0: its derivative is the constant 0
+        return node.local_grads
     return (node * math.log(c),)
 
 

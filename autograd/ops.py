@@ -98,11 +98,17 @@ def pow_const(a: float, c: float) -> Unary:
 
 
 def rpow_const(c: float, b: float) -> Unary:
-    """``c ** b`` for a constant base c: d/db = c**b * ln c, so c must be > 0."""
-    if c <= 0.0:
+    """``c ** b`` for a constant base c: d/db = c**b * ln c, so c must be >= 0.
+
+    A base of 0 behaves exactly as ``Value(0.0) ** b`` does (see `pow_value`).
+    """
+    if c < 0.0:
         raise ValueError(
-            f"**: the constant base must be > 0 when the exponent is a Value, got {_fmt(c)}"
+            f"**: the constant base must be >= 0 when the exponent is a Value, got {_fmt(c)}"
         )
+    if c == 0.0:
+        out, _, d_exp = pow_value(c, b)
+        return out, d_exp
     out = _checked_pow(c, b)
     return out, out * math.log(c)
 
