@@ -47,9 +47,15 @@ def test_a_value_cannot_wrap_a_value():
         Value(Value(1.0))
 
 
-def test_huge_integers_are_a_clear_error():
-    with pytest.raises(ValueError, match="too large"):
-        Value(10**400)
+@pytest.mark.parametrize(
+    "huge", [10**400, -(10**400), Fraction(10**400, 3)], ids=["int", "-int", "Fraction"]
+)
+def test_numbers_too_large_for_a_float_are_a_clear_value_error(huge):
+    name = type(huge).__name__
+    for make in (lambda: Value(huge), lambda: Value(1.0) * huge, lambda: huge - Value(1.0)):
+        with pytest.raises(ValueError, match=f"the {name} .*too large for a float") as error:
+            make()
+        assert len(str(error.value)) < 100  # the number is abbreviated, not 400 digits
 
 
 def test_label_must_be_a_string():
