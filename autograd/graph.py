@@ -6,7 +6,8 @@ Backward has two paths that give the same gradients:
   `gradients` sums this call's gradients in a dict, so hooks see and may replace a node's whole
   gradient, and `backward` only then writes them to ``.grad``. `autograd.grad` uses the dict
   without writing anything.
-Both order the graph with an explicit stack, never recursion.
+Both order the graph with an explicit stack, never recursion. `backward_steps` does the same
+work one node at a time, with the arithmetic of whichever path `backward` would take.
 """
 
 from __future__ import annotations
@@ -120,26 +121,48 @@ class BackwardStep:
 def backward_steps(root: Value, grad: object = 1.0) -> Iterator[BackwardStep]:
     """Backward one node at a time: each ``next()`` performs one step and describes it.
 
-    The order and arithmetic are exactly those of `backward`, so running every step leaves the
-    same gradients. Nodes are updated as you go, so a drawing between steps shows partial sums.
+    Running every step leaves exactly the gradients `backward` leaves, hooks and
+    `autograd.detect_anomaly` included: a node's hooks run at the start of its step, on its
+    complete gradient, and the step's ``upstream`` is what they return; leaves' hooks run once
+    the last step is done (exhaust the iterator), on this call's gradient. Nodes are updated as
+    you go, so a drawing between steps shows partial sums. ``grad`` is checked at once.
     """
     seed = _seed(root, grad)
+    return _steps(root, seed)
+
+
+def _steps(root: Value, seed: float) -> Iterator[BackwardStep]:
+    # Hooks or anomaly mode: backward would take the general path, so mirror its arithmetic.
+    general = bool(_hooks.live) or MODE.anomaly
     if not root.parents:
-        root.grad += seed
+        root.grad = _added(root.grad, _finish(root, seed, False)) if general else root.grad + seed
         return
+    check = MODE.anomaly
+    if check:
+        from autograd.anomaly import check_contribution
     order = _depth_first(root, skip_leaves=True)
     for node in order:
         node.grad = 0.0
     root.grad = seed
+    leaves: dict[Value, list[float]] = {}  # general path: leaf -> [grad before, this call's sum]
     for index, node in enumerate(reversed(order)):
         upstream = node.grad
+        if general:
+            upstream = node.grad = _finish(node, upstream, False)
         edges = []
-        for parent, local in zip(node.parents, node.local_grads):
+        for slot, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            if check:
+                check_contribution(node, slot, local, upstream)
             before = parent.grad
             contribution = local * upstream
             parent.grad += contribution
+            if general and not parent.parents:
+                sums = leaves.setdefault(parent, [before, 0.0])
+                sums[1] += contribution
             edges.append(Edge(parent, local, contribution, before, parent.grad))
         yield BackwardStep(index, node, upstream, tuple(edges))
+    for leaf, (before, total) in leaves.items():  # as `gradients` and `_store` finish leaves
+        leaf.grad = _added(before, _finish(leaf, total, False))
 
 
 # ---------------------------------------------------------------- hooks and the general path
@@ -318,8 +341,10 @@ def _store(grads: dict[Value, Any], create_graph: bool) -> None:
     for node, grad in grads.items():
         if create_graph and not isinstance(grad, Value):
             grad = Value(grad)  # a constant gradient: a leaf, so every .grad is a Value
-        if node.parents:
-            node.grad = grad
-        else:
-            before = node.grad
-            node.grad = grad if type(before) is float and before == 0.0 else before + grad
+        node.grad = _added(node.grad, grad) if not node.parents else grad
+
+
+def _added(before: Any, grad: Any) -> Any:
+    """A leaf's new ``.grad``: ``before + grad``, or ``grad`` itself onto a fresh 0.0 (so that a
+    Value gradient under create_graph is stored as is, not as a new ``0.0 + grad`` node)."""
+    return grad if type(before) is float and before == 0.0 else before + grad

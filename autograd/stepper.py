@@ -56,6 +56,8 @@ class BackwardReplay:
             nodes, and for leaves whatever they held before (they accumulate).
         names: a display name per node: its label, or ``#i`` (its topological index).
         uses: how many times each node is an operand (more than 1: its grad is a sum).
+        final: each node's grad once backward is done: the last state. It differs from the
+            sums the steps recorded only where a leaf's hook replaced its gradient.
     """
 
     root: Value
@@ -63,6 +65,7 @@ class BackwardReplay:
     initial: Mapping[Value, float]
     names: Mapping[Value, str]
     uses: Mapping[Value, int]
+    final: Mapping[Value, float]
 
     def __len__(self) -> int:
         """The number of steps; the states are 0 .. len(self)."""
@@ -75,8 +78,11 @@ class BackwardReplay:
     def grads_at(self, k: int) -> dict[Value, float]:
         """Every node's grad after ``k`` steps, rebuilt from the records (nothing is mutated)."""
         self._check(k)
+        if k == len(self.steps):
+            return dict(self.final)
         grads = dict(self.initial)
         for step in self.steps[:k]:
+            grads[step.node] = _as_float(step.upstream)  # after the node's hooks, if any
             for edge in step.edges:
                 grads[edge.parent] = _as_float(edge.grad_after)
         return grads
@@ -213,7 +219,8 @@ def replay_backward(root: Value, grad: Any = 1.0) -> BackwardReplay:
     for v in order:
         for p in v.parents:
             uses[p] = uses.get(p, 0) + 1
-    return BackwardReplay(root, steps, initial, names, uses)
+    final = {v: _as_float(v.grad) for v in order}
+    return BackwardReplay(root, steps, initial, names, uses, final)
 
 
 def print_steps(

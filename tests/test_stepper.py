@@ -111,6 +111,23 @@ def test_states_hold_the_hand_computed_grads():
     assert replay.step_at(0) is None and replay.step_at(3) is replay.steps[2]
 
 
+def test_hooks_show_in_the_states_and_the_last_state_is_backwards():
+    v = expression()
+    v["a"].grad = 1.0
+    removes = [v["d"].register_hook(lambda g: g * 10.0), v["a"].register_hook(lambda g: g + 0.5)]
+    try:
+        replay = replay_backward(v["L"])
+    finally:
+        for remove in removes:
+            remove()
+    # dL/dd = f = -2, hooked to -20; then e and c get -20, a gets b * -20 = 60 (+ 0.5 by its
+    # hook, run after the last step, onto the 1 it held), b gets a * -20 = -40.
+    assert replay.grads_at(2)[v["d"]] == -20.0 == replay.steps[1].upstream
+    assert replay.grads_at(3)[v["a"]] == 61.5 == v["a"].grad
+    assert replay.grads_at(3) == {node: node.grad for node in v.values()}
+    assert replay.grads_at(3)[v["b"]] == -40.0
+
+
 def test_leaves_start_from_what_they_held():
     v = expression()
     v["a"].grad = 10.0
