@@ -284,12 +284,32 @@ def _finish(node: Value, incoming: Any, create_graph: bool) -> Any:
         for hook in list(extra.hooks):  # a hook may remove itself
             replaced = hook(grad)
             if replaced is not None:
-                grad = replaced
+                grad = _replacement(hook, node, replaced, create_graph)
     if MODE.anomaly:
         from autograd.anomaly import check_gradient
 
         check_gradient(node, grad)
     return grad
+
+
+def _replacement(hook: Hook, node: Value, replaced: object, create_graph: bool) -> Any:
+    """What a hook returned, as a gradient: a float (or, under create_graph, also a Value).
+
+    Anything else is a TypeError raised before backward writes a single ``.grad``: a Value in a
+    first-order pass would quietly turn every gradient after it into a graph node.
+    """
+    if create_graph and isinstance(replaced, Value):
+        return replaced
+    number = as_constant(replaced)
+    if number is not None:
+        return number
+    name = getattr(hook, "__qualname__", type(hook).__name__)
+    where = repr(node.label) if node.label else f"a {node.op or 'leaf'!r} node"
+    expected = "a real number or a Value" if create_graph else "a real number or None"
+    hint = "" if create_graph else " (gradients are Values only with create_graph=True)"
+    raise TypeError(
+        f"hook {name} on {where} returned {type(replaced).__name__}: expected {expected}{hint}"
+    )
 
 
 def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[Value, Any]:
