@@ -18,6 +18,7 @@ from typing import Any
 
 from autograd.check import GradcheckError, _floats, analytic_grad, mismatch_table
 from autograd.graph import gradients
+from autograd.mode import enable_grad
 from autograd.value import Number, Value, as_constant
 
 __all__ = ["RULES", "grad", "gradgradcheck", "hessian", "local_grads_as_values"]
@@ -232,10 +233,11 @@ def hessian(f: Callable[..., Value], inputs: Sequence[Number]) -> list[list[floa
     ``f`` is called as ``f(*values)`` with one Value per input, as in `gradcheck`.
     """
     leaves = [Value(x) for x in _floats(inputs, "hessian")]
-    out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"hessian: f must return a Value, got {type(out).__name__}")
-    first = grad(out, leaves, create_graph=True)
+    with enable_grad():  # as in analytic_grad: no_grad around the call must not zero it
+        out = f(*leaves)
+        if not isinstance(out, Value):
+            raise TypeError(f"hessian: f must return a Value, got {type(out).__name__}")
+        first = grad(out, leaves, create_graph=True)
     return [[g.data for g in grad(d, leaves)] for d in first]
 
 
