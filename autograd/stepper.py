@@ -31,7 +31,9 @@ from autograd.viz import (
     _fmt,
     _signed,
     _Style,
+    check_options,
     check_size,
+    check_values,
     render_plan,
 )
 
@@ -227,7 +229,9 @@ def print_steps(
     root: Value, grad: Any = 1.0, *, file: TextIO | None = None, max_edges: int | None = None
 ) -> None:
     """Run backward from ``root`` and print every step's chain-rule arithmetic (any front end)."""
-    replay = replay_backward(root, grad)
+    if max_edges is not None and (type(max_edges) is not int or max_edges < 0):
+        raise ValueError(f"print_steps: max_edges must be None or an int >= 0, got {max_edges!r}")
+    replay = replay_backward(root, grad)  # after every check: it changes the grads
     out = sys.stdout if file is None else file
     for k in range(len(replay) + 1):
         print(replay.describe(k, max_edges=max_edges), file=out)
@@ -315,6 +319,43 @@ def step_through(
     """
     if not isinstance(root, Value):
         raise TypeError(f"step_through expects a Value, got {type(root).__name__}")
-    _import_ipywidgets()  # fail before backward runs, leaving the grads untouched
-    check_size(root, draw_options.get("max_nodes", 500))  # likewise
+    # Everything that could fail is checked before backward runs, leaving the grads untouched.
+    if type(interval) is not int or interval < 1:
+        raise ValueError(f"step_through: interval must be an int >= 1 (ms), got {interval!r}")
+    _import_ipywidgets()
+    _check_draw_options(root, draw_options)
     return BackwardStepper(replay_backward(root, grad), interval=interval, **draw_options)
+
+
+_DRAW_OPTIONS = {  # the keyword arguments of BackwardReplay.draw, and their defaults
+    "show_grad": True,
+    "show_local": True,
+    "caption": False,
+    "params": (),
+    "digits": 4,
+    "rankdir": "LR",
+    "format": "svg",
+    "cluster": None,
+    "max_nodes": 500,
+}
+
+
+def _check_draw_options(root: Value, options: Mapping[str, Any]) -> None:
+    """Raise what `BackwardReplay.draw` would raise for these options, without drawing."""
+    unknown = sorted(set(options) - set(_DRAW_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"step_through: unknown drawing option(s) {', '.join(unknown)} "
+            f"(known: {', '.join(_DRAW_OPTIONS)})"
+        )
+    given = {**_DRAW_OPTIONS, **options}
+    check_options(
+        root,
+        given["rankdir"],
+        given["max_nodes"],
+        given["format"],
+        given["cluster"],
+        given["digits"],
+    )
+    check_values(given["params"], "params")
+    check_size(root, given["max_nodes"])

@@ -327,6 +327,33 @@ def test_a_graph_too_large_to_draw_fails_before_backward_runs():
     assert all(node.grad == 0.0 for node in v.values())
 
 
+@pytest.mark.parametrize(
+    ("options", "error", "match"),
+    [
+        ({"rankdir": "XY"}, ValueError, "rankdir must be one of"),
+        ({"digits": 0}, ValueError, "digits must be an int"),
+        ({"cluster": "time"}, ValueError, "cluster must be None, 'label' or a function"),
+        ({"format": "bmpx"}, ValueError, "unknown format"),
+        ({"params": [1.0]}, TypeError, "params must hold Values"),
+        ({"max_nodes": 0}, ValueError, "max_nodes must be a positive int"),
+        ({"show_locals": True}, TypeError, "unknown drawing option.* show_locals"),
+        ({"interval": "fast"}, ValueError, "interval must be an int"),
+    ],
+)
+def test_bad_options_fail_before_backward_runs(options, error, match):
+    v = neuron()
+    with pytest.raises(error, match=match):
+        step_through(v["out"], **options)
+    assert all(node.grad == 0.0 for node in v.values())
+
+
+def test_print_steps_checks_max_edges_before_backward_runs():
+    v = neuron()
+    with pytest.raises(ValueError, match="max_edges must be None or an int >= 0, got -1"):
+        print_steps(v["out"], max_edges=-1)
+    assert all(node.grad == 0.0 for node in v.values())
+
+
 def test_without_ipywidgets_the_error_names_the_extra_and_grads_are_untouched(monkeypatch):
     monkeypatch.setitem(sys.modules, "ipywidgets", None)
     v = neuron()
