@@ -318,7 +318,8 @@ def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[
 
     Nodes are visited in reverse topological order, so each node's contributions are all in
     (and its hooks run on the total) before it passes its gradient on. Floats are summed in
-    the fast path's order, so both paths give the same numbers. With ``create_graph`` the
+    the fast path's order, so both paths give the same numbers (except that a leaf's earlier
+    ``.grad`` is added to this call's sum at the end, not term by term). With ``create_graph`` the
     local derivatives are built as Values (`autograd.higher.local_grads_as_values`) and each
     node's gradient, the sum over its children of local derivative times the child's gradient,
     is one fused dot node, so the gradients can be differentiated again; gradients that do not

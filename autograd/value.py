@@ -279,8 +279,10 @@ class Value:
     def register_hook(self, hook: Hook) -> Callable[[], None]:
         """Call ``hook(grad)`` when this node's gradient is final during backward.
 
-        If the hook returns a value, that replaces the gradient passed on. Returns a function
-        that removes the hook.
+        If the hook returns a number (or a Value, under ``create_graph``), that replaces the
+        gradient passed on; None keeps it; anything else is a TypeError. A leaf's hook sees
+        this call's gradient, and its replacement is what accumulates into ``.grad``. Returns
+        a function that removes the hook.
         """
         from autograd.graph import register_hook
 

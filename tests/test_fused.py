@@ -1,5 +1,7 @@
 """Fused n-ary nodes: the same values and gradients as the ops they replace, in one node."""
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -129,3 +131,11 @@ def test_length_mismatches_are_value_errors(call, message):
 def test_non_numbers_in_fused_ops_are_type_errors(call):
     with pytest.raises(TypeError, match="expected a Value or a real number"):
         call()
+
+
+def test_terms_overflowing_both_ways_give_nan_as_a_chain_of_additions_does():
+    ws, xs = [Value(1e200), Value(1e200)], [Value(1e200), Value(-1e200)]
+    chained = ws[0] * xs[0] + ws[1] * xs[1]  # inf + -inf
+    assert math.isnan(autograd.dot(ws, xs).data) and math.isnan(chained.data)
+    with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError, match="'dot'"):
+        autograd.dot(ws, xs)
