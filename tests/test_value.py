@@ -1,5 +1,6 @@
 """Value construction, attributes, operator dispatch and bad input."""
 
+import gc
 import math
 from fractions import Fraction
 
@@ -85,9 +86,24 @@ def test_operators_reject_non_numbers(bad):
 def test_nodes_use_slots_and_hold_no_reference_to_their_children():
     x = Value(1.0)
     y = x * 2.0
+    z = autograd.dot([x, y], [y, 3.0]).tanh()
     assert not hasattr(x, "__dict__")
-    assert all(not isinstance(getattr(x, s), Value) for s in Value.__slots__)
-    assert y.parents == (x,)
+    assert y.parents == (x,) and z.parents[0].parents == (x, y, y)
+
+    def reachable(node):  # everything a node refers to, following tuples and its extras
+        seen, todo = [], list(gc.get_referents(node))
+        while todo:
+            item = todo.pop()
+            if any(item is s for s in seen) or isinstance(item, type):
+                continue
+            seen.append(item)
+            if isinstance(item, tuple) or hasattr(item, "dot_pairs"):
+                todo.extend(gc.get_referents(item))
+        return seen
+
+    for parent, children in [(x, (y, z, z.parents[0])), (y, (z, z.parents[0]))]:
+        refs = reachable(parent)
+        assert not any(r is c for r in refs for c in children)
 
 
 def test_detach_is_a_new_leaf_with_the_same_data():
