@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from autograd.mode import no_grad
+from autograd.mode import enable_grad, no_grad
 from autograd.value import Number, Value, as_constant
 
 __all__ = ["GradcheckError", "numerical_grad", "gradcheck", "analytic_grad"]
@@ -51,10 +51,11 @@ def numerical_grad(f: ScalarFunction, inputs: Sequence[Number], eps: float = 1e-
 
 
 def analytic_grad(f: ScalarFunction, inputs: Sequence[Number]) -> list[float]:
-    """df/dx_i by one backward pass."""
+    """df/dx_i by one backward pass (graph recording on, even inside `no_grad`)."""
     point = _floats(inputs, "analytic_grad")
     leaves = [Value(x) for x in point]
-    out = f(*leaves)
+    with enable_grad():  # under no_grad f would build no graph, and every gradient be 0
+        out = f(*leaves)
     if not isinstance(out, Value):
         raise TypeError(f"analytic_grad: f must return a Value, got {type(out).__name__}")
     out.backward()

@@ -78,6 +78,8 @@ def dots(
             where = f" in row {i}" if len(rows) > 1 else ""
             raise ValueError(f"dot: {len(row)} weights but {n} inputs{where} (lengths must match)")
     x_data, x_parents = _operands(xs, "dot input")
+    if not n:  # no products: only a bias, if any, which _mixed_dot handles
+        x_parents = None
     layout = dot_layout(n) if x_parents else None  # weight i pairs with parent n + i
     out = []
     for row, bias in zip(rows, biases):
@@ -122,7 +124,7 @@ def _mixed_dot(
     Value, then those inputs, then the operands whose partner is a constant, then the bias.
     """
     w_data, _ = _operands(ws, "dot weight")
-    total = builtins.sum(map(mul, w_data, x_data))
+    total = builtins.sum(map(mul, w_data, x_data), 0.0)
     paired_w: list[Value] = []
     paired_x: list[Value] = []
     singles: list[Value] = []

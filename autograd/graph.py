@@ -6,7 +6,8 @@ Backward has two paths that give the same gradients:
   `gradients` sums this call's gradients in a dict, so hooks see and may replace a node's whole
   gradient, and `backward` only then writes them to ``.grad``. `autograd.grad` uses the dict
   without writing anything.
-Both order the graph with an explicit stack, never recursion.
+Both order the graph with an explicit stack, never recursion. `backward_steps` does the same
+work one node at a time, with the arithmetic of whichever path `backward` would take.
 """
 
 from __future__ import annotations
@@ -120,26 +121,48 @@ class BackwardStep:
 def backward_steps(root: Value, grad: object = 1.0) -> Iterator[BackwardStep]:
     """Backward one node at a time: each ``next()`` performs one step and describes it.
 
-    The order and arithmetic are exactly those of `backward`, so running every step leaves the
-    same gradients. Nodes are updated as you go, so a drawing between steps shows partial sums.
+    Running every step leaves exactly the gradients `backward` leaves, hooks and
+    `autograd.detect_anomaly` included: a node's hooks run at the start of its step, on its
+    complete gradient, and the step's ``upstream`` is what they return; leaves' hooks run once
+    the last step is done (exhaust the iterator), on this call's gradient. Nodes are updated as
+    you go, so a drawing between steps shows partial sums. ``grad`` is checked at once.
     """
     seed = _seed(root, grad)
+    return _steps(root, seed)
+
+
+def _steps(root: Value, seed: float) -> Iterator[BackwardStep]:
+    # Hooks or anomaly mode: backward would take the general path, so mirror its arithmetic.
+    general = bool(_hooks.live) or MODE.anomaly
     if not root.parents:
-        root.grad += seed
+        root.grad = _added(root.grad, _finish(root, seed, False)) if general else root.grad + seed
         return
+    check = MODE.anomaly
+    if check:
+        from autograd.anomaly import check_contribution
     order = _depth_first(root, skip_leaves=True)
     for node in order:
         node.grad = 0.0
     root.grad = seed
+    leaves: dict[Value, list[float]] = {}  # general path: leaf -> [grad before, this call's sum]
     for index, node in enumerate(reversed(order)):
         upstream = node.grad
+        if general:
+            upstream = node.grad = _finish(node, upstream, False)
         edges = []
-        for parent, local in zip(node.parents, node.local_grads):
+        for slot, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+            if check:
+                check_contribution(node, slot, local, upstream)
             before = parent.grad
             contribution = local * upstream
             parent.grad += contribution
+            if general and not parent.parents:
+                sums = leaves.setdefault(parent, [before, 0.0])
+                sums[1] += contribution
             edges.append(Edge(parent, local, contribution, before, parent.grad))
         yield BackwardStep(index, node, upstream, tuple(edges))
+    for leaf, (before, total) in leaves.items():  # as `gradients` and `_store` finish leaves
+        leaf.grad = _added(before, _finish(leaf, total, False))
 
 
 # ---------------------------------------------------------------- hooks and the general path
@@ -261,12 +284,32 @@ def _finish(node: Value, incoming: Any, create_graph: bool) -> Any:
         for hook in list(extra.hooks):  # a hook may remove itself
             replaced = hook(grad)
             if replaced is not None:
-                grad = replaced
+                grad = _replacement(hook, node, replaced, create_graph)
     if MODE.anomaly:
         from autograd.anomaly import check_gradient
 
         check_gradient(node, grad)
     return grad
+
+
+def _replacement(hook: Hook, node: Value, replaced: object, create_graph: bool) -> Any:
+    """What a hook returned, as a gradient: a float (or, under create_graph, also a Value).
+
+    Anything else is a TypeError raised before backward writes a single ``.grad``: a Value in a
+    first-order pass would quietly turn every gradient after it into a graph node.
+    """
+    if create_graph and isinstance(replaced, Value):
+        return replaced
+    number = as_constant(replaced)
+    if number is not None:
+        return number
+    name = getattr(hook, "__qualname__", type(hook).__name__)
+    where = repr(node.label) if node.label else f"a {node.op or 'leaf'!r} node"
+    expected = "a real number or a Value" if create_graph else "a real number or None"
+    hint = "" if create_graph else " (gradients are Values only with create_graph=True)"
+    raise TypeError(
+        f"hook {name} on {where} returned {type(replaced).__name__}: expected {expected}{hint}"
+    )
 
 
 def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[Value, Any]:
@@ -275,7 +318,8 @@ def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[
 
     Nodes are visited in reverse topological order, so each node's contributions are all in
     (and its hooks run on the total) before it passes its gradient on. Floats are summed in
-    the fast path's order, so both paths give the same numbers. With ``create_graph`` the
+    the fast path's order, so both paths give the same numbers (except that a leaf's earlier
+    ``.grad`` is added to this call's sum at the end, not term by term). With ``create_graph`` the
     local derivatives are built as Values (`autograd.higher.local_grads_as_values`) and each
     node's gradient, the sum over its children of local derivative times the child's gradient,
     is one fused dot node, so the gradients can be differentiated again; gradients that do not
@@ -318,8 +362,10 @@ def _store(grads: dict[Value, Any], create_graph: bool) -> None:
     for node, grad in grads.items():
         if create_graph and not isinstance(grad, Value):
             grad = Value(grad)  # a constant gradient: a leaf, so every .grad is a Value
-        if node.parents:
-            node.grad = grad
-        else:
-            before = node.grad
-            node.grad = grad if type(before) is float and before == 0.0 else before + grad
+        node.grad = _added(node.grad, grad) if not node.parents else grad
+
+
+def _added(before: Any, grad: Any) -> Any:
+    """A leaf's new ``.grad``: ``before + grad``, or ``grad`` itself onto a fresh 0.0 (so that a
+    Value gradient under create_graph is stored as is, not as a new ``0.0 + grad`` node)."""
+    return grad if type(before) is float and before == 0.0 else before + grad

@@ -18,6 +18,7 @@ from typing import Any
 
 from autograd.check import GradcheckError, _floats, analytic_grad, mismatch_table
 from autograd.graph import gradients
+from autograd.mode import enable_grad
 from autograd.value import Number, Value, as_constant
 
 __all__ = ["RULES", "grad", "gradgradcheck", "hessian", "local_grads_as_values"]
@@ -82,8 +83,10 @@ def _pow_constant(node: Value) -> LocalGrads:
 
 
 def _constant_to_power(node: Value) -> LocalGrads:
-    """c ** x, the constant base c > 0 written in the op name ("2**")."""
+    """c ** x, the constant base c >= 0 written in the op name ("2**")."""
     c = float(node.op[:-2])
+    if c == 0.0:  # 0 ** x is 0 for every x > 0: its derivative is the constant 0
+        return node.local_grads
     return (node * math.log(c),)
 
 
@@ -230,10 +233,11 @@ def hessian(f: Callable[..., Value], inputs: Sequence[Number]) -> list[list[floa
     ``f`` is called as ``f(*values)`` with one Value per input, as in `gradcheck`.
     """
     leaves = [Value(x) for x in _floats(inputs, "hessian")]
-    out = f(*leaves)
-    if not isinstance(out, Value):
-        raise TypeError(f"hessian: f must return a Value, got {type(out).__name__}")
-    first = grad(out, leaves, create_graph=True)
+    with enable_grad():  # as in analytic_grad: no_grad around the call must not zero it
+        out = f(*leaves)
+        if not isinstance(out, Value):
+            raise TypeError(f"hessian: f must return a Value, got {type(out).__name__}")
+        first = grad(out, leaves, create_graph=True)
     return [[g.data for g in grad(d, leaves)] for d in first]
 
 

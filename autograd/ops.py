@@ -5,9 +5,10 @@ Each rule takes the operands' float values and returns ``(out, d_out/d_operand, 
 so backward never recomputes them. Domain errors are raised here, with the op and the operand
 named, so that an op never returns a silent nan.
 
-IEEE behaviour (documented, tested): results that overflow become ``inf`` (as in PyTorch) rather
-than raising; derivatives that are infinite at a point (``sqrt`` at 0) are ``inf``; ``nan`` or
-``inf`` operands propagate by IEEE rules. `autograd.detect_anomaly` turns those into errors.
+IEEE behaviour (documented, tested): results that overflow become ``±inf`` (as in PyTorch)
+rather than raising; derivatives that are infinite at a point (``sqrt`` at 0) are ``inf``; ``nan``
+or ``inf`` operands propagate by IEEE rules (no rule turns a nan into a number, or raises a bare
+"math domain error" for inf). `autograd.detect_anomaly` turns those into errors.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def pow_value(a: float, b: float) -> Binary:
     if a == 0.0:
         if b <= 0.0:
             raise ValueError(f"**: 0 raised to the non-positive power {_fmt(b)}")
+        if b != b:  # a nan exponent: nan everywhere, as IEEE pow(0, nan) is nan
+            return b, b, b
         # d/db of 0**b is 0 for b > 0 (the limit of a**b * ln a as a -> 0+).
         return 0.0, _power_derivative(a, b), 0.0
     out = _checked_pow(a, b)
@@ -83,8 +86,11 @@ def pow_value(a: float, b: float) -> Binary:
 
 
 def pow_const(a: float, c: float) -> Unary:
-    """``a ** c`` for a constant exponent c: d/da = c * a**(c-1)."""
-    if a < 0.0 and not float(c).is_integer():
+    """``a ** c`` for a constant exponent c: d/da = c * a**(c-1).
+
+    A negative base needs an integer exponent; an inf or nan exponent follows IEEE pow.
+    """
+    if a < 0.0 and not c.is_integer() and math.isfinite(c):
         raise ValueError(f"**: negative base {_fmt(a)} raised to the non-integer power {_fmt(c)}")
     if a == 0.0 and c < 0.0:
         raise ValueError(f"**: 0 raised to the negative power {_fmt(c)}")
@@ -92,20 +98,28 @@ def pow_const(a: float, c: float) -> Unary:
 
 
 def rpow_const(c: float, b: float) -> Unary:
-    """``c ** b`` for a constant base c: d/db = c**b * ln c, so c must be > 0."""
-    if c <= 0.0:
+    """``c ** b`` for a constant base c: d/db = c**b * ln c, so c must be >= 0.
+
+    A base of 0 behaves exactly as ``Value(0.0) ** b`` does (see `pow_value`).
+    """
+    if c < 0.0:
         raise ValueError(
-            f"**: the constant base must be > 0 when the exponent is a Value, got {_fmt(c)}"
+            f"**: the constant base must be >= 0 when the exponent is a Value, got {_fmt(c)}"
         )
+    if c == 0.0:
+        out, _, d_exp = pow_value(c, b)
+        return out, d_exp
     out = _checked_pow(c, b)
     return out, out * math.log(c)
 
 
 def _checked_pow(a: float, b: float) -> float:
+    """``a ** b``, with ``±inf`` where Python raises OverflowError (as exp and * overflow)."""
     try:
         return a**b
     except OverflowError:
-        return math.inf
+        # Negative only for a negative base to an odd integer power: (-1e200) ** 3 is -inf.
+        return -math.inf if a < 0.0 and b % 2.0 == 1.0 else math.inf
 
 
 def _power_derivative(a: float, c: float) -> float:
@@ -115,7 +129,9 @@ def _power_derivative(a: float, c: float) -> float:
     if a == 0.0:
         if c > 1.0:
             return 0.0
-        return c if c == 1.0 else math.inf
+        if c < 1.0:
+            return math.inf  # a pole (0 < c < 1; a negative c was refused already)
+        return c  # 1 for c = 1; nan for a nan exponent
     return c * _checked_pow(a, c - 1.0)
 
 
@@ -127,8 +143,8 @@ def neg(x: float) -> Unary:
 
 
 def absolute(x: float) -> Unary:
-    # The subgradient at 0 is taken as 0, as PyTorch does.
-    return abs(x), (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0)
+    # The subgradient at 0 is taken as 0, as PyTorch does; a nan operand gets a nan derivative.
+    return abs(x), (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else x)
 
 
 def exp(x: float) -> Unary:
@@ -162,7 +178,11 @@ def sigmoid(x: float) -> Unary:
 
 def relu(x: float) -> Unary:
     # The derivative at 0 is taken as 0, as PyTorch does.
-    return (x, 1.0) if x > 0.0 else (0.0, 0.0)
+    if x > 0.0:
+        return x, 1.0
+    if x <= 0.0:
+        return 0.0, 0.0
+    return x, x  # nan: relu(nan) is nan, not a silent 0
 
 
 def sqrt(x: float) -> Unary:
@@ -173,11 +193,17 @@ def sqrt(x: float) -> Unary:
 
 
 def sin(x: float) -> Unary:
-    return math.sin(x), math.cos(x)
+    try:
+        return math.sin(x), math.cos(x)
+    except ValueError:  # x is inf: IEEE says nan, where math raises a bare "math domain error"
+        return math.nan, math.nan
 
 
 def cos(x: float) -> Unary:
-    return math.cos(x), -math.sin(x)
+    try:
+        return math.cos(x), -math.sin(x)
+    except ValueError:  # x is inf (see sin)
+        return math.nan, math.nan
 
 
 BINARY = {"+": add, "-": sub, "*": mul, "/": div, "**": pow_value}

@@ -31,7 +31,9 @@ from autograd.viz import (
     _fmt,
     _signed,
     _Style,
+    check_options,
     check_size,
+    check_values,
     render_plan,
 )
 
@@ -56,6 +58,8 @@ class BackwardReplay:
             nodes, and for leaves whatever they held before (they accumulate).
         names: a display name per node: its label, or ``#i`` (its topological index).
         uses: how many times each node is an operand (more than 1: its grad is a sum).
+        final: each node's grad once backward is done: the last state. It differs from the
+            sums the steps recorded only where a leaf's hook replaced its gradient.
     """
 
     root: Value
@@ -63,6 +67,7 @@ class BackwardReplay:
     initial: Mapping[Value, float]
     names: Mapping[Value, str]
     uses: Mapping[Value, int]
+    final: Mapping[Value, float]
 
     def __len__(self) -> int:
         """The number of steps; the states are 0 .. len(self)."""
@@ -75,8 +80,11 @@ class BackwardReplay:
     def grads_at(self, k: int) -> dict[Value, float]:
         """Every node's grad after ``k`` steps, rebuilt from the records (nothing is mutated)."""
         self._check(k)
+        if k == len(self.steps):
+            return dict(self.final)
         grads = dict(self.initial)
         for step in self.steps[:k]:
+            grads[step.node] = _as_float(step.upstream)  # after the node's hooks, if any
             for edge in step.edges:
                 grads[edge.parent] = _as_float(edge.grad_after)
         return grads
@@ -213,14 +221,17 @@ def replay_backward(root: Value, grad: Any = 1.0) -> BackwardReplay:
     for v in order:
         for p in v.parents:
             uses[p] = uses.get(p, 0) + 1
-    return BackwardReplay(root, steps, initial, names, uses)
+    final = {v: _as_float(v.grad) for v in order}
+    return BackwardReplay(root, steps, initial, names, uses, final)
 
 
 def print_steps(
     root: Value, grad: Any = 1.0, *, file: TextIO | None = None, max_edges: int | None = None
 ) -> None:
     """Run backward from ``root`` and print every step's chain-rule arithmetic (any front end)."""
-    replay = replay_backward(root, grad)
+    if max_edges is not None and (type(max_edges) is not int or max_edges < 0):
+        raise ValueError(f"print_steps: max_edges must be None or an int >= 0, got {max_edges!r}")
+    replay = replay_backward(root, grad)  # after every check: it changes the grads
     out = sys.stdout if file is None else file
     for k in range(len(replay) + 1):
         print(replay.describe(k, max_edges=max_edges), file=out)
@@ -308,6 +319,43 @@ def step_through(
     """
     if not isinstance(root, Value):
         raise TypeError(f"step_through expects a Value, got {type(root).__name__}")
-    _import_ipywidgets()  # fail before backward runs, leaving the grads untouched
-    check_size(root, draw_options.get("max_nodes", 500))  # likewise
+    # Everything that could fail is checked before backward runs, leaving the grads untouched.
+    if type(interval) is not int or interval < 1:
+        raise ValueError(f"step_through: interval must be an int >= 1 (ms), got {interval!r}")
+    _import_ipywidgets()
+    _check_draw_options(root, draw_options)
     return BackwardStepper(replay_backward(root, grad), interval=interval, **draw_options)
+
+
+_DRAW_OPTIONS = {  # the keyword arguments of BackwardReplay.draw, and their defaults
+    "show_grad": True,
+    "show_local": True,
+    "caption": False,
+    "params": (),
+    "digits": 4,
+    "rankdir": "LR",
+    "format": "svg",
+    "cluster": None,
+    "max_nodes": 500,
+}
+
+
+def _check_draw_options(root: Value, options: Mapping[str, Any]) -> None:
+    """Raise what `BackwardReplay.draw` would raise for these options, without drawing."""
+    unknown = sorted(set(options) - set(_DRAW_OPTIONS))
+    if unknown:
+        raise TypeError(
+            f"step_through: unknown drawing option(s) {', '.join(unknown)} "
+            f"(known: {', '.join(_DRAW_OPTIONS)})"
+        )
+    given = {**_DRAW_OPTIONS, **options}
+    check_options(
+        root,
+        given["rankdir"],
+        given["max_nodes"],
+        given["format"],
+        given["cluster"],
+        given["digits"],
+    )
+    check_values(given["params"], "params")
+    check_size(root, given["max_nodes"])

@@ -17,6 +17,7 @@ with any one-sided derivative.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -45,10 +46,23 @@ def reals(
     margin: float = 1e-2,
 ) -> st.SearchStrategy[float]:
     """Finite floats in [min_value, max_value], at least ``margin`` away from each point in
-    ``avoid`` (kinks and singularities)."""
+    ``avoid`` (kinks and singularities). ValueError if that leaves nothing to draw from.
+
+    The avoided points must be at least ``2 * margin`` apart, so that moving a draw off one of
+    them cannot move it onto another.
+    """
     floats = st.floats(min_value, max_value, allow_nan=False, allow_infinity=False)
     if not avoid:
         return floats
+    points = sorted(avoid)
+    for a, b in itertools.pairwise(points):
+        if b - a < 2 * margin:
+            raise ValueError(f"reals: avoided points {a} and {b} are closer than 2 * {margin}")
+    for point in points:
+        if point - margin < min_value and point + margin > max_value:
+            raise ValueError(
+                f"reals: no float in [{min_value}, {max_value}] is {margin} away from {point}"
+            )
     return floats.map(lambda x: _push_away(x, avoid, margin, min_value, max_value))
 
 

@@ -33,14 +33,18 @@ def as_constant(x: object) -> float | None:
         return _int_to_float(x)  # type: ignore[arg-type]
     if kind is bool or not isinstance(x, numbers.Real):
         return None
-    return float(x)
+    return _int_to_float(x)  # type: ignore[arg-type]  # any real: a Fraction, a numpy scalar
 
 
 def _int_to_float(n: int) -> float:
+    """``float(n)``, with a ValueError naming the number where it is too large for a float."""
     try:
         return float(n)
     except OverflowError:
-        raise ValueError(f"the integer {n} is too large for a float") from None
+        text = repr(n)
+        if len(text) > 40:
+            text = f"{text[:20]}...({len(text)} characters)"
+        raise ValueError(f"the {type(n).__name__} {text} is too large for a float") from None
 
 
 def format_constant(c: float) -> str:
@@ -275,8 +279,10 @@ class Value:
     def register_hook(self, hook: Hook) -> Callable[[], None]:
         """Call ``hook(grad)`` when this node's gradient is final during backward.
 
-        If the hook returns a value, that replaces the gradient passed on. Returns a function
-        that removes the hook.
+        If the hook returns a number (or a Value, under ``create_graph``), that replaces the
+        gradient passed on; None keeps it; anything else is a TypeError. A leaf's hook sees
+        this call's gradient, and its replacement is what accumulates into ``.grad``. Returns
+        a function that removes the hook.
         """
         from autograd.graph import register_hook
 

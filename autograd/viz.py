@@ -21,23 +21,33 @@ other grouping: ``cluster=lambda node: "name" or None``.
 
 Big graphs: more than ``max_nodes`` raises `GraphTooLargeError` naming the options:
 ``summary=True`` (one box per fused ``dot`` node, its weights folded in) or ``depth=k``.
+
+Which nodes are drawn (whole, summary, depth, clusters) is decided in `autograd.viz_plan`;
+this module decides how they look and talks to Graphviz.
 """
 
 from __future__ import annotations
 
 import html
 import math
-import re
-from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
-from autograd.graph import topological_order
 from autograd.value import Value
+from autograd.viz_plan import (
+    ClusterFn,
+    GraphTooLargeError,
+    Plan,
+    check_size,
+    cluster_function,
+    natural_key,
+    resolve_clusters,
+)
 
 __all__ = [
     "GraphDrawing",
-    "GraphTooLargeError",
+    "GraphTooLargeError",  # from autograd.viz_plan, which decides what is drawn
     "GraphvizNotFoundError",
     "draw_graph",
 ]
@@ -65,12 +75,6 @@ _BORDER = "#6b7280"
 _RED = "#dc2626"
 _FANOUT = "#c2410c"
 _MUTED = "#6b7280"
-
-ClusterFn = Callable[[Value], "str | None"]
-
-
-class GraphTooLargeError(ValueError):
-    """The graph has more nodes than ``max_nodes``; the message lists ways to draw less."""
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -165,135 +169,6 @@ class _dot_errors:
             ) from exc
 
 
-# ---------------------------------------------------------------- what to draw
-
-
-@dataclass
-class _Plan:
-    """Which nodes are drawn and how: everything `_to_dot` needs, computed before any DOT."""
-
-    root: Value
-    values: list[Value]  # drawn value nodes, parents before children
-    index: dict[Value, int]  # drawn node -> its position in `values` (its DOT id)
-    boxes: set[Value] = field(default_factory=set)  # dot nodes drawn as one box (summary)
-    folded: dict[Value, int] = field(default_factory=dict)  # box -> how many leaves it folds
-    truncated: set[Value] = field(default_factory=set)  # drawn, but their parents are not
-    uses: dict[Value, list[tuple[Value, int]]] = field(default_factory=dict)  # drawn edges in
-
-    def node_count(self) -> int:
-        ops = sum(1 for v in self.values if v.parents and v not in self.boxes)
-        return len(self.values) + ops
-
-
-def _plan(root: Value, depth: int | None, summary: bool) -> _Plan:
-    if depth is None:
-        values = topological_order(root)
-        truncated: set[Value] = set()
-    else:
-        values, truncated = _within(root, depth)
-    drawn = set(values)
-    boxes: set[Value] = set()
-    folded: dict[Value, int] = {}
-    if summary:
-        boxes = {v for v in values if v.op == "dot" and v not in truncated}
-        used_elsewhere = {
-            p for v in values if v not in boxes and v not in truncated for p in v.parents
-        }
-        hidden: set[Value] = set()
-        for box in boxes:
-            leaves = [p for p in box.parents if not p.parents]
-            folded[box] = len(leaves)
-            hidden.update(p for p in leaves if p not in used_elsewhere)
-        hidden.discard(root)
-        values = [v for v in values if v not in hidden]
-        drawn = set(values)
-    plan = _Plan(root, values, {v: i for i, v in enumerate(values)}, boxes, folded, truncated)
-    for child in reversed(values):  # backward's order, so "+=" terms read in the order added
-        if child in truncated:
-            continue
-        for slot, parent in enumerate(child.parents):
-            if parent in drawn and not (child in boxes and not parent.parents):
-                plan.uses.setdefault(parent, []).append((child, slot))
-    return plan
-
-
-def _within(root: Value, depth: int) -> tuple[list[Value], set[Value]]:
-    """Nodes at most ``depth`` ops above ``root`` (parents first), and the cut-off ones."""
-    level = {root: 0}
-    frontier = [root]
-    for d in range(depth):
-        nxt = []
-        for node in frontier:
-            for parent in node.parents:
-                if parent not in level:
-                    level[parent] = d + 1
-                    nxt.append(parent)
-        frontier = nxt
-    truncated = {v for v in level if v.parents and not all(p in level for p in v.parents)}
-    # Drawn in topological order of the whole graph restricted to these nodes: walk the kept
-    # nodes only (a node's kept parents come before it).
-    order: list[Value] = []
-    seen: set[Value] = set()
-    for start in level:
-        if start in seen:
-            continue
-        stack: list[tuple[Value, bool]] = [(start, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-                continue
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.append((node, True))
-            if node not in truncated:
-                stack.extend((p, False) for p in node.parents if p in level and p not in seen)
-    return order, truncated
-
-
-def _resolve_clusters(plan: _Plan, cluster: ClusterFn | None) -> dict[Value, str]:
-    """Cluster name per drawn node: the function's answer, else inherited from its children.
-
-    An unnamed non-leaf node joins its children's cluster when they all share one, so the ops
-    that made a step's labelled result sit in that step. Leaves never inherit: a weight shared
-    by every time step stays outside all of them.
-    """
-    if cluster is None:
-        return {}
-    names: dict[Value, str] = {}
-    children: dict[Value, set[str | None]] = {}
-    for child in plan.values:
-        for parent in child.parents:
-            if parent in plan.index:
-                children.setdefault(parent, set())
-    for node in reversed(plan.values):  # children before parents
-        name = cluster(node)
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"draw_graph: cluster() must return a str or None, got {name!r}")
-        if name is None and node.parents:
-            seen = children.get(node, set())
-            if len(seen) == 1:
-                name = next(iter(seen))
-        if name:
-            names[node] = name
-        if node not in plan.truncated:
-            for parent in node.parents:
-                if parent in children:
-                    children[parent].add(names.get(node))
-    return names
-
-
-def _natural(name: str) -> list[Any]:
-    """Sort key putting numbers in order: t2 before t10."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
-
-
-def _label_prefix(node: Value) -> str | None:
-    head, sep, _ = node.label.partition("/")
-    return head if sep and head else None
-
-
 # ---------------------------------------------------------------- how it looks
 
 
@@ -333,7 +208,7 @@ class _Style:
         return g.data if isinstance(g, Value) else float(g)
 
 
-def _value_label(node: Value, plan: _Plan, style: _Style) -> str:
+def _value_label(node: Value, plan: Plan, style: _Style) -> str:
     d = style.digits
     rows = []
     if node.label:
@@ -403,7 +278,7 @@ def _edge_label(child: Value, slot: int, style: _Style, ran: bool) -> str:
 
 
 def _to_dot(
-    plan: _Plan,
+    plan: Plan,
     style: _Style,
     *,
     rankdir: str,
@@ -423,7 +298,7 @@ def _to_dot(
 
     groups: dict[str | None, Any] = {None: g}
     subgraphs: list[Any] = []
-    for name in sorted(set(clusters.values()), key=_natural):  # t2 before t10
+    for name in sorted(set(clusters.values()), key=natural_key):  # t2 before t10
         sub = graphviz.Digraph(f"cluster_{len(subgraphs)}")
         sub.attr(label=name, style="rounded,filled", fillcolor=_FILL_CLUSTER, color="#94a3b8")
         sub.attr(fontname="Helvetica", fontsize="11", fontcolor=_MUTED)
@@ -515,13 +390,10 @@ def draw_graph(
     """
     if depth is not None and (type(depth) is not int or depth < 0):
         raise ValueError(f"draw_graph: depth must be None or an int >= 0, got {depth!r}")
-    cluster_fn = _check_options(root, rankdir, max_nodes, format, cluster, digits)
-    highlight_set = _values(highlight, "highlight")
-    params_set = _values(params, "params")
-    plan = _plan(root, depth, summary)
-    count = plan.node_count()
-    if count > max_nodes:
-        raise GraphTooLargeError(_too_large_message(root, plan, count, max_nodes, summary, depth))
+    cluster_fn = check_options(root, rankdir, max_nodes, format, cluster, digits)
+    highlight_set = check_values(highlight, "highlight")
+    params_set = check_values(params, "params")
+    plan, count = check_size(root, max_nodes, depth=depth, summary=summary)
     missing = [v for v in highlight_set if v not in plan.index]
     if missing:
         raise ValueError(f"draw_graph: highlight holds {len(missing)} node(s) not in the drawing")
@@ -533,12 +405,12 @@ def draw_graph(
         digits=digits,
     )
     digraph = _to_dot(
-        plan, style, rankdir=rankdir, format=format, clusters=_resolve_clusters(plan, cluster_fn)
+        plan, style, rankdir=rankdir, format=format, clusters=resolve_clusters(plan, cluster_fn)
     )
     return GraphDrawing(digraph, count)
 
 
-def _check_options(
+def check_options(
     root: object,
     rankdir: str,
     max_nodes: int,
@@ -555,25 +427,15 @@ def _check_options(
         raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
     if type(digits) is not int or not 1 <= digits <= 17:
         raise ValueError(f"draw_graph: digits must be an int from 1 to 17, got {digits!r}")
-    cluster_fn = _cluster_function(cluster)
+    cluster_fn = cluster_function(cluster)
     graphviz = _import_graphviz()  # before any work: a missing package is the first thing to say
     if format not in graphviz.FORMATS:
         raise ValueError(f"draw_graph: unknown format {format!r} (try 'svg' or 'png')")
     return cluster_fn
 
 
-def _cluster_function(cluster: ClusterFn | str | None) -> ClusterFn | None:
-    if cluster is None or callable(cluster):
-        return cluster
-    if cluster == "label":
-        return _label_prefix
-    raise ValueError(
-        f"draw_graph: cluster must be None, 'label' or a function node -> str | None, "
-        f"got {cluster!r}"
-    )
-
-
-def _values(items: Iterable[Value], name: str) -> set[Value]:
+def check_values(items: Iterable[Value], name: str) -> set[Value]:
+    """``highlight`` or ``params`` as a set of Values (one Value alone is accepted too)."""
     if isinstance(items, Value):
         return {items}
     out = set()
@@ -582,22 +444,6 @@ def _values(items: Iterable[Value], name: str) -> set[Value]:
             raise TypeError(f"draw_graph: {name} must hold Values, got {type(item).__name__}")
         out.add(item)
     return out
-
-
-def _too_large_message(
-    root: Value, plan: _Plan, count: int, max_nodes: int, summary: bool, depth: int | None
-) -> str:
-    options = []
-    if not summary and any(v.op == "dot" for v in plan.values):
-        summary_count = _plan(root, depth, True).node_count()
-        options.append(f"summary=True (one box per dot node/neuron: {summary_count} nodes)")
-    options.append("depth=k (only the last k ops before the root, e.g. depth=3)")
-    options.append("a smaller input (one sample, fewer time steps)")
-    options.append(f"max_nodes={count} (large drawings are slow to lay out and hard to read)")
-    return (
-        f"draw_graph: this graph has {count} nodes to draw, more than max_nodes={max_nodes}. "
-        "Try " + "; or ".join(options) + "."
-    )
 
 
 def render_plan(
@@ -610,18 +456,9 @@ def render_plan(
     max_nodes: int = 500,
 ) -> GraphDrawing:
     """A drawing of the whole graph with a prepared style (used by the backward stepper)."""
-    cluster_fn = _check_options(root, rankdir, max_nodes, format, cluster, style.digits)
+    cluster_fn = check_options(root, rankdir, max_nodes, format, cluster, style.digits)
     plan, count = check_size(root, max_nodes)
-    clusters = _resolve_clusters(plan, cluster_fn)
+    clusters = resolve_clusters(plan, cluster_fn)
     return GraphDrawing(
         _to_dot(plan, style, rankdir=rankdir, format=format, clusters=clusters), count
     )
-
-
-def check_size(root: Value, max_nodes: int) -> tuple[_Plan, int]:
-    """The plan of a whole-graph drawing and its node count; `GraphTooLargeError` if too big."""
-    plan = _plan(root, None, False)
-    count = plan.node_count()
-    if count > max_nodes:
-        raise GraphTooLargeError(_too_large_message(root, plan, count, max_nodes, False, None))
-    return plan, count

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, backward_steps, testing, topological_order
@@ -110,6 +111,69 @@ def test_running_every_step_gives_exactly_backwards_gradients(f, xs):
         for edge in step.edges:
             assert edge.contribution == edge.local_grad * step.upstream
             assert edge.grad_after == edge.grad_before + edge.contribution
+
+
+@settings(max_examples=100)
+@given(
+    f=testing.expressions(n_inputs=3, max_ops=10),
+    xs=testing.points(3),
+    hooked=st.lists(st.booleans(), min_size=13, max_size=13),
+)
+def test_steps_run_the_same_hooks_as_backward(f, xs, hooked):
+    """Hooks (here: halve, on random nodes and leaves) and leaves holding earlier grads."""
+
+    def run(stepwise):
+        leaves = [Value(x) for x in xs]
+        for i, leaf in enumerate(leaves):
+            leaf.grad = 0.25 * i  # leaves accumulate onto what they hold
+        root = f(*leaves)
+        order = topological_order(root)
+        removes = [n.register_hook(lambda g: g * 0.5) for n, on in zip(order, hooked) if on]
+        try:
+            if stepwise:
+                steps = list(backward_steps(root))
+                for step in steps:  # upstream is the hooked gradient the step passed on
+                    assert step.upstream == step.node.grad
+                    for edge in step.edges:
+                        assert edge.contribution == edge.local_grad * step.upstream
+            else:
+                root.backward()
+        finally:
+            for remove in removes:
+                remove()
+        return [n.grad for n in order]
+
+    assert run(stepwise=True) == run(stepwise=False)
+
+
+def test_steps_check_for_anomalies_as_backward_does():
+    with autograd.detect_anomaly():
+        z = Value(0.0, label="z")
+        out = z.sqrt() * 0.0  # sqrt's derivative at 0 is inf; inf * 0 is nan
+        with pytest.raises(autograd.AnomalyError, match=r"'sqrt' node .* produced nan"):
+            list(backward_steps(out))
+
+
+def test_a_leaf_roots_hook_runs_in_steps_too():
+    x = Value(2.0)
+    x.grad = 1.0
+    remove = x.register_hook(lambda g: g * 10.0)
+    try:
+        assert list(backward_steps(x, 0.5)) == []
+    finally:
+        remove()
+    assert x.grad == 1.0 + 5.0
+
+
+@pytest.mark.parametrize("bad", ["1", None, Value(1.0)])
+def test_backward_steps_checks_its_seed_before_the_first_step(bad):
+    x = Value(1.0)
+    y = x * 2.0
+    with pytest.raises(TypeError, match="grad must be a real number"):
+        backward_steps(y, bad)  # at the call, not at the first next()
+    with pytest.raises(TypeError, match="backward expects a Value, got float"):
+        backward_steps(1.0)  # type: ignore[arg-type]
+    assert (x.grad, y.grad) == (0.0, 0.0)
 
 
 def test_backward_steps_describe_each_step_in_order():

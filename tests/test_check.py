@@ -24,8 +24,9 @@ def test_numerical_grad_builds_no_graph_and_returns_floats():
         seen.append(y)
         return y
 
-    numerical_grad(f, [1.0])
-    assert all(y.is_leaf() for y in seen)
+    grads = numerical_grad(f, [1.0])
+    assert len(seen) == 2 and all(y.is_leaf() for y in seen)
+    assert [type(g) for g in grads] == [float] and grads[0] == pytest.approx(2.0)
 
 
 def test_gradcheck_passes_for_correct_rules():
@@ -74,3 +75,15 @@ def test_bad_arguments_are_clear_errors(call, error, message):
 
 def test_analytic_grad_is_one_backward():
     assert autograd.analytic_grad(lambda x, y: x * y, [3.0, 4.0]) == [4.0, 3.0]
+
+
+def test_checks_record_the_graph_even_inside_no_grad():
+    # Inside no_grad f would build no graph: every analytic derivative 0, a false failure.
+    f = lambda x, y: (x * y).tanh()  # noqa: E731
+    with autograd.no_grad():
+        assert autograd.analytic_grad(f, [0.5, -1.0]) == pytest.approx(
+            [-1.0 * (1 - math.tanh(-0.5) ** 2), 0.5 * (1 - math.tanh(-0.5) ** 2)]
+        )
+        assert gradcheck(f, [0.5, -1.0])
+        assert autograd.gradgradcheck(f, [0.5, -1.0])
+        assert not autograd.is_grad_enabled()

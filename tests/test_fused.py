@@ -1,5 +1,7 @@
 """Fused n-ary nodes: the same values and gradients as the ops they replace, in one node."""
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -74,16 +76,34 @@ def test_sum_folds_constants_into_its_data():
     assert autograd.sum([1, 2]).is_leaf()
 
 
+def test_a_dot_of_no_products_is_its_bias():
+    # Like sum([]): a plain leaf, not a "dot" node without parents, and its data a float.
+    for bias in (None, 1.5):
+        empty = autograd.dot([], [], bias)
+        assert empty.is_leaf() and empty.op == "" and type(empty.data) is float
+        assert empty.data == (bias or 0.0)
+    b = Value(2.0)
+    only_bias = autograd.dot([], [], b)
+    assert (only_bias.data, only_bias.parents, only_bias.local_grads) == (2.0, (b,), (1.0,))
+    assert [v.data for v in autograd.dots([[], []], [], [None, b])] == [0.0, 2.0]
+
+
 def test_dots_is_one_dot_node_per_row():
     rows = [[Value(1.0), Value(2.0)], [Value(3.0), Value(4.0)]]
     xs = [Value(0.5), Value(-1.0)]
     bs = [Value(0.1), None]
-    outs = autograd.dots(rows, xs, bs)
-    singles = [autograd.dot(r, xs, b) for r, b in zip(rows, bs)]
-    assert [o.data for o in outs] == [s.data for s in singles]
-    assert [o.parents for o in outs] == [s.parents for s in singles]
-    assert [o.local_grads for o in outs] == [s.local_grads for s in singles]
-    assert autograd.dots(rows, [0.5, -1.0])[0].parents == tuple(rows[0])
+    (w00, w01), (w10, w11) = rows
+    x0, x1 = xs
+    first, second = autograd.dots(rows, xs, bs)
+    # By hand: 1 * 0.5 + 2 * -1 + 0.1 = -1.4 and 3 * 0.5 + 4 * -1 = -2.5; d/dw = x, d/dx = w.
+    assert first.op == second.op == "dot"
+    assert first.data == pytest.approx(-1.4) and second.data == -2.5
+    assert first.parents == (w00, w01, x0, x1, bs[0])
+    assert first.local_grads == (0.5, -1.0, 1.0, 2.0, 1.0)
+    assert second.parents == (w10, w11, x0, x1)
+    assert second.local_grads == (0.5, -1.0, 3.0, 4.0)
+    constant_inputs = autograd.dots(rows, [0.5, -1.0])[0]
+    assert (constant_inputs.parents, constant_inputs.local_grads) == ((w00, w01), (0.5, -1.0))
 
 
 @pytest.mark.parametrize(
@@ -111,3 +131,11 @@ def test_length_mismatches_are_value_errors(call, message):
 def test_non_numbers_in_fused_ops_are_type_errors(call):
     with pytest.raises(TypeError, match="expected a Value or a real number"):
         call()
+
+
+def test_terms_overflowing_both_ways_give_nan_as_a_chain_of_additions_does():
+    ws, xs = [Value(1e200), Value(1e200)], [Value(1e200), Value(-1e200)]
+    chained = ws[0] * xs[0] + ws[1] * xs[1]  # inf + -inf
+    assert math.isnan(autograd.dot(ws, xs).data) and math.isnan(chained.data)
+    with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError, match="'dot'"):
+        autograd.dot(ws, xs)

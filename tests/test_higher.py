@@ -164,11 +164,14 @@ def test_power_with_a_value_exponent_closed_form(a: float, b: float) -> None:
 def test_power_at_a_zero_base() -> None:
     # 0 ** b for b > 1: d/da = b * 0**(b-1) = 0, d2/da2 = b(b-1) 0**(b-2) is 0 for b > 2.
     assert hessian(lambda a, b: a**b, [0.0, 3.0]) == [[0.0, 0.0], [0.0, 0.0]]
-    # for 1 < b < 2 the second derivative in a is infinite: an inf local derivative, no error
     a, b = Value(0.0), Value(2.0)
     ga, gb = grad(a**b, [a, b], create_graph=True)
     assert (ga.data, gb.data) == (0.0, 0.0)
     assert grad(ga, [a])[0].data == 2.0  # d2/da2 of a**2 is 2
+    # for 1 < b < 2 the second derivative in a, b(b-1) 0**(b-2), is infinite: inf, no error
+    a, b = Value(0.0), Value(1.5)
+    ga, _ = grad(a**b, [a, b], create_graph=True)
+    assert ga.data == 0.0 and grad(ga, [a])[0].data == math.inf
 
 
 def test_sqrt_and_fractional_power_at_zero_keep_their_infinite_derivative() -> None:

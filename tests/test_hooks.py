@@ -7,6 +7,7 @@ import math
 import weakref
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -235,6 +236,35 @@ def test_a_hook_that_raises_leaves_every_grad_untouched() -> None:
         out.backward()
     remove()
     assert (a.grad, h.grad, out.grad) == (4.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("returned", ["oops", [1.0], Value(2.0)])
+def test_a_hook_returning_a_non_number_is_a_type_error_and_writes_nothing(returned) -> None:
+    a = Value(1.0)
+    a.grad = 4.0
+    h = a * 2.0
+    h.label = "h"
+    out = h.tanh()
+    remove = h.register_hook(lambda g: returned)
+    try:
+        with pytest.raises(
+            TypeError, match=r"hook .*<lambda> on 'h' returned \w+: expected a real"
+        ):
+            out.backward()
+        with pytest.raises(TypeError, match="returned"):
+            autograd.grad(out, [a])
+    finally:
+        remove()
+    assert (a.grad, h.grad, out.grad) == (4.0, 0.0, 0.0)
+
+
+def test_a_numpy_replacement_is_stored_as_a_float() -> None:
+    a = Value(1.0)
+    h = a * 2.0
+    remove = h.register_hook(lambda g: np.float32(0.5))
+    (h * 3.0).backward()
+    remove()
+    assert (type(h.grad), type(a.grad)) == (float, float) and a.grad == 1.0
 
 
 def test_hooks_under_create_graph_see_values() -> None:

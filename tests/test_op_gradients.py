@@ -166,7 +166,8 @@ def test_sigmoid_and_tanh_do_not_overflow(x):
         (lambda: Value(0.0) ** -1, "negative power"),
         (lambda: Value(-2.0) ** Value(2.0), "base must be >= 0"),
         (lambda: Value(0.0) ** Value(-1.0), "non-positive power"),
-        (lambda: (-2) ** Value(0.5), "constant base must be > 0"),
+        (lambda: (-2) ** Value(0.5), "constant base must be >= 0"),
+        (lambda: 0 ** Value(0.0), "non-positive power"),
     ],
 )
 def test_domain_errors_name_the_op_and_operand(make, message):
@@ -185,3 +186,50 @@ def test_ieee_edge_cases_are_documented_behaviour():
     assert zero_power.data == 0.0 and zero_power.local_grads == (0.0, 0.0)
     nan = Value(math.nan).tanh()
     assert math.isnan(nan.data)  # nan in, nan out: no exception, as IEEE says
+
+
+NAN, INF = math.nan, math.inf
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal, counting nan as equal to nan."""
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+@pytest.mark.parametrize(
+    "make, data, local_grads",
+    [
+        # nan in, nan out: an op must not turn a nan into a number, nor a derivative into one.
+        (lambda: Value(NAN).relu(), NAN, (NAN,)),
+        (lambda: abs(Value(NAN)), NAN, (NAN,)),
+        (lambda: Value(0.0) ** Value(NAN), NAN, (NAN, NAN)),
+        (lambda: Value(0.0) ** NAN, NAN, (NAN,)),
+        (lambda: Value(-2.0) ** NAN, NAN, (NAN,)),
+        # inf in: IEEE results, not a bare "math domain error" or a domain error
+        (lambda: Value(INF).sin(), NAN, (NAN,)),
+        (lambda: Value(-INF).cos(), NAN, (NAN,)),
+        (lambda: Value(-2.0) ** INF, INF, (INF,)),
+        (lambda: Value(-0.5) ** INF, 0.0, (NAN,)),  # inf * 0.5**inf: IEEE inf * 0
+        # overflow keeps its sign: (-1e200)**3 is -inf, and d/dx x**4 = 4x**3 there is -inf
+        (lambda: Value(-1e200) ** 3, -INF, (INF,)),
+        (lambda: Value(-1e200) ** 4, INF, (-INF,)),
+        (lambda: Value(-1e-200) ** -3, -INF, (-INF,)),
+    ],
+)
+def test_non_finite_operands_and_overflow_follow_ieee(make, data, local_grads):
+    out = make()
+    assert _same(out.data, data)
+    assert len(out.local_grads) == len(local_grads)
+    assert all(map(_same, out.local_grads, local_grads)), out.local_grads
+
+
+@pytest.mark.parametrize("exponent", [0.5, 1.0, 2.0, 3.5])
+def test_a_zero_base_is_the_same_whichever_side_is_a_value(exponent):
+    # d/db 0**b is 0 for b > 0 (the limit of a**b ln a); d/da is b * 0**(b-1): inf, 1 or 0.
+    as_constant = 0.0 ** Value(exponent)
+    as_values = Value(0.0) ** Value(exponent)
+    assert as_constant.data == as_values.data == 0.0
+    assert as_constant.local_grads == (0.0,) == as_values.local_grads[1:]
+    x = Value(exponent)
+    (g,) = autograd.grad(0.0**x, [x], create_graph=True)
+    assert (g.data, autograd.grad(g, [x])[0].data) == (0.0, 0.0)

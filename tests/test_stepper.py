@@ -111,6 +111,23 @@ def test_states_hold_the_hand_computed_grads():
     assert replay.step_at(0) is None and replay.step_at(3) is replay.steps[2]
 
 
+def test_hooks_show_in_the_states_and_the_last_state_is_backwards():
+    v = expression()
+    v["a"].grad = 1.0
+    removes = [v["d"].register_hook(lambda g: g * 10.0), v["a"].register_hook(lambda g: g + 0.5)]
+    try:
+        replay = replay_backward(v["L"])
+    finally:
+        for remove in removes:
+            remove()
+    # dL/dd = f = -2, hooked to -20; then e and c get -20, a gets b * -20 = 60 (+ 0.5 by its
+    # hook, run after the last step, onto the 1 it held), b gets a * -20 = -40.
+    assert replay.grads_at(2)[v["d"]] == -20.0 == replay.steps[1].upstream
+    assert replay.grads_at(3)[v["a"]] == 61.5 == v["a"].grad
+    assert replay.grads_at(3) == {node: node.grad for node in v.values()}
+    assert replay.grads_at(3)[v["b"]] == -40.0
+
+
 def test_leaves_start_from_what_they_held():
     v = expression()
     v["a"].grad = 10.0
@@ -307,6 +324,33 @@ def test_a_graph_too_large_to_draw_fails_before_backward_runs():
     v = neuron()
     with pytest.raises(ValueError, match="8 nodes to draw, more than max_nodes=5"):
         step_through(v["out"], max_nodes=5)
+    assert all(node.grad == 0.0 for node in v.values())
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "match"),
+    [
+        ({"rankdir": "XY"}, ValueError, "rankdir must be one of"),
+        ({"digits": 0}, ValueError, "digits must be an int"),
+        ({"cluster": "time"}, ValueError, "cluster must be None, 'label' or a function"),
+        ({"format": "bmpx"}, ValueError, "unknown format"),
+        ({"params": [1.0]}, TypeError, "params must hold Values"),
+        ({"max_nodes": 0}, ValueError, "max_nodes must be a positive int"),
+        ({"show_locals": True}, TypeError, "unknown drawing option.* show_locals"),
+        ({"interval": "fast"}, ValueError, "interval must be an int"),
+    ],
+)
+def test_bad_options_fail_before_backward_runs(options, error, match):
+    v = neuron()
+    with pytest.raises(error, match=match):
+        step_through(v["out"], **options)
+    assert all(node.grad == 0.0 for node in v.values())
+
+
+def test_print_steps_checks_max_edges_before_backward_runs():
+    v = neuron()
+    with pytest.raises(ValueError, match="max_edges must be None or an int >= 0, got -1"):
+        print_steps(v["out"], max_edges=-1)
     assert all(node.grad == 0.0 for node in v.values())
 
 

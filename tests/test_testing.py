@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, testing
+from autograd.ops import BINARY, UNARY
 
 
 @settings(max_examples=300)
@@ -16,12 +17,38 @@ def test_reals_stay_in_range_and_off_the_avoided_points(x):
     assert abs(x) >= 0.1 - 1e-12 and abs(x - 0.5) >= 0.1 - 1e-12
 
 
+KINKS = {"abs": (0, 0.0), "relu": (0, 0.0), "/": (1, 0.0)}  # operand, point to stay off
+
+
 @pytest.mark.parametrize("op", sorted(testing.OP_DOMAINS))
 @settings(max_examples=50)
 @given(data=st.data())
-def test_op_inputs_are_inside_the_ops_domain(op, data):
+def test_op_inputs_are_inside_the_ops_domain_and_off_its_kinks(op, data):
     operands = data.draw(testing.inputs_for(op))
     assert all(math.isfinite(x) for x in operands)
+    rule = {**UNARY, **BINARY}[op]
+    out, *local_grads = rule(*operands)  # a domain error would raise here
+    assert math.isfinite(out) and all(map(math.isfinite, local_grads))
+    if op in KINKS:
+        index, point = KINKS[op]
+        # far enough that central differences with eps = 1e-6 never straddle the kink
+        assert abs(operands[index] - point) >= 1e-2 - 1e-12
+
+
+def test_every_op_has_a_domain():
+    assert set(testing.OP_DOMAINS) == set(UNARY) | set(BINARY)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"min_value": -0.005, "max_value": 0.005, "avoid": (0.0,)}, "no float in"),
+        ({"avoid": (0.0, 0.015)}, "closer than"),
+    ],
+)
+def test_reals_refuses_what_it_cannot_avoid(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        testing.reals(**kwargs)
 
 
 def test_unknown_op_is_a_clear_error():
