@@ -93,8 +93,8 @@ class Module:
                 got = len(values) if isinstance(values, list) else type(values).__name__
                 raise ValueError(f"{name!r}: expected a list of {len(group)} numbers, got {got}")
             for i, v in enumerate(values):
-                if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                    raise ValueError(f"{name!r}[{i}]: expected a finite number, got {v!r}")
+                if not _is_finite_number(v):
+                    raise ValueError(f"{name!r}[{i}]: expected a finite number, got {v!r:.40}")
         for name, group in groups.items():
             for p, v in zip(group, state[name], strict=True):
                 p.data = float(v)
@@ -127,18 +127,23 @@ class Module:
 def load(path: str | os.PathLike[str]) -> Module:
     """Rebuild a model saved with `Module.save`; ModelFileError if the file is not one."""
     where = str(path)
+    if os.path.exists(path) and not os.path.isfile(path):  # a directory, a device, a pipe
+        raise ModelFileError(f"{where}: cannot read the model file (not a regular file)")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise ModelFileError(f"{where}: cannot read the model file ({e})") from e
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_object_without_duplicates)
     except json.JSONDecodeError as e:
         raise ModelFileError(f"{where}: not a chainrule model (not valid JSON: {e})") from e
+    except (ValueError, RecursionError) as e:  # a duplicate key, a 5,000-digit number, [[[[...
+        raise ModelFileError(f"{where}: not a chainrule model ({e})") from e
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ModelFileError(f'{where}: not a chainrule model (no \'"format": "{FORMAT}"\')')
-    if document.get("version") != FORMAT_VERSION:
-        raise ModelFileError(f"{where}: unsupported model version {document.get('version')!r}")
+    version = document.get("version")
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise ModelFileError(f"{where}: unsupported model version {version!r}")
     name = document.get("class")
     cls = _REGISTRY.get(name) if isinstance(name, str) else None
     if cls is None:
@@ -156,6 +161,26 @@ def load(path: str | os.PathLike[str]) -> Module:
     except ValueError as e:
         raise ModelFileError(f"{where}: weights do not fit {name}: {e}") from e
     return model
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (which value would be meant?)."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
+def _is_finite_number(v: object) -> bool:
+    """A real int or float (not a bool) that a float holds as a finite value."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an int beyond float range, e.g. 10**400
+        return False
 
 
 def _groups(name: str, attr: object) -> Iterator[tuple[str, list[Value]]]:

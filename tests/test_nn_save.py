@@ -139,6 +139,18 @@ BAD_FILES = {
     "nan weight": (edited(lambda d: d["state"]["layers.0.neurons.1.w"].__setitem__(1, math.nan)),
                    "expected a finite number, got nan"),
     "no state": (edited(lambda d: d.pop("state")), "state dict must be a dict"),
+    # json.loads raises ValueError (not JSONDecodeError) past 4,300 digits, RecursionError when
+    # nested too deeply: both are still "not a model", naming the file
+    "a 5,000-digit number": ('{"format": ' + "1" * 5000 + "}", "not a chainrule model"),
+    "nested 100,000 deep": ("[" * 100_000 + "]" * 100_000, "not a chainrule model"),
+    "a duplicate key": (edited(lambda d: None)[:-1] + ', "class": "Layer"}',
+                        "duplicate key 'class'"),
+    "version true": (edited(lambda d: d.update(version=True)), "unsupported model version True"),
+    "version 1.0": (edited(lambda d: d.update(version=1.0)), "unsupported model version 1.0"),
+    "the base class": (edited(lambda d: d.update({"class": "Module"})), "unknown model class"),
+    "a weight too big for a float": (
+        edited(lambda d: d["state"]["layers.0.neurons.0.w"].__setitem__(0, 10**400)),
+        "expected a finite number"),
 }  # fmt: skip
 
 
@@ -156,11 +168,14 @@ def test_every_bad_file_is_rejected_naming_the_file_and_the_problem(tmp_path, na
     assert isinstance(info.value, ValueError)
 
 
-def test_a_missing_file_and_a_directory(tmp_path):
+def test_a_missing_file_a_directory_and_a_device(tmp_path):
     with pytest.raises(ModelFileError, match="cannot read the model file"):
         nn.load(tmp_path / "nope.json")
-    with pytest.raises(ModelFileError, match="cannot read the model file"):
+    with pytest.raises(ModelFileError, match=r"cannot read the model file.*not a regular file"):
         nn.load(tmp_path)
+    if os.path.exists("/dev/zero"):  # endless: reading it would never finish
+        with pytest.raises(ModelFileError, match="not a regular file"):
+            nn.load("/dev/zero")
 
 
 def test_the_valid_document_itself_loads(tmp_path):
@@ -179,6 +194,7 @@ def test_the_valid_document_itself_loads(tmp_path):
         lambda s: s["layers.1.neurons.0.w"].pop(),
         lambda s: s["layers.1.neurons.0.w"].__setitem__(0, math.inf),
         lambda s: s["layers.1.neurons.0.w"].__setitem__(1, True),
+        lambda s: s["layers.1.neurons.0.w"].__setitem__(1, 10**400),  # no float can hold it
     ],
 )
 def test_a_bad_state_dict_changes_nothing(change):
