@@ -12,6 +12,7 @@ sqrt(6 / fan_in)) for relu units; biases start at 0.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import random
@@ -53,6 +54,12 @@ def _check_count(name: str, n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"{name} must be a positive integer, got {n!r}")
     return int(n)
+
+
+def _check_widths(nouts: object) -> list[int]:
+    if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+        raise ValueError(f"nouts must be a non-empty list of layer widths, got {nouts!r}")
+    return [_check_count("every layer width in nouts", n) for n in nouts]
 
 
 def _check_activation(activation: object) -> str | None:
@@ -112,6 +119,10 @@ class Neuron(Module):
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "activation": self.activation}
 
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        return _check_count("nin", config["nin"]) + 1
+
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
@@ -149,6 +160,10 @@ class Layer(Module):
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation}
 
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        return _check_count("nout", config["nout"]) * (_check_count("nin", config["nin"]) + 1)
+
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
 
@@ -171,9 +186,7 @@ class MLP(Module):
         rng: random.Random | None = None,
     ) -> None:
         self.nin = _check_count("nin", nin)
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-            raise ValueError(f"nouts must be a non-empty list of layer widths, got {nouts!r}")
-        self.nouts = [_check_count("every layer width in nouts", n) for n in nouts]
+        self.nouts = _check_widths(nouts)
         self.activation = _check_activation(activation)
         self.output_activation = _check_activation(output_activation)
         gen = make_rng(seed, rng)
@@ -202,6 +215,11 @@ class MLP(Module):
             "activation": self.activation,
             "output_activation": self.output_activation,
         }
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        sizes = [_check_count("nin", config["nin"]), *_check_widths(config["nouts"])]
+        return sum(nout * (nin + 1) for nin, nout in itertools.pairwise(sizes))
 
     def __repr__(self) -> str:
         return (

@@ -6,11 +6,14 @@ item. A state dict maps each attribute that holds parameters (dotted path, e.g.
 ``layers.0.neurons.3.w``) to a flat list of floats, so it is plain JSON.
 
 A saved model is a JSON file holding the class name, its constructor arguments (``config()``) and
-its state dict. Loading only ever constructs classes registered here, never arbitrary code.
+its state dict. Loading only ever constructs classes registered here, never arbitrary code, and
+only after `Module.count_parameters` has shown that the config asks for no more weights than the
+file holds (so a small file cannot make it allocate gigabytes).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
@@ -66,6 +69,13 @@ class Module:
     def config(self) -> dict[str, Any]:
         """The constructor's keyword arguments, as JSON values: enough to rebuild the module."""
         raise NotImplementedError(f"{type(self).__name__} does not define config()")
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        """How many numbers ``cls(**config)``'s state dict holds, from the config alone (sizes
+        checked as the constructor checks them): `load` compares it with the file's weights
+        before building anything. ``config`` holds every required argument."""
+        raise NotImplementedError(f"{cls.__name__} does not define count_parameters()")
 
     # ------------------------------------------------------------ state
 
@@ -152,12 +162,25 @@ def load(path: str | os.PathLike[str]) -> Module:
     config = document.get("config")
     if not isinstance(config, dict):
         raise ModelFileError(f"{where}: 'config' must be an object of constructor arguments")
+    state = document.get("state")
+    if not isinstance(state, dict):
+        raise ModelFileError(f"{where}: 'state' must be an object mapping names to weights")
+    try:
+        inspect.signature(cls).bind(**config)  # names a missing or unexpected argument
+        wanted = cls.count_parameters(config)
+    except (TypeError, ValueError) as e:
+        raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
+    held = sum(len(v) for v in state.values() if isinstance(v, list))
+    if wanted > held:  # also what keeps a small file from building a gigantic model
+        raise ModelFileError(
+            f"{where}: its {name} config needs {wanted:,} weights, but the file holds {held:,}"
+        )
     try:
         model = cls(**config)
     except (TypeError, ValueError) as e:
         raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
     try:
-        model.load_state_dict(document.get("state"))  # type: ignore[arg-type]
+        model.load_state_dict(state)
     except ValueError as e:
         raise ModelFileError(f"{where}: weights do not fit {name}: {e}") from e
     return model

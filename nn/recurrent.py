@@ -136,6 +136,11 @@ class RNNCell(Module):
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nhidden": self.nhidden}
 
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        nin, nhidden = _check_size("nin", config["nin"]), _check_size("nhidden", config["nhidden"])
+        return nhidden * (nin + nhidden + 1)
+
     def initial_state(self) -> list[Value]:
         """The zero state used when no h0 is given."""
         return _zeros(self.nhidden)
@@ -189,6 +194,10 @@ class LSTMCell(Module):
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nhidden": self.nhidden}
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        return 4 * RNNCell.count_parameters(config)  # four gates, each an RNNCell's worth
 
     def initial_state(self) -> tuple[list[Value], list[Value]]:
         """The zero state (h, c) used when no h0 is given."""
@@ -286,6 +295,14 @@ class RNN(Module):
             "bptt_steps": self.bptt_steps,
         }
 
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        cell = config.get("cell", "rnn")
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+        sizes = {"nin": config["nin"], "nhidden": config["nhidden"]}
+        return (RNNCell if cell == "rnn" else LSTMCell).count_parameters(sizes)
+
     def __call__(  # type: ignore[override]
         self, xs: Sequence[Vector], h0: State | None = None
     ) -> tuple[list[list[Value]], State]:
@@ -363,6 +380,11 @@ class SequenceModel(Module):
     def config(self) -> dict[str, Any]:
         rnn = self.rnn.config()
         return {**rnn, "nout": self.readout.nout, "activation": self.readout.activation}
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        readout = {"nin": config["nhidden"], "nout": config["nout"]}
+        return RNN.count_parameters(config) + Layer.count_parameters(readout)
 
     def __call__(  # type: ignore[override]
         self, xs: Sequence[Vector], h0: State | None = None

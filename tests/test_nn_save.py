@@ -129,16 +129,24 @@ BAD_FILES = {
     "unknown argument": (edited(lambda d: d["config"].update(code="import os")),
                          "cannot build MLP from its config"),
     "missing weights": (edited(lambda d: d["state"].pop("layers.1.neurons.0.b")),
-                        "missing 'layers.1.neurons.0.b'"),
+                        "MLP config needs 9 weights, but the file holds 8"),
+    "misnamed weights": (edited(lambda d: d["state"].update(b=d["state"].pop("layers.1.neurons.0.b"))),
+                         "missing 'layers.1.neurons.0.b'"),
     "extra weights": (edited(lambda d: d["state"].update(extra=[1.0])), "unexpected entry 'extra'"),
     "wrong shape": (edited(lambda d: d["state"]["layers.0.neurons.0.w"].append(0.5)),
                     "expected a list of 2 numbers, got 3"),
-    "weights for another shape": (edited(lambda d: d["config"].update(nouts=[3, 1])), "missing"),
+    "weights for another shape": (edited(lambda d: d["config"].update(nouts=[3, 1])),
+                                  "MLP config needs 13 weights, but the file holds 9"),
+    "weights for a smaller shape": (edited(lambda d: d["config"].update(nouts=[1, 1])),
+                                    "unexpected entry 'layers.0.neurons.1.w'"),
+    "missing argument": (edited(lambda d: d["config"].pop("nin")),
+                         "missing a required argument: 'nin'"),
     "string weight": (edited(lambda d: d["state"]["layers.0.neurons.0.w"].__setitem__(0, "1")),
                       "expected a finite number"),
     "nan weight": (edited(lambda d: d["state"]["layers.0.neurons.1.w"].__setitem__(1, math.nan)),
                    "expected a finite number, got nan"),
-    "no state": (edited(lambda d: d.pop("state")), "state dict must be a dict"),
+    "no state": (edited(lambda d: d.pop("state")), "'state' must be an object"),
+    "state not object": (edited(lambda d: d.update(state=[0.5] * 9)), "'state' must be an object"),
     # json.loads raises ValueError (not JSONDecodeError) past 4,300 digits, RecursionError when
     # nested too deeply: both are still "not a model", naming the file
     "a 5,000-digit number": ('{"format": ' + "1" * 5000 + "}", "not a chainrule model"),
@@ -205,3 +213,52 @@ def test_a_bad_state_dict_changes_nothing(change):
     with pytest.raises(ValueError):
         model.load_state_dict(state)
     assert model.state_dict() == before
+
+
+# ---------------------------------------------------------------- sizes checked before building
+
+HUGE_CONFIGS = {
+    "MLP": {"nin": 100_000, "nouts": [100_000]},
+    "Layer": {"nin": 10**9, "nout": 10**9},
+    "Neuron": {"nin": 10**12},
+    "RNNCell": {"nin": 1, "nhidden": 10**6},
+    "LSTMCell": {"nin": 1, "nhidden": 10**6},
+    "RNN": {"nin": 1, "nhidden": 10**6, "cell": "lstm", "bptt_steps": None},
+    "SequenceModel": {"nin": 1, "nhidden": 2, "nout": 10**9, "cell": "rnn", "bptt_steps": None,
+                      "activation": None},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(HUGE_CONFIGS))
+def test_a_small_file_cannot_ask_for_a_huge_model(tmp_path, name):
+    """Sizes are compared with the weights in the file before anything is built: a 200-byte
+    file naming 10**10 weights is refused at once instead of allocating until memory runs out."""
+    document = {"format": "chainrule-model", "version": 1, "class": name,
+                "config": HUGE_CONFIGS[name], "state": {"w": [0.5, 0.25]}}  # fmt: skip
+    (tmp_path / "huge.json").write_text(json.dumps(document))
+    with pytest.raises(ModelFileError, match=r"weights, but the file holds 2") as info:
+        nn.load(tmp_path / "huge.json")
+    assert str(tmp_path / "huge.json") in str(info.value)
+
+
+MODELS = [
+    nn.Neuron(3, "relu", seed=0),
+    nn.Layer(3, 2, None, seed=0),
+    nn.MLP(2, [4, 3, 1], seed=0),
+    nn.RNNCell(2, 3, seed=0),
+    nn.LSTMCell(2, 3, seed=0),
+    nn.RNN(3, 2, cell="lstm", seed=0),
+    nn.SequenceModel(2, 3, 4, cell="rnn", seed=0),
+]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: type(m).__name__)
+def test_count_parameters_from_the_config_alone(model):
+    counted = type(model).count_parameters(model.config())
+    assert counted == sum(len(values) for values in model.state_dict().values())
+
+
+def test_every_loadable_class_can_count_its_parameters():
+    from nn.module import _REGISTRY
+
+    assert set(_REGISTRY) == {type(m).__name__ for m in MODELS}
