@@ -17,7 +17,7 @@ import inspect
 import json
 import math
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -112,26 +112,43 @@ class Module:
     # ------------------------------------------------------------ files
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write architecture and weights as JSON, atomically (temp file, then rename)."""
+        """Write architecture and weights as JSON, atomically (temp file, then rename).
+
+        ValueError, with nothing written, if a weight is nan or inf: `load` would refuse it.
+        """
+        state = self.state_dict()
+        for name, values in state.items():
+            for i, v in enumerate(values):
+                if not math.isfinite(v):
+                    raise ValueError(
+                        f"cannot save {type(self).__name__}: {name!r}[{i}] is {v} "
+                        "(a model file holds finite weights only)"
+                    )
         document = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "class": type(self).__name__,
             "config": self.config(),
-            "state": self.state_dict(),
+            "state": state,
         }
-        text = json.dumps(document, indent=1)
-        target = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _write_atomically(Path(path), json.dumps(document, indent=1, allow_nan=False))
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to a new file beside ``target``, flush it to disk, then rename it over
+    ``target``: a reader sees the old file or the new one, never half of one. On any failure the
+    temp file is removed. Mode 0o666 lets the umask decide permissions, as for any new file."""
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def load(path: str | os.PathLike[str]) -> Module:

@@ -91,6 +91,36 @@ def test_a_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
     assert path.read_bytes() == before and os.listdir(tmp_path) == ["m.json"]
 
 
+def test_saving_over_a_directory_fails_and_leaves_no_temp_file(tmp_path):
+    (tmp_path / "m.json").mkdir()
+    with pytest.raises(OSError):
+        nn.MLP(2, [3], seed=0).save(tmp_path / "m.json")
+    assert os.listdir(tmp_path) == ["m.json"] and (tmp_path / "m.json").is_dir()
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_save_refuses_weights_that_load_would_reject(tmp_path, bad):
+    """A diverged model (nan or inf weights) is not written: nn.load could never read it back."""
+    path = tmp_path / "m.json"
+    nn.MLP(2, [3], seed=0).save(path)
+    before = path.read_bytes()
+    model = nn.MLP(2, [3], seed=1)
+    model.layers[0].neurons[2].w[1].data = bad
+    with pytest.raises(ValueError, match=rf"'layers.0.neurons.2.w'\[1\] is {bad}"):
+        model.save(path)
+    assert path.read_bytes() == before and os.listdir(tmp_path) == ["m.json"]
+
+
+def test_a_saved_file_gets_the_usual_permissions(tmp_path):
+    """Like any file the user writes (umask applied), not the owner-only mode of a temp file."""
+    old = os.umask(0o022)
+    try:
+        nn.MLP(2, [3], seed=0).save(tmp_path / "m.json")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "m.json").stat().st_mode & 0o777 == 0o644
+
+
 # ---------------------------------------------------------------- bad files
 
 
