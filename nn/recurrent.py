@@ -107,7 +107,7 @@ def detach_state(state: State) -> State:
 
 def grad_norms(steps: Sequence[Sequence[Value]]) -> list[float]:
     """The Euclidean norm of ``.grad`` over each vector in ``steps`` (e.g. dLoss/dh_t per t)."""
-    return [math.sqrt(math.fsum(v.grad * v.grad for v in vec)) for vec in steps]
+    return [math.hypot(*[v.grad for v in vec]) for vec in steps]  # no overflow in squaring
 
 
 class RNNCell(Module):
