@@ -16,7 +16,7 @@ import itertools
 import math
 import numbers
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 import autograd
@@ -73,7 +73,7 @@ def _check_inputs(who: str, x: object, nin: int) -> Inputs:
     if isinstance(x, (Value, numbers.Real)):
         raise TypeError(f"{who} expects a list of {nin} inputs, got a single {type(x).__name__}")
     if not isinstance(x, (list, tuple)):
-        if isinstance(x, (str, bytes, dict)) or not isinstance(x, Iterable):
+        if isinstance(x, (str, bytes, Set, Mapping)) or not isinstance(x, Iterable):  # no order
             raise TypeError(f"{who} expects a list of {nin} inputs, got {type(x).__name__}")
         x = list(x)  # e.g. a numpy row
     if len(x) != nin:
