@@ -87,7 +87,10 @@ class Dataset:
 
 
 def _features(x: Any, i: int) -> list[float]:
+    """Example ``i`` as floats. Text is refused, though float() would take "12" or its digits."""
     try:
+        if isinstance(x, (str, bytes)) or any(isinstance(v, (str, bytes)) for v in x):
+            raise TypeError
         row = [float(v) for v in x]
     except (TypeError, ValueError):
         raise TypeError(f"Dataset: example {i} is not a list of numbers: {x!r:.60}") from None
@@ -168,8 +171,12 @@ def _count(name: str, n: object, least: int) -> int:
 
 
 def _noise(who: str, noise: object) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not float(noise) >= 0:
-        raise ValueError(f"{who}: noise must be a number >= 0, got {noise!r}")
+    if (
+        isinstance(noise, bool)
+        or not isinstance(noise, numbers.Real)
+        or not 0 <= float(noise) < math.inf
+    ):
+        raise ValueError(f"{who}: noise must be a finite number >= 0, got {noise!r}")
     return float(noise)
 
 
@@ -205,22 +212,23 @@ def split(data: Dataset, test: float | int = 0.2, *, seed: int = 0) -> tuple[Dat
 
 
 def batches(
-    data: Dataset,
+    dataset: Dataset,
     batch_size: int | None = None,
     shuffle: bool = True,
     rng: random.Random | int | None = None,
 ) -> Iterator[Dataset]:
-    """One pass over ``data`` in batches of ``batch_size`` (the last may be smaller).
+    """One pass over ``dataset`` in batches of ``batch_size`` (the last may be smaller).
 
-    ``batch_size=None`` (or ``len(data)``) is full-batch, 1 is SGD. With ``shuffle``, the order
+    ``batch_size=None`` (or ``len(dataset)``) is full-batch, 1 is SGD; an empty dataset gives
+    no batches. With ``shuffle``, the order
     comes from ``rng`` (a random.Random, or an int seed); pass the same Random every epoch for a
     new, reproducible order each time. Arguments are checked (and the order drawn) at the call,
     not at the first batch.
     """
-    if not isinstance(data, Dataset):
-        raise TypeError(f"batches expects a Dataset, got {type(data).__name__}")
-    n = len(data)
-    size = n if batch_size is None else _count("batches: batch_size", batch_size, 1)
+    if not isinstance(dataset, Dataset):
+        raise TypeError(f"batches expects a Dataset, got {type(dataset).__name__}")
+    n = len(dataset)
+    size = max(n, 1) if batch_size is None else _count("batches: batch_size", batch_size, 1)
     order = list(range(n))
     if shuffle:
         if not isinstance(rng, random.Random):
@@ -228,4 +236,4 @@ def batches(
                 raise TypeError(f"batches: rng must be a random.Random or an int seed, got {rng!r}")
             rng = random.Random(rng)
         rng.shuffle(order)
-    return (data.subset(order[start : start + size]) for start in range(0, n, size))
+    return (dataset.subset(order[start : start + size]) for start in range(0, n, size))

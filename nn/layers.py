@@ -12,10 +12,11 @@ sqrt(6 / fan_in)) for relu units; biases start at 0.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from typing import Any
 
 import autograd
@@ -55,6 +56,12 @@ def _check_count(name: str, n: object) -> int:
     return int(n)
 
 
+def _check_widths(nouts: object) -> list[int]:
+    if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+        raise ValueError(f"nouts must be a non-empty list of layer widths, got {nouts!r}")
+    return [_check_count("every layer width in nouts", n) for n in nouts]
+
+
 def _check_activation(activation: object) -> str | None:
     if not (activation is None or isinstance(activation, str)) or activation not in ACTIVATIONS:
         names = ", ".join(repr(a) for a in ACTIVATIONS)
@@ -66,7 +73,7 @@ def _check_inputs(who: str, x: object, nin: int) -> Inputs:
     if isinstance(x, (Value, numbers.Real)):
         raise TypeError(f"{who} expects a list of {nin} inputs, got a single {type(x).__name__}")
     if not isinstance(x, (list, tuple)):
-        if isinstance(x, (str, bytes, dict)) or not isinstance(x, Iterable):
+        if isinstance(x, (str, bytes, Set, Mapping)) or not isinstance(x, Iterable):  # no order
             raise TypeError(f"{who} expects a list of {nin} inputs, got {type(x).__name__}")
         x = list(x)  # e.g. a numpy row
     if len(x) != nin:
@@ -112,6 +119,10 @@ class Neuron(Module):
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "activation": self.activation}
 
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        return _check_count("nin", config["nin"]) + 1
+
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
@@ -149,6 +160,10 @@ class Layer(Module):
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation}
 
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        return _check_count("nout", config["nout"]) * (_check_count("nin", config["nin"]) + 1)
+
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
 
@@ -171,9 +186,7 @@ class MLP(Module):
         rng: random.Random | None = None,
     ) -> None:
         self.nin = _check_count("nin", nin)
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-            raise ValueError(f"nouts must be a non-empty list of layer widths, got {nouts!r}")
-        self.nouts = [_check_count("every layer width in nouts", n) for n in nouts]
+        self.nouts = _check_widths(nouts)
         self.activation = _check_activation(activation)
         self.output_activation = _check_activation(output_activation)
         gen = make_rng(seed, rng)
@@ -202,6 +215,11 @@ class MLP(Module):
             "activation": self.activation,
             "output_activation": self.output_activation,
         }
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        sizes = [_check_count("nin", config["nin"]), *_check_widths(config["nouts"])]
+        return sum(nout * (nin + 1) for nin, nout in itertools.pairwise(sizes))
 
     def __repr__(self) -> str:
         return (

@@ -71,11 +71,19 @@ def mse_loss(preds: Sequence[Value] | Value, targets: Sequence[float] | float) -
 
 
 def _shifted(logits: object, where: str) -> list[Value]:
-    """logits - max(logits), the max taken as a constant (softmax is shift invariant)."""
+    """logits - max(logits), the max taken as a constant (softmax is shift invariant).
+
+    A logit of -inf masks its class (probability 0); nan and +inf have no softmax: ValueError.
+    """
     ls = _values(logits, where)
-    top = max(v.data for v in ls)
-    if not math.isfinite(top):
-        raise ValueError(f"{where}: logits must be finite, got a max of {top!r}")
+    data = [v.data for v in ls]
+    if not math.isfinite(sum(data)):  # only then look closer (a finite sum rules out nan, inf)
+        for i, x in enumerate(data):
+            if math.isnan(x) or x == math.inf:
+                raise ValueError(f"{where}: logits must be finite (or -inf), got {x} at index {i}")
+    top = max(data)
+    if top == -math.inf:
+        raise ValueError(f"{where}: logits must be finite, got -inf for every class")
     return [v - top for v in ls]
 
 
@@ -150,13 +158,20 @@ def hinge_loss(scores: Sequence[Value] | Value, ys: Sequence[int] | int) -> Valu
     return margins[0] if len(margins) == 1 else autograd.sum(margins) / len(margins)
 
 
+def _batch(items: object, what: str) -> list[Any]:
+    if isinstance(items, (str, bytes, Value, numbers.Number)) or not isinstance(items, Iterable):
+        raise TypeError(f"batch_mean: {what} must be a list, one per example, got {items!r:.40}")
+    return list(items)
+
+
 def batch_mean(
-    loss: Callable[[Any, Any], Value], outputs: Sequence[Any], targets: Sequence[Any]
+    loss: Callable[[Any, Any], Value], outputs: Iterable[Any], targets: Iterable[Any]
 ) -> Value:
     """The mean of ``loss(output, target)`` over a batch, as one sum node and one division.
 
-    E.g. ``batch_mean(cross_entropy, [model(x) for x in xs], ys)``.
+    E.g. ``batch_mean(cross_entropy, [model(x) for x in xs], ys)``. Any iterables will do.
     """
+    outputs, targets = _batch(outputs, "outputs"), _batch(targets, "targets")
     if len(outputs) != len(targets):
         raise ValueError(f"batch_mean: {len(outputs)} outputs but {len(targets)} targets")
     if not outputs:

@@ -6,15 +6,18 @@ item. A state dict maps each attribute that holds parameters (dotted path, e.g.
 ``layers.0.neurons.3.w``) to a flat list of floats, so it is plain JSON.
 
 A saved model is a JSON file holding the class name, its constructor arguments (``config()``) and
-its state dict. Loading only ever constructs classes registered here, never arbitrary code.
+its state dict. Loading only ever constructs classes registered here, never arbitrary code, and
+only after `Module.count_parameters` has shown that the config asks for no more weights than the
+file holds (so a small file cannot make it allocate gigabytes).
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -67,6 +70,13 @@ class Module:
         """The constructor's keyword arguments, as JSON values: enough to rebuild the module."""
         raise NotImplementedError(f"{type(self).__name__} does not define config()")
 
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        """How many numbers ``cls(**config)``'s state dict holds, from the config alone (sizes
+        checked as the constructor checks them): `load` compares it with the file's weights
+        before building anything. ``config`` holds every required argument."""
+        raise NotImplementedError(f"{cls.__name__} does not define count_parameters()")
+
     # ------------------------------------------------------------ state
 
     def state_dict(self) -> dict[str, list[float]]:
@@ -93,8 +103,8 @@ class Module:
                 got = len(values) if isinstance(values, list) else type(values).__name__
                 raise ValueError(f"{name!r}: expected a list of {len(group)} numbers, got {got}")
             for i, v in enumerate(values):
-                if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                    raise ValueError(f"{name!r}[{i}]: expected a finite number, got {v!r}")
+                if not _is_finite_number(v):
+                    raise ValueError(f"{name!r}[{i}]: expected a finite number, got {v!r:.40}")
         for name, group in groups.items():
             for p, v in zip(group, state[name], strict=True):
                 p.data = float(v)
@@ -102,43 +112,65 @@ class Module:
     # ------------------------------------------------------------ files
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write architecture and weights as JSON, atomically (temp file, then rename)."""
+        """Write architecture and weights as JSON, atomically (temp file, then rename).
+
+        ValueError, with nothing written, if a weight is nan or inf: `load` would refuse it.
+        """
+        state = self.state_dict()
+        for name, values in state.items():
+            for i, v in enumerate(values):
+                if not math.isfinite(v):
+                    raise ValueError(
+                        f"cannot save {type(self).__name__}: {name!r}[{i}] is {v} "
+                        "(a model file holds finite weights only)"
+                    )
         document = {
             "format": FORMAT,
             "version": FORMAT_VERSION,
             "class": type(self).__name__,
             "config": self.config(),
-            "state": self.state_dict(),
+            "state": state,
         }
-        text = json.dumps(document, indent=1)
-        target = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _write_atomically(Path(path), json.dumps(document, indent=1, allow_nan=False))
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to a new file beside ``target``, flush it to disk, then rename it over
+    ``target``: a reader sees the old file or the new one, never half of one. On any failure the
+    temp file is removed. Mode 0o666 lets the umask decide permissions, as for any new file."""
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def load(path: str | os.PathLike[str]) -> Module:
     """Rebuild a model saved with `Module.save`; ModelFileError if the file is not one."""
     where = str(path)
+    if os.path.exists(path) and not os.path.isfile(path):  # a directory, a device, a pipe
+        raise ModelFileError(f"{where}: cannot read the model file (not a regular file)")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise ModelFileError(f"{where}: cannot read the model file ({e})") from e
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_object_without_duplicates)
     except json.JSONDecodeError as e:
         raise ModelFileError(f"{where}: not a chainrule model (not valid JSON: {e})") from e
+    except (ValueError, RecursionError) as e:  # a duplicate key, a 5,000-digit number, [[[[...
+        raise ModelFileError(f"{where}: not a chainrule model ({e})") from e
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ModelFileError(f'{where}: not a chainrule model (no \'"format": "{FORMAT}"\')')
-    if document.get("version") != FORMAT_VERSION:
-        raise ModelFileError(f"{where}: unsupported model version {document.get('version')!r}")
+    version = document.get("version")
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise ModelFileError(f"{where}: unsupported model version {version!r}")
     name = document.get("class")
     cls = _REGISTRY.get(name) if isinstance(name, str) else None
     if cls is None:
@@ -147,15 +179,48 @@ def load(path: str | os.PathLike[str]) -> Module:
     config = document.get("config")
     if not isinstance(config, dict):
         raise ModelFileError(f"{where}: 'config' must be an object of constructor arguments")
+    state = document.get("state")
+    if not isinstance(state, dict):
+        raise ModelFileError(f"{where}: 'state' must be an object mapping names to weights")
+    try:
+        inspect.signature(cls).bind(**config)  # names a missing or unexpected argument
+        wanted = cls.count_parameters(config)
+    except (TypeError, ValueError) as e:
+        raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
+    held = sum(len(v) for v in state.values() if isinstance(v, list))
+    if wanted > held:  # also what keeps a small file from building a gigantic model
+        raise ModelFileError(
+            f"{where}: its {name} config needs {wanted:,} weights, but the file holds {held:,}"
+        )
     try:
         model = cls(**config)
     except (TypeError, ValueError) as e:
         raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
     try:
-        model.load_state_dict(document.get("state"))  # type: ignore[arg-type]
+        model.load_state_dict(state)
     except ValueError as e:
         raise ModelFileError(f"{where}: weights do not fit {name}: {e}") from e
     return model
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (which value would be meant?)."""
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
+def _is_finite_number(v: object) -> bool:
+    """A real int or float (not a bool) that a float holds as a finite value."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an int beyond float range, e.g. 10**400
+        return False
 
 
 def _groups(name: str, attr: object) -> Iterator[tuple[str, list[Value]]]:

@@ -142,12 +142,16 @@ class Adam(Optimizer):
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     """Scale all gradients together so their L2 norm is at most ``max_norm``; return the norm
     before clipping (as torch.nn.utils.clip_grad_norm_, including its 1e-6 in the scale).
-    ``max_norm=math.inf`` only measures the norm."""
+    ``max_norm=math.inf`` only measures the norm.
+
+    The norm is computed without squaring overflow (gradients of 1e154 give a finite norm). As in
+    PyTorch, an inf norm scales every gradient by 0 and a nan norm makes every gradient nan.
+    """
     items = _param_list(params, "clip_grad_norm")
     limit = math.inf if max_norm == math.inf else _hyper("max_norm", max_norm)
-    total = math.sqrt(math.fsum(p.grad * p.grad for p in items))
+    total = math.hypot(*[p.grad for p in items])
     scale = limit / (total + 1e-6)
-    if scale < 1.0:
+    if not scale >= 1.0:  # also a nan scale, which PyTorch's clamp passes on
         for p in items:
             p.grad *= scale
     return total

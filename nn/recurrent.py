@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import Any
 
 from autograd import Value, dots, is_grad_enabled
@@ -41,9 +41,9 @@ CELLS = ("rnn", "lstm")
 
 
 def _check_size(name: str, n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"{name} must be a positive int, got {n!r}")
-    return n
+    return int(n)  # a plain int, e.g. from numpy's int64, so that config() is JSON
 
 
 def _uniform_rows(
@@ -65,7 +65,10 @@ def _as_list(v: object, what: str, where: str, n: int | None = None) -> list[Any
     a string, which have no length to speak of here."""
     if isinstance(v, list):
         return v
-    if isinstance(v, (str, bytes, dict, Value, numbers.Number)) or not isinstance(v, Iterable):
+    unordered = (Set, Mapping)
+    if isinstance(v, (str, bytes, Value, numbers.Number, *unordered)) or not isinstance(
+        v, Iterable
+    ):
         size = f"{n} numbers" if n is not None else "vectors"
         raise ValueError(f"{where}: expected {what} as a list of {size}, got {type(v).__name__}")
     return list(v)
@@ -98,16 +101,26 @@ def _zeros(n: int) -> list[Value]:
 
 
 def detach_state(state: State) -> State:
-    """The state as new leaves with the same data: gradients stop flowing back through it."""
-    if isinstance(state, tuple):
-        h, c = state
-        return [v.detach() for v in h], [v.detach() for v in c]
-    return [v.detach() for v in state]
+    """The state as new leaves with the same data: gradients stop flowing back through it.
+
+    ``state`` is h (a list of Values) or the pair (h, c), as a tuple or a list of two lists;
+    a pair comes back as a tuple, as `RNN` returns it.
+    """
+    parts: Any = state
+    if isinstance(parts, (list, tuple)):
+        if all(isinstance(v, Value) for v in parts):
+            return [v.detach() for v in parts]
+        if len(parts) == 2 and all(isinstance(vec, (list, tuple)) for vec in parts):
+            h, c = parts
+            return [v.detach() for v in h], [v.detach() for v in c]
+    raise TypeError(
+        f"detach_state expects h (a list of Values) or the pair (h, c), got {state!r:.60}"
+    )
 
 
 def grad_norms(steps: Sequence[Sequence[Value]]) -> list[float]:
     """The Euclidean norm of ``.grad`` over each vector in ``steps`` (e.g. dLoss/dh_t per t)."""
-    return [math.sqrt(math.fsum(v.grad * v.grad for v in vec)) for vec in steps]
+    return [math.hypot(*[v.grad for v in vec]) for vec in steps]  # no overflow in squaring
 
 
 class RNNCell(Module):
@@ -135,6 +148,11 @@ class RNNCell(Module):
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nhidden": self.nhidden}
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        nin, nhidden = _check_size("nin", config["nin"]), _check_size("nhidden", config["nhidden"])
+        return nhidden * (nin + nhidden + 1)
 
     def initial_state(self) -> list[Value]:
         """The zero state used when no h0 is given."""
@@ -189,6 +207,10 @@ class LSTMCell(Module):
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nhidden": self.nhidden}
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        return 4 * RNNCell.count_parameters(config)  # four gates, each an RNNCell's worth
 
     def initial_state(self) -> tuple[list[Value], list[Value]]:
         """The zero state (h, c) used when no h0 is given."""
@@ -260,9 +282,7 @@ class RNN(Module):
     ) -> None:
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
-        if bptt_steps is not None:
-            _check_size("bptt_steps", bptt_steps)
-        self.bptt_steps = bptt_steps
+        self.bptt_steps = None if bptt_steps is None else _check_size("bptt_steps", bptt_steps)
         self.cell: RNNCell | LSTMCell = (RNNCell if cell == "rnn" else LSTMCell)(
             nin, nhidden, seed=seed, rng=rng
         )
@@ -285,6 +305,14 @@ class RNN(Module):
             "cell": self._kind,
             "bptt_steps": self.bptt_steps,
         }
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        cell = config.get("cell", "rnn")
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+        sizes = {"nin": config["nin"], "nhidden": config["nhidden"]}
+        return (RNNCell if cell == "rnn" else LSTMCell).count_parameters(sizes)
 
     def __call__(  # type: ignore[override]
         self, xs: Sequence[Vector], h0: State | None = None
@@ -363,6 +391,11 @@ class SequenceModel(Module):
     def config(self) -> dict[str, Any]:
         rnn = self.rnn.config()
         return {**rnn, "nout": self.readout.nout, "activation": self.readout.activation}
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        readout = {"nin": config["nhidden"], "nout": config["nout"]}
+        return RNN.count_parameters(config) + Layer.count_parameters(readout)
 
     def __call__(  # type: ignore[override]
         self, xs: Sequence[Vector], h0: State | None = None

@@ -182,9 +182,19 @@ class CharModelResult:
     grad_norms: list[list[float]] = field(default_factory=list)  # ||dL/dh_t|| of some chunks
 
 
+def _check_chunk(chunk: object) -> int:
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+        raise ValueError(f"chunk must be a positive int, got {chunk!r}")
+    return chunk
+
+
 def char_loss(model: SequenceModel, vocab: Vocab, text: str, chunk: int = 50) -> float:
-    """Mean cross-entropy per character (nats) of predicting each next character of ``text``."""
+    """Mean cross-entropy per character (nats) of predicting each next character of ``text``,
+    read in ``chunk``-character pieces with the state carried from one into the next."""
+    _check_chunk(chunk)
     ids = vocab.encode(text)
+    if len(ids) < 2:
+        raise ValueError(f"char_loss needs a text of at least 2 characters, got {len(ids)}")
     total, count = 0.0, 0
     state: State | None = None
     with autograd.no_grad():
@@ -217,6 +227,7 @@ def train_char_model(
     detached, so each backward goes at most ``chunk`` steps back. ``text`` defaults to 200
     sentences of `nn.text.grammar_text`; the held-out text is 40 other sentences.
     """
+    _check_chunk(chunk)
     text = grammar_text(200, seed=seed) if text is None else text
     vocab = Vocab(text)
     ids = vocab.encode(text)
@@ -278,9 +289,8 @@ def sample(
         logits, state = model([vocab.one_hot(i) for i in vocab.encode(prompt)])
         last: Sequence[Value] = logits[-1]
         for _ in range(length):
-            scaled = [z.data / temperature for z in last]
-            top = max(scaled)
-            weights = [math.exp(s - top) for s in scaled]
+            top = max(z.data for z in last)  # subtracted first: z / 1e-300 would overflow
+            weights = [math.exp((z.data - top) / temperature) for z in last]
             i = gen.choices(range(len(vocab)), weights=weights)[0]
             out.append(vocab.chars[i])
             step, state = model([vocab.one_hot(i)], state)

@@ -98,6 +98,8 @@ class Vocab:
 
     def one_hot(self, i: int) -> list[float]:
         """A list of len(self) floats: 1.0 at index i, 0.0 elsewhere."""
+        if not 0 <= i < len(self.chars):  # -1 would quietly mean the last character
+            raise ValueError(f"index {i} is outside a vocabulary of {len(self.chars)}")
         v = [0.0] * len(self.chars)
         v[i] = 1.0
         return v

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import math
+import numbers
 import random
 import sys
 import time
@@ -51,12 +52,14 @@ History = dict[str, list[float]]
 
 @dataclass(frozen=True)
 class Objective:
-    """How a model's outputs meet a class label: the loss for one example, and the predicted
-    class from the outputs' values (for accuracy)."""
+    """How a model's outputs meet a class label: the loss for one example, the predicted class
+    from the outputs' values (for accuracy), and, if known, how many classes a model with n
+    outputs can tell apart (labels are checked against it before training or evaluating)."""
 
     name: str
     loss: Callable[[list[Value], int], Value]
     predict: Callable[[list[float]], int]
+    classes: Callable[[int], int] | None = None
 
 
 def _argmax(outputs: list[float]) -> int:
@@ -92,11 +95,23 @@ def _threshold(at: float) -> Callable[[list[float]], int]:
     return predict
 
 
+def _one_per_output(n_outputs: int) -> int:
+    return n_outputs
+
+
+def _two_classes(n_outputs: int) -> int:
+    return 2
+
+
+def _one_hot_or_two(n_outputs: int) -> int:
+    return 2 if n_outputs == 1 else n_outputs
+
+
 OBJECTIVES: dict[str, Objective] = {
-    "cross_entropy": Objective("cross_entropy", cross_entropy, _argmax),
-    "hinge": Objective("hinge", _hinge, _threshold(0.0)),
-    "mse": Objective("mse", _mse, _threshold(0.5)),
-    "bce": Objective("bce", _bce, _threshold(0.5)),
+    "cross_entropy": Objective("cross_entropy", cross_entropy, _argmax, classes=_one_per_output),
+    "hinge": Objective("hinge", _hinge, _threshold(0.0), classes=_two_classes),
+    "mse": Objective("mse", _mse, _threshold(0.5), classes=_one_hot_or_two),
+    "bce": Objective("bce", _bce, _threshold(0.5), classes=_two_classes),
 }
 """By name: "cross_entropy" (logits, argmax), "hinge" (one score, label 1 when > 0, trained on
 y = -1/+1), "mse" (one output vs the 0/1 label, or one-hot targets), "bce" (one probability)."""
@@ -113,7 +128,9 @@ def as_objective(loss: str | Objective) -> Objective:
     )
 
 
-def _check_data(data: object, model: Module, what: str) -> Dataset:
+def _check_data(data: object, model: Module, objective: Objective, what: str) -> Dataset:
+    """``data`` if it fits ``model`` and ``objective`` (features, labels), else a clear error:
+    checked up front, so a bad label in the last batch cannot stop training halfway."""
     if not isinstance(data, Dataset):
         raise TypeError(f"{what} must be an nn.data.Dataset, got {type(data).__name__}")
     if len(data) == 0:
@@ -121,6 +138,18 @@ def _check_data(data: object, model: Module, what: str) -> Dataset:
     nin = getattr(model, "nin", None)
     if nin is not None and data.n_features != nin:
         raise ValueError(f"{what} has {data.n_features} features but the model takes {nin} inputs")
+    if objective.classes is not None:
+        with autograd.no_grad():
+            outputs = model(data.xs[0])
+        n_outputs = len(outputs) if isinstance(outputs, list) else 1
+        limit = objective.classes(n_outputs)
+        top = max(data.ys)
+        if top >= limit:
+            raise ValueError(
+                f"{what}: label {top} (example {data.ys.index(top)}) is out of range: a model "
+                f"with {n_outputs} output{'s' if n_outputs > 1 else ''} under the "
+                f"{objective.name!r} loss predicts classes 0 to {limit - 1}"
+            )
     return data
 
 
@@ -129,7 +158,7 @@ def evaluate(
 ) -> tuple[float, float]:
     """(mean loss, accuracy) of ``model`` on ``data``, without building a graph."""
     objective = as_objective(loss)
-    data = _check_data(data, model, "the evaluation data")
+    data = _check_data(data, model, objective, "the evaluation data")
     total, correct = 0.0, 0
     with autograd.no_grad():
         for x, y in data:
@@ -213,7 +242,9 @@ class Trainer:
         self.shuffle = shuffle
         self.rng = random.Random(seed)
         self.progress = progress
-        self.update_every = max(1, int(update_every))
+        if isinstance(update_every, bool) or not isinstance(update_every, int) or update_every < 1:
+            raise ValueError(f"update_every must be a positive integer, got {update_every!r}")
+        self.update_every = update_every
         self.lr_schedule = lr_schedule
         self.history: History = {"loss": [], "accuracy": [], "seconds": [], "step_loss": []}
 
@@ -232,10 +263,23 @@ class Trainer:
         )
         return loss.data, correct
 
+    def _scheduled_lrs(self, first: int, last: int) -> list[float] | None:
+        """The learning rate for each epoch from ``first`` to ``last``, each checked before
+        training starts (None without a schedule)."""
+        if self.lr_schedule is None:
+            return None
+        lrs: list[float] = []
+        for epoch in range(first, last + 1):
+            lr = self.lr_schedule(epoch)
+            if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 <= lr < math.inf:
+                raise ValueError(
+                    f"lr_schedule({epoch}) gave {lr!r}: a learning rate is a finite number >= 0"
+                )
+            lrs.append(float(lr))
+        return lrs
+
     def _train_epoch(self, train: Dataset, description: str, bar: Any) -> None:
         """One pass over ``train``; appends the epoch's mean loss and accuracy to the history."""
-        if self.lr_schedule is not None:
-            self.optimizer.lr = float(self.lr_schedule(len(self.history["loss"]) + 1))
         loss_sum, correct, seen = 0.0, 0, 0
         for batch in batches(train, self.batch_size, self.shuffle, self.rng):
             loss, right = self.step(batch)
@@ -268,15 +312,17 @@ class Trainer:
         """
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}")
-        train = _check_data(train, self.model, "the training data")
+        train = _check_data(train, self.model, self.objective, "the training data")
         if test is not None:
-            test = _check_data(test, self.model, "the test data")
-            self.history.setdefault("test_loss", [])
-            self.history.setdefault("test_accuracy", [])
-        size = len(train) if self.batch_size is None else self.batch_size
-        steps_per_epoch = math.ceil(len(train) / size)
+            test = _check_data(test, self.model, self.objective, "the test data")
         history = self.history
         done = len(history["loss"])
+        lrs = self._scheduled_lrs(done + 1, done + epochs)
+        if test is not None:
+            history.setdefault("test_loss", [])
+            history.setdefault("test_accuracy", [])
+        size = len(train) if self.batch_size is None else self.batch_size
+        steps_per_epoch = math.ceil(len(train) / size)
         bar = _progress_bar(epochs * steps_per_epoch, self.progress)
         print_every = max(1, epochs // 10)  # without tqdm: about ten lines in all
         start = time.perf_counter() - (history["seconds"][-1] if history["seconds"] else 0.0)
@@ -284,6 +330,8 @@ class Trainer:
         try:
             with rare_gc_passes():
                 for epoch in range(done + 1, last + 1):
+                    if lrs is not None:
+                        self.optimizer.lr = lrs[epoch - done - 1]
                     self._train_epoch(train, f"epoch {epoch}/{last}", bar)
                     if test is not None:
                         test_loss, test_acc = evaluate(self.model, test, self.objective)

@@ -120,6 +120,16 @@ def test_shuffling_is_reproducible_and_changes_between_epochs():
     assert order(data.batches(d, 8, shuffle=False)) == d.xs
 
 
+def test_batches_keyword_names_of_the_spec_and_an_empty_dataset():
+    d = data.xor()
+    assert [len(b) for b in data.batches(dataset=d, batch_size=3, shuffle=False, rng=None)] == [
+        3,
+        1,
+    ]
+    empty = Dataset([], [])
+    assert list(data.batches(empty)) == [] and list(data.batches(empty, 4)) == []
+
+
 def test_bad_batches_fail_at_the_call():
     d = data.xor()
     with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
@@ -155,6 +165,8 @@ def test_dataset_normalises_to_floats_and_ints():
         ([[math.nan]], [0], ValueError, "example 0 has a non-finite feature"),
         ([["a"]], [0], TypeError, "example 0 is not a list of numbers"),
         ([1.0], [0], TypeError, "example 0 is not a list of numbers"),
+        (["12", "34"], [0, 1], TypeError, "example 0 is not a list of numbers"),  # not [1.0, 2.0]
+        ([[0.0], ["1.5"]], [0, 1], TypeError, "example 1 is not a list of numbers"),
         ("ab", [0, 1], TypeError, "xs must be a list"),
         ([[0.0]], 0, TypeError, "ys must be a list"),
     ],
@@ -168,8 +180,11 @@ def test_bad_datasets(xs, ys, error, message):
     ("call", "message"),
     [
         (lambda: data.moons(1), "n must be an integer >= 2"),
-        (lambda: data.moons(10, noise=-0.1), "noise must be a number >= 0"),
+        (lambda: data.moons(10, noise=-0.1), "noise must be a finite number >= 0"),
         (lambda: data.spirals(10, classes=0), "classes must be an integer >= 1"),
+        (lambda: data.moons(10, noise=math.inf), "noise must be a finite number >= 0"),
+        (lambda: data.spirals(10, noise=math.inf), "noise must be a finite number >= 0"),
+        (lambda: data.moons(10, noise=math.nan), "noise must be a finite number >= 0"),
     ],
 )
 def test_bad_generator_arguments(call, message):

@@ -274,6 +274,10 @@ def test_wrong_input_length_names_expected_and_got(model, who, nin):
         model("abc")
     with pytest.raises(TypeError, match="dot input"):
         model([1.0, "x", 2.0])
+    with pytest.raises(TypeError, match="got set"):  # no order: which input meets which weight?
+        model({1.0, 2.0, 3.0})
+    with pytest.raises(TypeError, match="got dict"):
+        model({0: 1.0, 1: 2.0, 2: 3.0})
 
 
 @pytest.mark.parametrize(

@@ -114,6 +114,11 @@ def test_hinge_single_score():
     assert loss.data == 1.25 and s.grad == 1.0
 
 
+def test_batch_mean_takes_any_iterables():
+    outputs = (leaves([0.0, 0.0]) for _ in range(2))
+    assert nn.batch_mean(nn.cross_entropy, outputs, iter([0, 1])).data == pytest.approx(math.log(2))
+
+
 def test_batch_mean_by_hand():
     outputs = [leaves([0.0, 0.0]), leaves([0.0, math.log(3)])]
     loss = nn.batch_mean(nn.cross_entropy, outputs, [0, 1])
@@ -204,6 +209,26 @@ def test_large_logits_give_finite_values_and_gradients():
     assert [v.data for v in logs] == pytest.approx([0.0, -2000.0])
 
 
+@pytest.mark.parametrize("where", [0, 1, 2])
+@pytest.mark.parametrize("loss", [nn.softmax, nn.log_softmax, lambda ls: nn.cross_entropy(ls, 0)])
+def test_a_nan_logit_is_refused_wherever_it_sits(loss, where):
+    # max() with a nan depends on the order (max([1.0, nan]) is 1.0), so each logit is checked
+    ls = [1.0, 2.0, 3.0]
+    ls[where] = math.nan
+    with pytest.raises(ValueError, match=f"logits must be finite.*nan at index {where}"):
+        loss(ls)
+
+
+def test_minus_infinity_masks_a_logit():
+    ls = leaves([0.0, -math.inf, math.log(3)])
+    probs = nn.softmax(ls)
+    assert [p.data for p in probs] == pytest.approx([0.25, 0.0, 0.75])
+    loss = nn.cross_entropy(ls, 2)
+    loss.backward()
+    assert loss.data == pytest.approx(math.log(4 / 3))
+    assert [v.grad for v in ls] == pytest.approx([0.25, 0.0, -0.25])
+
+
 # ---------------------------------------------------------------- graph size
 
 
@@ -241,6 +266,9 @@ def test_losses_build_small_graphs():
         (lambda: nn.hinge_loss([Value(1.0)], [1, 1]), ValueError, "1 outputs but 2 targets"),
         (lambda: nn.batch_mean(nn.mse_loss, [[1.0]], []), ValueError, "1 outputs but 0"),
         (lambda: nn.batch_mean(nn.mse_loss, [], []), ValueError, "empty"),
+        (lambda: nn.batch_mean(nn.mse_loss, 1.0, [1.0]), TypeError, "outputs must be a list"),
+        (lambda: nn.softmax([-math.inf, -math.inf]), ValueError, "finite"),
+        (lambda: nn.softmax([math.inf, 0.0]), ValueError, "finite.*inf at index 0"),
     ],
 )
 def test_bad_input(call, error, message):

@@ -182,6 +182,38 @@ def test_clip_grad_norm_leaves_small_gradients_alone():
     assert nn.clip_grad_norm([a, b], 1.0) == 0.0
 
 
+def with_grads(gs):
+    ps = [Value(0.0) for _ in gs]
+    for p, g in zip(ps, gs, strict=True):
+        p.grad = g
+    return ps
+
+
+def test_clip_grad_norm_of_exploding_but_finite_gradients():
+    # the squares overflow (3e308 > the largest float), the norm itself does not
+    ps = with_grads([1e154, -1e154, 1e154])
+    assert nn.clip_grad_norm(ps, 1.0) == pytest.approx(math.sqrt(3) * 1e154, rel=1e-15)
+    third = 1 / math.sqrt(3)
+    assert [p.grad for p in ps] == pytest.approx([third, -third, third], rel=1e-12)
+
+
+def test_clip_grad_norm_with_inf_and_nan_scales_as_pytorch_does():
+    # PyTorch: scale = max_norm / (norm + 1e-6), clamped at 1; an inf norm gives scale 0
+    # (inf * 0 = nan), a nan norm a nan scale that reaches every gradient
+    ps = with_grads([math.inf, 2.0])
+    assert nn.clip_grad_norm(ps, 1.0) == math.inf
+    assert math.isnan(ps[0].grad) and ps[1].grad == 0.0
+    ps = with_grads([math.nan, 1e10])
+    assert math.isnan(nn.clip_grad_norm(ps, 1.0))
+    assert all(math.isnan(p.grad) for p in ps)  # not a nan beside an unclipped 1e10
+
+
+def test_grad_norms_of_exploding_gradients():
+    assert nn.grad_norms([with_grads([1e154, 1e154]), with_grads([3.0, 4.0])]) == pytest.approx(
+        [math.sqrt(2) * 1e154, 5.0], rel=1e-15
+    )
+
+
 @given(gs=st.lists(st.floats(-100, 100), min_size=1, max_size=10), max_norm=st.floats(0.1, 10))
 @settings(max_examples=30)
 def test_clipped_norm_is_at_most_max_norm(gs, max_norm):

@@ -260,6 +260,19 @@ def test_without_tqdm_about_ten_epoch_lines(monkeypatch, capsys):
         (lambda m: nn.fit(nn.MLP(2, [2], seed=0), data.xor(), loss="hinge", progress=False),
          ValueError, "'hinge' loss needs a model with 1 output, this one has 2"),
         (lambda m: nn.evaluate(m, data.xor(), "nope"), ValueError, "unknown loss 'nope'"),
+        # a bad label in the last batch: refused before the first step changes any weight
+        (lambda m: nn.fit(m, data.Dataset([[0.0, 0.0]] * 5, [0, 1, 0, 1, 2]), loss="hinge",
+                          batch_size=1, shuffle=False, progress=False), ValueError,
+         r"label 2 \(example 4\) is out of range.*'hinge' loss.*classes 0 to 1"),
+        (lambda m: nn.fit(m, data.Dataset([[0.0, 0.0]], [0]), loss="cross_entropy",
+                          progress=False, test=data.Dataset([[0.0, 0.0]], [1])), ValueError,
+         "the test data: label 1 .* 1 output.* classes 0 to 0"),
+        (lambda m: nn.evaluate(nn.MLP(2, [3], seed=0), data.Dataset([[0.0, 0.0]], [3]), "mse"),
+         ValueError, "label 3 .* 3 outputs.*'mse' loss"),
+        (lambda m: nn.fit(m, data.xor(), loss="hinge", epochs=3, progress=False,
+                          lr_schedule=lambda e: 0.1 - 0.1 * e), ValueError,
+         r"lr_schedule\(2\) gave -0.1"),
+        (lambda m: nn.Trainer(m, update_every=0), ValueError, "update_every must be a positive"),
     ],
 )  # fmt: skip
 def test_bad_training_arguments(call, error, message):

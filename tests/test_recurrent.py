@@ -460,6 +460,33 @@ def test_bad_shapes_and_arguments_raise_value_error_naming_expected_and_got(call
     assert message in str(info.value)
 
 
+def test_unordered_collections_are_not_vectors_or_sequences():
+    with pytest.raises(ValueError, match="expected an input x as a list of 2 numbers, got set"):
+        RNNCell(2, 2)({1.0, 2.0}, [0.0, 0.0])
+    with pytest.raises(ValueError, match="expected a sequence as a list of vectors, got set"):
+        nn.RNN(1, 2)({(1.0,), (2.0,)})
+
+
+def test_sizes_may_be_numpy_integers_and_are_saved_as_ints(tmp_path):
+    import numpy as np
+
+    rnn = nn.RNN(np.int64(2), np.int64(3), cell="lstm", bptt_steps=np.int64(4), seed=0)
+    assert rnn.config() == {"nin": 2, "nhidden": 3, "cell": "lstm", "bptt_steps": 4}
+    assert all(type(v) is int for k, v in rnn.config().items() if k != "cell")
+    rnn.save(tmp_path / "rnn.json")  # json cannot write a numpy integer
+    assert nn.load(tmp_path / "rnn.json").config() == rnn.config()
+
+
+def test_detach_state_takes_what_rnn_takes_as_h0():
+    h, c = [Value(1.0) * 2], [Value(3.0) * 2]
+    for state in ((h, c), [h, c]):
+        dh, dc = nn.detach_state(state)
+        assert [v.data for v in dh + dc] == [2.0, 6.0] and all(v.is_leaf() for v in dh + dc)
+    assert [v.data for v in nn.detach_state(h)] == [2.0]
+    with pytest.raises(TypeError, match=r"detach_state expects h .* or the pair \(h, c\)"):
+        nn.detach_state(5)
+
+
 def test_a_vector_holding_something_other_than_numbers_is_a_type_error():
     with pytest.raises(TypeError, match="an input x must hold numbers or Values, got str"):
         RNNCell(1, 2)(["a"], [0.0, 0.0])

@@ -189,3 +189,46 @@ def test_adding_problem_sequences():
         assert target == xs[marked[0]][0] + xs[marked[1]][0]
     with pytest.raises(ValueError):
         rnn_tasks.adding_problem(1, rng)
+
+
+@pytest.mark.parametrize("chunk", [0, -3, 2.5])
+def test_a_chunk_must_be_a_positive_int(chunk):
+    with pytest.raises(ValueError, match=f"chunk must be a positive int, got {chunk}"):
+        rnn_tasks.train_char_model(chunk=chunk, updates=1, nhidden=2)
+    with pytest.raises(ValueError, match=f"chunk must be a positive int, got {chunk}"):
+        rnn_tasks.char_loss(nn.SequenceModel(2, 2, 2, seed=0), Vocab("ab"), "abab", chunk=chunk)
+
+
+def test_char_loss_needs_two_characters_and_matches_a_hand_computation():
+    vocab = Vocab("ab")
+    model = nn.SequenceModel(2, 2, 2, seed=0)
+    with pytest.raises(ValueError, match="at least 2 characters"):
+        rnn_tasks.char_loss(model, vocab, "a")
+    # by hand: the logits after each prefix, and -log softmax of the next character
+    with autograd.no_grad():
+        logits, _ = model([vocab.one_hot(i) for i in vocab.encode("aba")])
+    want = []
+    for z, nxt in zip(logits, vocab.encode("bab"), strict=True):
+        zs = [v.data for v in z]
+        want.append(math.log(sum(math.exp(v) for v in zs)) - zs[nxt])
+    got = rnn_tasks.char_loss(model, vocab, "abab", chunk=2)  # chunks carry the state over
+    assert got == pytest.approx(sum(want) / 3, rel=1e-12)
+
+
+def test_sampling_at_a_tiny_temperature_is_greedy():
+    """Logits 2 and 4 over a temperature of 1e-308 both overflow to inf (inf - inf = nan); the
+    max is subtracted before dividing, so the likeliest character gets all the weight."""
+    vocab = Vocab("ab")
+    model = nn.SequenceModel(2, 2, 2, seed=0)
+    for neuron, bias in zip(model.readout.neurons, (2.0, 4.0), strict=True):
+        for w in neuron.w:
+            w.data = 0.0
+        neuron.b.data = bias  # logits (2, 4) at every step: "b" is the likelier
+    assert rnn_tasks.sample(model, vocab, 20, prompt="a", temperature=1e-308, seed=0) == "b" * 20
+
+
+def test_one_hot_refuses_an_index_outside_the_vocabulary():
+    with pytest.raises(ValueError, match="index -1 is outside a vocabulary of 2"):
+        Vocab("ab").one_hot(-1)
+    with pytest.raises(ValueError, match="index 2 is outside"):
+        Vocab("ab").one_hot(2)
