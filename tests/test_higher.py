@@ -473,6 +473,11 @@ def test_unknown_op_names_itself() -> None:
     node = _node(2.0, "mystery", (a,), (2.0,))
     with pytest.raises(NotImplementedError, match="'mystery'"):
         grad(node, [a], create_graph=True)
+    a.grad = 3.0
+    out = (node * a).tanh()
+    with pytest.raises(NotImplementedError, match="'mystery'"):
+        out.backward(create_graph=True)
+    assert (a.grad, node.grad, out.grad) == (3.0, 0.0, 0.0)  # nothing written
 
 
 # ---------------------------------------------------------------- gradgradcheck
