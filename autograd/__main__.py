@@ -6,6 +6,7 @@ from autograd import Value, topological_order
 
 
 def describe(node: Value) -> str:
+    """One line per node: how it was made, its data and grad, and its local derivatives."""
     name = node.label or "·"
     made = f"{node.op}({', '.join(p.label or '·' for p in node.parents)})" if node.op else "leaf"
     local = ", ".join(f"{g:+.4f}" for g in node.local_grads)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from autograd.mode import enable_grad, no_grad
@@ -29,6 +30,14 @@ def _floats(inputs: Sequence[Number], where: str) -> list[float]:
     return values
 
 
+def check_tolerance(value: object, name: str, where: str, *, positive: bool = False) -> None:
+    """ValueError unless ``value`` is a finite real number, >= 0 (or > 0 if ``positive``)."""
+    number = as_constant(value)
+    if number is None or not math.isfinite(number) or number < 0 or (positive and number == 0):
+        bound = "> 0" if positive else ">= 0"
+        raise ValueError(f"{where}: {name} must be a finite number {bound}, got {value!r}")
+
+
 def _call(f: ScalarFunction, point: list[float], where: str) -> Value:
     out = f(*[Value(x) for x in point])
     if not isinstance(out, Value):
@@ -39,8 +48,7 @@ def _call(f: ScalarFunction, point: list[float], where: str) -> Value:
 def numerical_grad(f: ScalarFunction, inputs: Sequence[Number], eps: float = 1e-6) -> list[float]:
     """df/dx_i by central differences, (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)."""
     point = _floats(inputs, "numerical_grad")
-    if not eps > 0:
-        raise ValueError(f"numerical_grad: eps must be > 0, got {eps!r}")
+    check_tolerance(eps, "eps", "numerical_grad", positive=True)
     grads = []
     with no_grad():
         for i, x in enumerate(point):
@@ -73,6 +81,9 @@ def gradcheck(
     """True if backward matches central differences for every input, within
     ``|analytic - numeric| <= atol + rtol * |numeric|``; otherwise raise GradcheckError."""
     point = _floats(inputs, "gradcheck")
+    check_tolerance(eps, "eps", "gradcheck", positive=True)
+    check_tolerance(atol, "atol", "gradcheck")
+    check_tolerance(rtol, "rtol", "gradcheck")
     analytic = analytic_grad(f, point)
     numeric = numerical_grad(f, point, eps)
     failed = [

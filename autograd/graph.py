@@ -125,7 +125,8 @@ def backward_steps(root: Value, grad: object = 1.0) -> Iterator[BackwardStep]:
     `autograd.detect_anomaly` included: a node's hooks run at the start of its step, on its
     complete gradient, and the step's ``upstream`` is what they return; leaves' hooks run once
     the last step is done (exhaust the iterator), on this call's gradient. Nodes are updated as
-    you go, so a drawing between steps shows partial sums. ``grad`` is checked at once.
+    you go, so a drawing between steps shows partial sums, and an error midway (a hook, an
+    anomaly) leaves the steps done so far. ``root`` and ``grad`` are checked at the call.
     """
     seed = _seed(root, grad)
     return _steps(root, seed)

@@ -16,7 +16,13 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.check import GradcheckError, _floats, analytic_grad, mismatch_table
+from autograd.check import (
+    GradcheckError,
+    _floats,
+    analytic_grad,
+    check_tolerance,
+    mismatch_table,
+)
 from autograd.graph import gradients
 from autograd.mode import enable_grad
 from autograd.value import Number, Value, as_constant
@@ -256,8 +262,9 @@ def gradgradcheck(
     ``f`` is called as ``f(*values)`` with one Value per input, as in `gradcheck`.
     """
     point = _floats(inputs, "gradgradcheck")
-    if not eps > 0:
-        raise ValueError(f"gradgradcheck: eps must be > 0, got {eps!r}")
+    check_tolerance(eps, "eps", "gradgradcheck", positive=True)
+    check_tolerance(atol, "atol", "gradgradcheck")
+    check_tolerance(rtol, "rtol", "gradgradcheck")
     analytic = hessian(f, point)
     n = len(point)
     numeric = [[0.0] * n for _ in range(n)]

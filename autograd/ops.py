@@ -90,7 +90,7 @@ def pow_const(a: float, c: float) -> Unary:
 
     A negative base needs an integer exponent; an inf or nan exponent follows IEEE pow.
     """
-    if a < 0.0 and not c.is_integer() and math.isfinite(c):
+    if a < 0.0 and not float(c).is_integer() and math.isfinite(c):
         raise ValueError(f"**: negative base {_fmt(a)} raised to the non-integer power {_fmt(c)}")
     if a == 0.0 and c < 0.0:
         raise ValueError(f"**: 0 raised to the negative power {_fmt(c)}")

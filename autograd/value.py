@@ -30,13 +30,13 @@ def as_constant(x: object) -> float | None:
     if kind is float:
         return x  # type: ignore[return-value]
     if kind is int:
-        return _int_to_float(x)  # type: ignore[arg-type]
+        return _to_float(x)  # type: ignore[arg-type]
     if kind is bool or not isinstance(x, numbers.Real):
         return None
-    return _int_to_float(x)  # type: ignore[arg-type]  # any real: a Fraction, a numpy scalar
+    return _to_float(x)  # any other real: a Fraction, a numpy scalar, an int subclass
 
 
-def _int_to_float(n: int) -> float:
+def _to_float(n: numbers.Real) -> float:
     """``float(n)``, with a ValueError naming the number where it is too large for a float."""
     try:
         return float(n)

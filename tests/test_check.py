@@ -64,7 +64,11 @@ def test_gradcheck_tolerances_are_respected():
         (lambda: gradcheck(lambda x: x, "12"), TypeError, "inputs must be a list"),
         (lambda: gradcheck(lambda x: x, [None]), TypeError, "input 0 must be a real number"),
         (lambda: gradcheck(lambda x: 3.0, [1.0]), TypeError, "f must return a Value"),
-        (lambda: numerical_grad(lambda x: x, [1.0], eps=0), ValueError, "eps must be > 0"),
+        (lambda: numerical_grad(lambda x: x, [1.0], eps=0), ValueError, "eps must be a finite"),
+        (lambda: numerical_grad(lambda x: x, [1.0], eps="1e-6"), ValueError, "eps must be"),
+        (lambda: gradcheck(lambda x: x, [1.0], eps=math.inf), ValueError, "eps must be"),
+        (lambda: gradcheck(lambda x: x, [1.0], atol=-1e-5), ValueError, "atol must be .* >= 0"),
+        (lambda: gradcheck(lambda x: x, [1.0], rtol=math.nan), ValueError, "rtol must be"),
         (lambda: numerical_grad(lambda x: 1, [1.0]), TypeError, "f must return a Value"),
     ],
 )

@@ -473,6 +473,11 @@ def test_unknown_op_names_itself() -> None:
     node = _node(2.0, "mystery", (a,), (2.0,))
     with pytest.raises(NotImplementedError, match="'mystery'"):
         grad(node, [a], create_graph=True)
+    a.grad = 3.0
+    out = (node * a).tanh()
+    with pytest.raises(NotImplementedError, match="'mystery'"):
+        out.backward(create_graph=True)
+    assert (a.grad, node.grad, out.grad) == (3.0, 0.0, 0.0)  # nothing written
 
 
 # ---------------------------------------------------------------- gradgradcheck
@@ -493,8 +498,10 @@ def test_gradgradcheck_reports_a_wrong_rule_as_a_table(monkeypatch: pytest.Monke
 def test_gradgradcheck_rejects_bad_input() -> None:
     with pytest.raises(TypeError, match="input 1 must be a real number, got str"):
         gradgradcheck(lambda a, b: a * b, [1.0, "2"])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match="eps must be > 0"):
+    with pytest.raises(ValueError, match="eps must be a finite number > 0"):
         gradgradcheck(lambda a: a * a, [1.0], eps=0.0)
+    with pytest.raises(ValueError, match="atol must be a finite number >= 0"):
+        gradgradcheck(lambda a: a * a, [1.0], atol=-1.0)
     with pytest.raises(TypeError, match="f must return a Value, got float"):
         hessian(lambda a: 1.0, [1.0])  # type: ignore[arg-type, return-value]
 

@@ -3,6 +3,7 @@ the text of each step (worked out by hand), and the widget driven headless throu
 
 from __future__ import annotations
 
+import inspect
 import io
 import sys
 
@@ -360,3 +361,18 @@ def test_without_ipywidgets_the_error_names_the_extra_and_grads_are_untouched(mo
     with pytest.raises(ImportError, match=r"pip install 'chainrule\[notebooks\]'.*print_steps"):
         step_through(v["out"])
     assert all(node.grad == 0.0 for node in v.values())
+
+
+def test_the_options_checked_up_front_are_exactly_the_drawing_options():
+    from autograd.stepper import _DRAW_OPTIONS, BackwardReplay
+    from autograd.viz import render_plan
+
+    def defaults(function, skip):
+        params = inspect.signature(function).parameters.values()
+        return {p.name: p.default for p in params if p.name not in skip and p.kind != p.VAR_KEYWORD}
+
+    drawn = {
+        **defaults(BackwardReplay.draw, {"self", "k"}),
+        **defaults(render_plan, {"root", "style"}),
+    }
+    assert drawn == _DRAW_OPTIONS
