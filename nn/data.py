@@ -220,10 +220,9 @@ def batches(
     """One pass over ``dataset`` in batches of ``batch_size`` (the last may be smaller).
 
     ``batch_size=None`` (or ``len(dataset)``) is full-batch, 1 is SGD; an empty dataset gives
-    no batches. With ``shuffle``, the order
-    comes from ``rng`` (a random.Random, or an int seed); pass the same Random every epoch for a
-    new, reproducible order each time. Arguments are checked (and the order drawn) at the call,
-    not at the first batch.
+    no batches. With ``shuffle``, the order comes from ``rng`` (a random.Random, or an int seed);
+    pass the same Random every epoch for a new, reproducible order each time. Arguments are
+    checked (and the order drawn) at the call, not at the first batch.
     """
     if not isinstance(dataset, Dataset):
         raise TypeError(f"batches expects a Dataset, got {type(dataset).__name__}")

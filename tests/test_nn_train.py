@@ -158,14 +158,28 @@ def test_callback_stops_early_and_schedule_sets_the_lr():
     assert seen == [(1, 0.1), (2, 0.05), (3, 0.1 / 3)]
 
 
-def test_evaluate_builds_no_graph_and_changes_nothing():
+class GradSpy(nn.MLP):
+    """An MLP that records whether a graph would be built on each call."""
+
+    def __call__(self, x):
+        self.calls.append(autograd.is_grad_enabled())
+        return super().__call__(x)
+
+
+def test_evaluate_builds_no_graph_changes_nothing_and_matches_a_hand_count():
     moons = data.moons(20, seed=0)
-    model = nn.MLP(2, [4, 1], seed=0)
+    model = GradSpy(2, [4, 1], seed=0)
+    model.calls = []
     before = model.state_dict()
     loss, acc = nn.evaluate(model, moons, "hinge")
-    assert model.state_dict() == before and all(p.grad == 0.0 for p in model.parameters())
-    assert 0.0 <= acc <= 1.0 and loss >= 0.0
-    assert autograd.is_grad_enabled()
+    assert model.calls and not any(model.calls)
+    assert model.state_dict() == before and autograd.is_grad_enabled()
+    # by hand: hinge on y = -1/+1, predicted class 1 when the score is > 0
+    with autograd.no_grad():
+        scores = [model(x)[0].data for x in moons.xs]
+    signs = [2 * y - 1 for y in moons.ys]
+    assert loss == pytest.approx(sum(max(0.0, 1 - s * t) for s, t in zip(scores, signs)) / 20)
+    assert acc == sum((s > 0) == (y == 1) for s, y in zip(scores, moons.ys)) / 20
 
 
 def test_training_makes_collector_passes_rarer_and_restores_them():

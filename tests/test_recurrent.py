@@ -120,9 +120,11 @@ def test_rnn_unrolls_the_cell_with_shared_weights():
         h = ref_rnn_step(floats(cell.w_ih), floats(cell.w_hh), [v.data for v in cell.b], x, h)
         assert [v.data for v in out] == pytest.approx(h, rel=1e-12, abs=1e-12)
     assert last is outputs[-1]
-    # each weight is one node shared by every step: its grad sums every step's contribution
-    autograd.sum(outputs[-1]).backward()
-    assert all(v.is_leaf() for v in rnn.parameters())
+    # each weight is one node shared by every step: every step's dot nodes have it as a parent
+    loss = autograd.sum(outputs[-1])
+    for w in (cell.w_ih[0][1], cell.w_hh[2][0], cell.b[1]):
+        users = [v for v in autograd.topological_order(loss) if any(p is w for p in v.parents)]
+        assert len(users) == 6 and all(v.op == "dot" for v in users)
 
 
 def test_lstm_rnn_returns_h_outputs_and_the_pair_state():
@@ -533,7 +535,8 @@ def test_seeded_initialisation_is_reproducible_and_bounded():
     assert a.state_dict() == b.state_dict()
     assert a.state_dict() != nn.RNN(2, 4, cell="lstm", seed=2).state_dict()
     assert nn.RNN(2, 4, rng=random.Random(5)).state_dict() == nn.RNN(2, 4, seed=5).state_dict()
-    assert all(abs(p.data) <= 0.5 for p in a.parameters())  # 1/sqrt(4)
+    bound = 0.5  # 1/sqrt(4), as PyTorch
+    assert bound * 0.98 < max(abs(p.data) for p in a.parameters()) <= bound  # 112 draws
 
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm"])
