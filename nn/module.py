@@ -41,7 +41,8 @@ class Module:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.__module__.split(".")[0] == "nn":  # only the project's own classes can be loaded
+        # Only the project's own public classes can be loaded (a private base cannot be built).
+        if cls.__module__.split(".")[0] == "nn" and not cls.__name__.startswith("_"):
             _REGISTRY[cls.__name__] = cls
 
     # ------------------------------------------------------------ parameters
@@ -115,7 +116,16 @@ class Module:
         """Write architecture and weights as JSON, atomically (temp file, then rename).
 
         ValueError, with nothing written, if a weight is nan or inf: `load` would refuse it.
+        TypeError for a class of your own: `load` rebuilds only chainrule's classes, so save
+        its ``state_dict()`` instead and load it into a model you build.
         """
+        name = type(self).__name__
+        if _REGISTRY.get(name) is not type(self):
+            raise TypeError(
+                f"cannot save {name}: nn.load rebuilds only chainrule's own models "
+                f"({', '.join(sorted(_REGISTRY))}); save its state_dict() as JSON instead "
+                "and load_state_dict() it into a model you build"
+            )
         state = self.state_dict()
         for name, values in state.items():
             for i, v in enumerate(values):

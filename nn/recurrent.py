@@ -15,7 +15,7 @@ import math
 import numbers
 import random
 from collections.abc import Iterable, Mapping, Sequence, Set
-from typing import Any
+from typing import Any, ClassVar
 
 from autograd import Value, dots, is_grad_enabled
 from nn.layers import Layer, make_rng
@@ -123,12 +123,12 @@ def grad_norms(steps: Sequence[Sequence[Value]]) -> list[float]:
     return [math.hypot(*[v.grad for v in vec]) for vec in steps]  # no overflow in squaring
 
 
-class RNNCell(Module):
-    """One step of an Elman RNN: h' = tanh(W_ih x + W_hh h + b).
+class _GatedCell(Module):
+    """The weights both cells share: ``GATES`` stacked blocks of nhidden rows each, with rows
+    of ``w_ih`` (nin wide), ``w_hh`` (nhidden wide) and one bias per row. Initialised uniformly
+    in +-1/sqrt(nhidden), as PyTorch does."""
 
-    ``w_ih`` has nhidden rows of nin Values, ``w_hh`` nhidden rows of nhidden, ``b`` nhidden.
-    Initialised uniformly in +-1/sqrt(nhidden), as PyTorch does.
-    """
+    GATES: ClassVar[int]
 
     def __init__(
         self,
@@ -142,9 +142,10 @@ class RNNCell(Module):
         self.nhidden = _check_size("nhidden", nhidden)
         r = make_rng(seed, rng)
         bound = 1.0 / math.sqrt(nhidden)
-        self.w_ih = _uniform_rows(r, nhidden, nin, bound, "w_ih")
-        self.w_hh = _uniform_rows(r, nhidden, nhidden, bound, "w_hh")
-        self.b = _uniform_vector(r, nhidden, bound, "b")
+        rows = self.GATES * nhidden
+        self.w_ih = _uniform_rows(r, rows, nin, bound, "w_ih")
+        self.w_hh = _uniform_rows(r, rows, nhidden, bound, "w_hh")
+        self.b = _uniform_vector(r, rows, bound, "b")
 
     def config(self) -> dict[str, Any]:
         return {"nin": self.nin, "nhidden": self.nhidden}
@@ -152,7 +153,21 @@ class RNNCell(Module):
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
         nin, nhidden = _check_size("nin", config["nin"]), _check_size("nhidden", config["nhidden"])
-        return nhidden * (nin + nhidden + 1)
+        return cls.GATES * nhidden * (nin + nhidden + 1)
+
+    def fused_rows(self) -> list[list[Value]]:
+        """Row j is [W_ih[j] | W_hh[j]]: one dot against x + h gives row j's pre-activation."""
+        return [a + b for a, b in zip(self.w_ih, self.w_hh, strict=True)]
+
+
+class RNNCell(_GatedCell):
+    """One step of an Elman RNN: h' = tanh(W_ih x + W_hh h + b).
+
+    ``w_ih`` has nhidden rows of nin Values, ``w_hh`` nhidden rows of nhidden, ``b`` nhidden.
+    Initialised uniformly in +-1/sqrt(nhidden), as PyTorch does.
+    """
+
+    GATES = 1
 
     def initial_state(self) -> list[Value]:
         """The zero state used when no h0 is given."""
@@ -161,10 +176,6 @@ class RNNCell(Module):
     def check_state(self, state: object, where: str = "RNNCell") -> list[Value]:
         """``state`` as a list of nhidden Values; ValueError naming what was expected."""
         return _as_values(state, self.nhidden, "a hidden state h", where)
-
-    def fused_rows(self) -> list[list[Value]]:
-        """Row j is [W_ih[j] | W_hh[j]]: one dot against x + h gives unit j's pre-activation."""
-        return [a + b for a, b in zip(self.w_ih, self.w_hh, strict=True)]
 
     def step(self, rows: list[list[Value]], x: list[Value], h: list[Value]) -> list[Value]:
         """One step on checked inputs, with rows from `fused_rows` (built once per sequence)."""
@@ -176,7 +187,7 @@ class RNNCell(Module):
         return self.step(self.fused_rows(), xv, self.check_state(h))
 
 
-class LSTMCell(Module):
+class LSTMCell(_GatedCell):
     """One step of an LSTM, with PyTorch's equations and gate order (i, f, g, o)::
 
         i = sigmoid(W_ii x + W_hi h + b_i)     f = sigmoid(W_if x + W_hf h + b_f)
@@ -189,28 +200,7 @@ class LSTMCell(Module):
     +-1/sqrt(nhidden), as PyTorch does.
     """
 
-    def __init__(
-        self,
-        nin: int,
-        nhidden: int,
-        *,
-        seed: int | None = None,
-        rng: random.Random | None = None,
-    ) -> None:
-        self.nin = _check_size("nin", nin)
-        self.nhidden = _check_size("nhidden", nhidden)
-        r = make_rng(seed, rng)
-        bound = 1.0 / math.sqrt(nhidden)
-        self.w_ih = _uniform_rows(r, 4 * nhidden, nin, bound, "w_ih")
-        self.w_hh = _uniform_rows(r, 4 * nhidden, nhidden, bound, "w_hh")
-        self.b = _uniform_vector(r, 4 * nhidden, bound, "b")
-
-    def config(self) -> dict[str, Any]:
-        return {"nin": self.nin, "nhidden": self.nhidden}
-
-    @classmethod
-    def count_parameters(cls, config: dict[str, Any]) -> int:
-        return 4 * RNNCell.count_parameters(config)  # four gates, each an RNNCell's worth
+    GATES = 4
 
     def initial_state(self) -> tuple[list[Value], list[Value]]:
         """The zero state (h, c) used when no h0 is given."""
@@ -229,10 +219,6 @@ class LSTMCell(Module):
             _as_values(h, self.nhidden, "a hidden state h", where),
             _as_values(c, self.nhidden, "a cell state c", where),
         )
-
-    def fused_rows(self) -> list[list[Value]]:
-        """Row j is [W_ih[j] | W_hh[j]]: one dot against x + h gives gate unit j's input."""
-        return [a + b for a, b in zip(self.w_ih, self.w_hh, strict=True)]
 
     def step(
         self, rows: list[list[Value]], x: list[Value], state: tuple[list[Value], list[Value]]

@@ -292,3 +292,13 @@ def test_every_loadable_class_can_count_its_parameters():
     from nn.module import _REGISTRY
 
     assert set(_REGISTRY) == {type(m).__name__ for m in MODELS}
+
+
+def test_saving_a_class_of_your_own_is_refused_before_writing(tmp_path):
+    class Mine(nn.MLP):  # a user's subclass: nn.load could never rebuild it
+        pass
+
+    path = tmp_path / "mine.json"
+    with pytest.raises(TypeError, match=r"cannot save Mine: nn.load rebuilds only"):
+        Mine(2, [3], seed=0).save(path)
+    assert not path.exists()
