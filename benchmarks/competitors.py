@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import gc
 import sys
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -165,6 +167,35 @@ def main() -> None:
         runs = repeats if name == "chainrule" else 3
         t = seconds(step, runs)
         print(f"{name:<30} {t * 1e3:>8.2f} ms {t / baseline:>11.1f}x")
+    print_memory()
+
+
+def chain_bytes_per_op(leaf: Callable[[float], Any], n: int = 20_000) -> float:
+    """Memory held by the graph of ``y = y * 0.999 + 0.001`` repeated n times, per op."""
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    y = leaf(0.5)
+    for _ in range(n):
+        y = y * 0.999 + 0.001
+    used = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    del y
+    return used / (2 * n)
+
+
+def print_memory() -> None:
+    """Bytes per op for the engines written in Python (tracemalloc cannot see C++ heaps)."""
+    from autograd import Value
+
+    print("\nbytes per op, chain of y = y * 0.999 + 0.001 (Python engines only)")
+    print(f"{'chainrule':<30} {chain_bytes_per_op(Value):>8.0f} B")
+    try:
+        from micrograd.engine import Value as MicrogradValue
+    except ImportError:
+        print(f"{'micrograd (PyPI micrograd)':<30} {'not installed':>10}")
+        return
+    print(f"{'micrograd (PyPI micrograd)':<30} {chain_bytes_per_op(MicrogradValue):>8.0f} B")
 
 
 if __name__ == "__main__":
