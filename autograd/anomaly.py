@@ -14,12 +14,10 @@ from __future__ import annotations
 import math
 import os
 import sys
-from contextlib import ContextDecorator
-from types import TracebackType
 from typing import Any
 
 from autograd.graph import _extras
-from autograd.mode import MODE
+from autograd.mode import MODE, ModeSwitch
 from autograd.value import Value
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled"]
@@ -42,7 +40,7 @@ class AnomalyError(FloatingPointError):
         self.created_at = created_at
 
 
-class detect_anomaly(ContextDecorator):
+class detect_anomaly(ModeSwitch):
     """Raise `AnomalyError` at the first nan or inf made by an op or a backward pass in the block.
 
     Slow (each node records where it was made): use it to find a bug, not to train. Nodes made
@@ -51,19 +49,7 @@ class detect_anomaly(ContextDecorator):
     """
 
     def __init__(self) -> None:
-        self._saved: list[bool] = []
-
-    def __enter__(self) -> None:
-        self._saved.append(MODE.anomaly)
-        MODE.set(anomaly=True)
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        MODE.set(anomaly=self._saved.pop())
+        super().__init__("anomaly", True)
 
 
 def is_anomaly_enabled() -> bool:

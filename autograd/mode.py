@@ -35,21 +35,20 @@ def is_grad_enabled() -> bool:
     return MODE.record
 
 
-class set_grad_enabled(ContextDecorator):
-    """Turn graph recording on or off for a ``with`` block or a decorated function.
+class ModeSwitch(ContextDecorator):
+    """Set one switch of `MODE` for a ``with`` block or a decorated function, then restore it.
 
     The switch is process-wide (not per thread): build graphs from one thread at a time.
     """
 
-    def __init__(self, mode: bool) -> None:
-        if not isinstance(mode, bool):
-            raise TypeError(f"set_grad_enabled expects a bool, got {type(mode).__name__}")
-        self._mode = mode
+    def __init__(self, switch: str, value: bool) -> None:
+        self._switch = switch
+        self._value = value
         self._saved: list[bool] = []
 
     def __enter__(self) -> None:
-        self._saved.append(MODE.record)
-        MODE.set(record=self._mode)
+        self._saved.append(getattr(MODE, self._switch))
+        MODE.set(**{self._switch: self._value})
 
     def __exit__(
         self,
@@ -57,7 +56,16 @@ class set_grad_enabled(ContextDecorator):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        MODE.set(record=self._saved.pop())
+        MODE.set(**{self._switch: self._saved.pop()})
+
+
+class set_grad_enabled(ModeSwitch):
+    """Turn graph recording on or off for a ``with`` block or a decorated function."""
+
+    def __init__(self, mode: bool) -> None:
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled expects a bool, got {type(mode).__name__}")
+        super().__init__("record", mode)
 
 
 class no_grad(set_grad_enabled):
