@@ -99,11 +99,7 @@ def dots(
             parents = (*weights, *x_parents, bias)  # type: ignore[arg-type]
             local_grads = (*x_data, *w_data, 1.0) if x_parents else (*x_data, 1.0)
         node = _node(total, "dot", parents, local_grads)
-        if layout is not None:  # higher-order gradients need the pairing; see NodeExtras
-            if node._extra is None and node.parents:
-                node._extra = layout
-            else:
-                set_dot_pairs(node, n)
+        set_dot_pairs(node, layout)  # higher-order gradients need the pairing; see NodeExtras
         out.append(node)
     return out
 
@@ -150,7 +146,7 @@ def _mixed_dot(
         return Value(total)
     local_grads = (*[x.data for x in paired_x], *[w.data for w in paired_w], *single_grads)
     node = _node(total, "dot", parents, local_grads)
-    set_dot_pairs(node, len(paired_w))
+    set_dot_pairs(node, dot_layout(len(paired_w)) if paired_w else None)
     return node
 
 

@@ -226,14 +226,15 @@ def dot_layout(pairs: int) -> NodeExtras:
     return layout
 
 
-def set_dot_pairs(node: Value, pairs: int) -> None:
-    """Record a new dot node's pair count (see `NodeExtras`); nothing to record for 0 pairs."""
-    if pairs and node.parents:  # no parents under no_grad
+def set_dot_pairs(node: Value, layout: NodeExtras | None) -> None:
+    """Record a new dot node's pairing, given as the shared `dot_layout` of its pair count
+    (None when no weight has a Value input: nothing to record)."""
+    if layout is not None and node.parents:  # no parents under no_grad
         extra = node._extra
         if extra is None:
-            node._extra = dot_layout(pairs)
+            node._extra = layout
         else:  # the node's own extras, made by detect_anomaly
-            extra.dot_pairs = pairs
+            extra.dot_pairs = layout.dot_pairs
 
 
 def _extras(node: Value) -> NodeExtras:
