@@ -11,9 +11,8 @@ from autograd.fused import dot, dots, sum
 from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
 from autograd.higher import grad, gradgradcheck
 from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from autograd.stepper import print_steps, step_through
 from autograd.value import Value
-from autograd.viz import draw_graph
+from autograd.viz import draw_graph, print_steps, step_through
 
 # draw_graph, step_through and print_steps import graphviz / ipywidgets only when called, so
 # `import autograd` needs neither (they are the `viz` and `notebooks` extras).

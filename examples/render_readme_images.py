@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 from autograd import Value, draw_graph
-from autograd.stepper import replay_backward
+from autograd.viz import replay_backward
 
 ROOT = Path(__file__).resolve().parent.parent
 DPI = "80"  # small files; top to bottom, so GitHub shows them without shrinking

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nn import demos
-from nn.__main__ import main
+from nn.demos import registry as demos
+from nn.demos.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +74,7 @@ def test_bad_command_lines(capsys):
 
 def test_a_registered_demo_joins_the_command(capsys, monkeypatch):
     monkeypatch.setattr(demos, "DEMOS", dict(demos.DEMOS))
-    monkeypatch.setattr("nn.__main__.DEMOS", demos.DEMOS)
+    monkeypatch.setattr("nn.demos.cli.DEMOS", demos.DEMOS)
 
     @demos.demo("echo", "prints its options")
     def echo(options):

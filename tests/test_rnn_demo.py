@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nn.__main__ import main
 from nn.demos import DEMOS
+from nn.demos.cli import main
 
 
 def test_rnn_demo_is_registered():

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, print_steps, step_through
-from autograd.stepper import BackwardStepper, replay_backward
+from autograd.viz import BackwardStepper, replay_backward
 from tests import dot_parse as dp
 from tests.graphs import expression
 
@@ -364,8 +364,8 @@ def test_without_ipywidgets_the_error_names_the_extra_and_grads_are_untouched(mo
 
 
 def test_the_options_checked_up_front_are_exactly_the_drawing_options():
-    from autograd.stepper import _DRAW_OPTIONS, BackwardReplay
-    from autograd.viz import render_plan
+    from autograd.viz.draw import render_plan
+    from autograd.viz.stepper import _DRAW_OPTIONS, BackwardReplay
 
     def defaults(function, skip):
         params = inspect.signature(function).parameters.values()

@@ -6,8 +6,8 @@ A demo is a function taking `DemoOptions` and returning a `DemoResult`, register
     @demo("name", "one line for --help")
     def name_demo(options: DemoOptions) -> DemoResult: ...
 
-A demo defined in another module registers when that module is imported: import it at the end
-of this one. Demos never draw themselves: they return figure makers, and the command line writes
+A demo defined in another module registers when that module is imported: `nn.demos`
+imports each one. Demos never draw themselves: they return figure makers, and the command line writes
 them as PNGs only when matplotlib is installed.
 """
 
@@ -142,7 +142,3 @@ def digits_demo(options: DemoOptions) -> DemoResult:
         "digits-first-layer.png": lambda: plots.plot_first_layer(model),
     }
     return DemoResult(lines, history, figures)
-
-
-# Demos kept in their own modules register themselves on import (the import is for that effect).
-from nn import demos_rnn  # noqa: E402, F401

@@ -25,7 +25,7 @@ from typing import Any, TextIO
 
 from autograd.graph import BackwardStep, backward_steps, topological_order
 from autograd.value import Value
-from autograd.viz import (
+from autograd.viz.draw import (
     GraphDrawing,
     GraphvizNotFoundError,
     _fmt,

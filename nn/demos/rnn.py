@@ -1,6 +1,6 @@
 """``chainrule demo rnn``: an LSTM learns our tiny grammar one character at a time, then writes.
 
-Registered in `nn.demos`' registry; the command line prints the summary and writes the PNGs.
+Registered in `nn.demos.registry`' registry; the command line prints the summary and writes the PNGs.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from nn import plots
-from nn.demos import DemoOptions, DemoResult, demo
-from nn.rnn_tasks import sample, train_char_model
-from nn.text import WORDS, entropy_per_char, grammar_text, is_grammatical
+from nn.demos.registry import DemoOptions, DemoResult, demo
+from nn.demos.rnn_tasks import sample, train_char_model
+from nn.demos.text import WORDS, entropy_per_char, grammar_text, is_grammatical
 
 __all__ = ["rnn_demo"]
 

@@ -22,7 +22,7 @@ other grouping: ``cluster=lambda node: "name" or None``.
 Big graphs: more than ``max_nodes`` raises `GraphTooLargeError` naming the options:
 ``summary=True`` (one box per fused ``dot`` node, its weights folded in) or ``depth=k``.
 
-Which nodes are drawn (whole, summary, depth, clusters) is decided in `autograd.viz_plan`;
+Which nodes are drawn (whole, summary, depth, clusters) is decided in `autograd.viz.plan`;
 this module decides how they look and talks to Graphviz.
 """
 
@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from autograd.value import Value
-from autograd.viz_plan import (
+from autograd.viz.plan import (
     ClusterFn,
     GraphTooLargeError,
     Plan,
@@ -47,7 +47,7 @@ from autograd.viz_plan import (
 
 __all__ = [
     "GraphDrawing",
-    "GraphTooLargeError",  # from autograd.viz_plan, which decides what is drawn
+    "GraphTooLargeError",  # from autograd.viz.plan, which decides what is drawn
     "GraphvizNotFoundError",
     "draw_graph",
 ]

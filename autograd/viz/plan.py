@@ -4,7 +4,7 @@ The whole graph; or a summary, each fused ``dot`` node (a neuron) one box with i
 operands folded in; or only the last ``depth`` ops before the root. Also the box (cluster) each
 node goes in, e.g. one per time step of an unrolled recurrent net, and the size check that
 turns a drawing too large to read into `GraphTooLargeError` listing these options.
-`autograd.viz` turns a `Plan` into DOT.
+`autograd.viz.draw` turns a `Plan` into DOT.
 """
 
 from __future__ import annotations
