@@ -181,6 +181,11 @@ class Value:
         op = f", op={self.op!r}" if self.op else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
+    @property
+    def op_label(self) -> str:
+        """The op as views write it, with any constant operand ("" for a leaf)."""
+        return self.op
+
     def is_leaf(self) -> bool:
         """True for a node with no parents (made by the user, or under no_grad)."""
         return not self.parents

@@ -121,3 +121,10 @@ def test_unary_plus_and_float_semantics():
     assert abs(x).data == 1.5
     assert (-x).data == 1.5
     assert math.isnan(Value(math.nan).data) and Value(math.inf).data == math.inf
+
+
+def test_op_label_is_how_views_name_the_op():
+    x = Value(2.0, "x")
+    assert x.op_label == ""
+    assert x.tanh().op_label == "tanh"
+    assert (x * x).op_label == "*"

@@ -312,7 +312,7 @@ def _to_dot(
             op_style = "filled,dashed" if node in plan.truncated else "filled"
             where.node(
                 f"v{i}op",
-                node.op,
+                node.op_label,
                 shape="ellipse",
                 style=op_style,
                 fillcolor=_FILL_OP,
