@@ -1,5 +1,6 @@
 """Pictures of training: loss and accuracy curves, decision boundaries, first-layer weights,
-and an RNN's gradient norm per time step.
+an RNN's gradient norm per time step, a gradient's components by size, and loss curves for
+several learning rates.
 
 matplotlib is imported only when a plot is made (it comes with the ``notebooks`` extra). Every
 function returns the matplotlib Figure; in a notebook, assign it (``fig = plot_history(h)``) or
@@ -25,7 +26,9 @@ __all__ = [
     "plot_decision_boundary",
     "plot_first_layer",
     "plot_grad_norms",
+    "plot_gradient_components",
     "plot_history",
+    "plot_learning_rates",
     "plot_loss_curves",
     "pyplot",
 ]
@@ -224,3 +227,62 @@ def plot_loss_curves(
 
 def _linspace(low: float, high: float, n: int) -> list[float]:
     return [low + (high - low) * i / (n - 1) for i in range(n)]
+
+
+def plot_gradient_components(
+    grads: Sequence[float],
+    *,
+    highlight: Mapping[str, float] | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+) -> Figure:
+    """A gradient's components sorted by size, largest first, on a log scale: how few of them
+    the cost is most sensitive to. ``highlight`` ({label: component}) marks chosen components
+    (e.g. two weights to nudge) at their rank. Components equal to 0 are left out."""
+    sizes = sorted((abs(float(g)) for g in grads), reverse=True)
+    if not sizes:
+        raise ValueError("plot_gradient_components: the gradient has no components")
+    if not all(math.isfinite(s) for s in sizes):
+        raise ValueError("plot_gradient_components: the gradient has a nan or inf component")
+    if ax is None:
+        fig, ax = pyplot().subplots(figsize=(7, 3.6), layout="constrained")
+    else:
+        fig = ax.figure
+    ranks = range(1, len(sizes) + 1)
+    ax.plot(ranks, [s if s > 0 else math.nan for s in sizes], label="|component|")
+    for label, value in (highlight or {}).items():
+        size = abs(float(value))
+        rank = 1 + sum(1 for s in sizes if s > size)
+        ax.plot([rank], [size], "o", label=f"{label}: {size:.3g} (rank {rank:,})")
+    ax.set(xscale="log", yscale="log", xlabel="rank (largest first)", ylabel="|dC/dparameter|")
+    ax.set_title(title or f"{len(sizes):,} gradient components, sorted by size")
+    ax.legend(fontsize="small")
+    return fig  # type: ignore[no-any-return]
+
+
+def plot_learning_rates(
+    curves: Mapping[str, Sequence[float]], *, xlabel: str = "step", title: str | None = None
+) -> Figure:
+    """One panel per learning rate ({label: losses}), side by side, each on its own log scale so
+    a crawl, a good run and a blow-up can all be read. A run whose loss became inf or nan is
+    drawn up to its last finite value and marked there with a red x."""
+    runs = _runs(curves, "plot_learning_rates")
+    fig, axes = pyplot().subplots(
+        1, len(runs), figsize=(3.4 * len(runs), 3.2), squeeze=False, layout="constrained"
+    )
+    for ax, (label, values) in zip(axes.flat, runs.items()):
+        bad = next((i for i, v in enumerate(values) if not math.isfinite(v)), None)
+        finite = values if bad is None else values[:bad]
+        ax.plot(range(len(finite)), finite)
+        if bad is not None:
+            where = f"loss {values[bad]} at step {bad}"
+            last = (max(bad - 1, 0), finite[-1] if finite else 1.0)
+            ax.plot([last[0]], [last[1]], "x", color="red", markersize=10, label=where)
+            ax.legend(fontsize="small")
+        if finite and min(finite) > 0:
+            ax.set_yscale("log")
+        ax.set(title=label, xlabel=xlabel)
+    axes.flat[0].set_ylabel("loss")
+    if title:
+        fig.suptitle(title)
+    return fig  # type: ignore[no-any-return]

@@ -1,5 +1,6 @@
 """Plot helpers: what they draw, and the message when matplotlib is missing."""
 
+import math
 import sys
 
 import matplotlib
@@ -81,3 +82,43 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"pip install 'chainrule\[notebooks\]'"):
         plots.plot_history(HISTORY)
+
+
+def test_gradient_components_are_drawn_sorted_by_size_with_highlights_at_their_rank():
+    grads = [0.5, -2.0, 0.0, 0.125, -0.25]
+    fig = plots.plot_gradient_components(grads, highlight={"w": -0.25})
+    curve, marker = fig.axes[0].lines
+    assert list(curve.get_xdata()) == [1, 2, 3, 4, 5]
+    assert list(curve.get_ydata())[:4] == [2.0, 0.5, 0.25, 0.125]  # by |size|, largest first
+    assert math.isnan(curve.get_ydata()[4])  # 0 has no place on a log scale
+    assert (list(marker.get_xdata()), list(marker.get_ydata())) == ([3], [0.25])
+    assert marker.get_label() == "w: 0.25 (rank 3)"
+    assert fig.axes[0].get_yscale() == "log"
+
+
+def test_gradient_components_reject_nothing_and_nan():
+    with pytest.raises(ValueError, match="no components"):
+        plots.plot_gradient_components([])
+    with pytest.raises(ValueError, match="nan or inf"):
+        plots.plot_gradient_components([1.0, math.nan])
+
+
+def test_learning_rates_side_by_side_with_the_blow_up_marked():
+    curves = {"lr 0.01": [4.0, 3.9, 3.8], "lr 0.5": [4.0, 1.0, 0.25], "lr 3": [4.0, 40.0, math.inf]}
+    fig = plots.plot_learning_rates(curves)
+    assert [ax.get_title() for ax in fig.axes] == list(curves)
+    assert [list(ax.lines[0].get_ydata()) for ax in fig.axes] == [
+        [4.0, 3.9, 3.8],
+        [4.0, 1.0, 0.25],
+        [4.0, 40.0],  # drawn up to the last finite loss
+    ]
+    assert [len(ax.lines) for ax in fig.axes] == [1, 1, 2]
+    cross = fig.axes[2].lines[1]
+    assert (list(cross.get_xdata()), list(cross.get_ydata())) == ([1], [40.0])
+    assert cross.get_label() == "loss inf at step 2"
+    assert all(ax.get_yscale() == "log" for ax in fig.axes)
+
+
+def test_learning_rates_need_curves():
+    with pytest.raises(ValueError, match="nothing to plot"):
+        plots.plot_learning_rates({})
