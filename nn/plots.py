@@ -10,6 +10,7 @@ end the line with ``;`` so it is shown once.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -260,6 +261,9 @@ def plot_gradient_components(
     return fig  # type: ignore[no-any-return]
 
 
+_FLOAT_MAX = sys.float_info.max
+
+
 def plot_learning_rates(
     curves: Mapping[str, Sequence[float]], *, xlabel: str = "step", title: str | None = None
 ) -> Figure:
@@ -280,7 +284,22 @@ def plot_learning_rates(
             ax.plot([last[0]], [last[1]], "x", color="red", markersize=10, label=where)
             ax.legend(fontsize="small")
         if finite and min(finite) > 0:
-            ax.set_yscale("log")
+            low = math.floor(math.log10(min(finite)))
+            high = min(math.ceil(math.log10(max(finite))), math.floor(math.log10(_FLOAT_MAX)))
+            if high - low <= 100:
+                ax.set_yscale("log")
+            else:
+                # Near the float limit matplotlib's margins and tick decades overflow: set the
+                # limits (before the log scale, which resets the ticks) and the ticks by hand.
+                from matplotlib.ticker import FixedLocator, NullLocator
+
+                ax.set_ylim(10.0**low, 10.0**high)
+                ax.set_yscale("log")
+                stride = 50 * math.ceil((high - low) / 300)
+                first = stride * math.ceil(low / stride)
+                ticks = [10.0**k for k in range(first, high + 1, stride)]
+                ax.yaxis.set_major_locator(FixedLocator(ticks))
+                ax.yaxis.set_minor_locator(NullLocator())
         ax.set(title=label, xlabel=xlabel)
     axes.flat[0].set_ylabel("loss")
     if title:

@@ -122,3 +122,13 @@ def test_learning_rates_side_by_side_with_the_blow_up_marked():
 def test_learning_rates_need_curves():
     with pytest.raises(ValueError, match="nothing to plot"):
         plots.plot_learning_rates({})
+
+
+def test_learning_rates_draw_a_loss_that_climbs_to_the_float_limit():
+    climbing = [10.0 ** (2 * k) for k in range(154)] + [math.inf]  # up to 1e306, then inf
+    fig = plots.plot_learning_rates({"lr 3": climbing})
+    fig.canvas.draw()  # matplotlib's own margins and log ticks would overflow here (a warning)
+    ax = fig.axes[0]
+    assert ax.get_ylim() == (1.0, 1e306)
+    assert list(ax.get_yticks()) == [1.0, 1e100, 1e200, 1e300]
+    assert ax.get_yscale() == "log"
