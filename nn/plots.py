@@ -281,7 +281,9 @@ def plot_learning_rates(
         if bad is not None:
             where = f"loss {values[bad]} at step {bad}"
             last = (max(bad - 1, 0), finite[-1] if finite else 1.0)
-            ax.plot([last[0]], [last[1]], "x", color="red", markersize=10, label=where)
+            ax.plot(
+                [last[0]], [last[1]], "x", color="red", markersize=10, label=where, clip_on=False
+            )
             ax.legend(fontsize="small")
         if finite and min(finite) > 0:
             low = math.floor(math.log10(min(finite)))
