@@ -226,7 +226,7 @@ class CharVocab:
 
     def decode(self, tokens: Sequence[int]) -> str:
         """The word in ``tokens``: a leading boundary is skipped, the next one ends the word."""
-        out = []
+        out: list[str] = []
         for i, tok in enumerate(tokens):
             if isinstance(tok, bool) or not isinstance(tok, numbers.Integral):
                 raise TypeError(f"token {i} must be an int, got {type(tok).__name__}")
