@@ -27,6 +27,7 @@ __all__ = [
     "GPTConfig",
     "NamesRun",
     "gpt_demo",
+    "mean_loss",
     "name_loss",
     "sample_names",
     "train_names",
