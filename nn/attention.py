@@ -199,7 +199,7 @@ class CausalSelfAttention(Module):
         if len(x) != self.dim:
             raise ValueError(f"CausalSelfAttention expects vectors of {self.dim}, got {len(x)}")
         x = list(x)
-        q, k, v = self.wq(x), self.wk(x), self.wv(x)
+        q, k, v = (autograd.dots(m, x) for m in (self.wq, self.wk, self.wv))
         hd = self.head_dim
         scale = 1.0 / math.sqrt(hd)
         heads: list[Value] = []
@@ -213,7 +213,7 @@ class CausalSelfAttention(Module):
             probs = softmax([autograd.dot(qh, ks) * scale for ks in keys])
             heads.extend(autograd.dot(probs, [vs[j] for vs in values]) for j in range(hd))
             weights.append([p.data for p in probs])
-        return self.wo(heads), weights
+        return autograd.dots(self.wo, heads), weights
 
     def config(self) -> dict[str, Any]:
         return {"dim": self.dim, "n_head": self.n_head}
@@ -244,7 +244,7 @@ class FeedForward(Module):
         self.fc2 = Matrix.gaussian(self.dim, self.hidden, gen)
 
     def __call__(self, x: Sequence[Value]) -> list[Value]:
-        return self.fc2([h.relu() for h in self.fc1(x)])
+        return autograd.dots(self.fc2, [h.relu() for h in autograd.dots(self.fc1, x)])
 
     def config(self) -> dict[str, Any]:
         return {"dim": self.dim, "hidden": self.hidden}
@@ -346,7 +346,7 @@ class GPT(Module):
         xs = [self.embed(tok, t) for t, tok in enumerate(toks)]
         for block in self.blocks:
             xs = block(xs)
-        return [self.lm_head(x) for x in xs]
+        return [autograd.dots(self.lm_head, x) for x in xs]
 
     def generate(
         self,
@@ -393,7 +393,7 @@ class GPT(Module):
         x = self.embed(token, position)
         for block, cache in zip(self.blocks, caches, strict=True):
             x = block.step(x, cache)
-        return self.lm_head(x)
+        return autograd.dots(self.lm_head, x)
 
     def config(self) -> dict[str, Any]:
         return {

@@ -153,6 +153,25 @@ def test_attention_module_on_its_own_matches_the_reference():
         assert all(close(r, w) for r, w in zip(head, want, strict=True))
 
 
+def test_weights_copied_in_as_plain_lists_are_used():
+    """A test against another framework may assign plain lists of rows; they must just work."""
+    model = nn.GPT(5, 4, n_embd=4, n_head=2, seed=0)
+    gen = random.Random(1)
+
+    def fresh(rows, cols):
+        return [[Value(gen.gauss(0, 0.5)) for _ in range(cols)] for _ in range(rows)]
+
+    model.lm_head = fresh(5, 4)
+    model.blocks[0].attn.wq = fresh(4, 4)
+    model.blocks[0].mlp.fc2 = fresh(4, 16)
+    model.wte.weight = fresh(5, 4)
+    tokens = [1, 4, 0]
+    for got, want in zip(model(tokens), reference_gpt(model, tokens)[0]):
+        assert close([z.data for z in got], want)
+    assert any(p is model.lm_head[2][3] for p in model.parameters())
+    assert len(model.generate([0], 3, seed=0)) == 3
+
+
 def test_layout_and_parameter_names():
     model = nn.GPT(7, 5, n_embd=8, n_head=2, n_layer=2, seed=0)
     shapes = {
@@ -168,6 +187,10 @@ def test_layout_and_parameter_names():
     assert len(model.blocks[0].mlp.fc2) == 8 and len(model.blocks[0].mlp.fc2[0]) == 32
     assert len(model.parameters()) == sum(shapes.values())
     assert nn.GPT.count_parameters(model.config()) == sum(shapes.values())
+    fc1 = model.blocks[1].mlp.fc1
+    assert fc1.shape == (32, 8) and fc1.weight is fc1
+    x = [Value(0.1 * i) for i in range(8)]
+    assert [h.data for h in fc1(x)] == [h.data for h in autograd.dots(fc1, x)]
 
 
 def test_fused_graph_is_small():
