@@ -15,6 +15,7 @@ The model, for tokens ``tok_0 .. tok_{T-1}``::
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import random
@@ -30,6 +31,7 @@ from nn.module import Module
 
 __all__ = [
     "INIT_STD",
+    "MLP_RATIO",
     "CausalSelfAttention",
     "Embedding",
     "FeedForward",
@@ -43,6 +45,9 @@ __all__ = [
 INIT_STD = 0.08
 """Every weight starts as a draw from N(0, INIT_STD^2) (microgpt's choice for this size)."""
 
+MLP_RATIO = 4
+"""A block's MLP has MLP_RATIO times as many hidden units as the model's width (as in GPT-2)."""
+
 Vector = list[Value]
 
 
@@ -50,6 +55,14 @@ def _size(name: str, n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ValueError(f"{name} must be a positive integer, got {n!r}")
     return int(n)
+
+
+def _heads(name: str, dim: object, n_head: object) -> tuple[int, int]:
+    """(width, heads), checked: the width splits evenly into the heads."""
+    width, heads = _size(name, dim), _size("n_head", n_head)
+    if width % heads:
+        raise ValueError(f"{name} {width} must be a multiple of n_head {heads}")
+    return width, heads
 
 
 def _gauss_rows(rows: int, cols: int, gen: random.Random) -> list[list[Value]]:
@@ -158,10 +171,7 @@ class CausalSelfAttention(Module):
         *,
         rng: random.Random | None = None,
     ) -> None:
-        self.dim = _size("dim", dim)
-        self.n_head = _size("n_head", n_head)
-        if self.dim % self.n_head:
-            raise ValueError(f"dim {self.dim} must be a multiple of n_head {self.n_head}")
+        self.dim, self.n_head = _heads("dim", dim, n_head)
         gen = make_rng(seed, rng)
         self.wq = Matrix.gaussian(self.dim, self.dim, gen)
         self.wk = Matrix.gaussian(self.dim, self.dim, gen)
@@ -220,7 +230,8 @@ class CausalSelfAttention(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        return 4 * _size("dim", config["dim"]) ** 2
+        dim, _ = _heads("dim", config["dim"], config["n_head"])
+        return 4 * dim * dim
 
     def __repr__(self) -> str:
         return f"CausalSelfAttention({self.dim}, {self.n_head})"
@@ -258,7 +269,8 @@ class FeedForward(Module):
 
 
 class TransformerBlock(Module):
-    """``x = x + attn(rmsnorm(x))``, then ``x = x + mlp(rmsnorm(x))`` (an MLP 4x as wide)."""
+    """``x = x + attn(rmsnorm(x))``, then ``x = x + mlp(rmsnorm(x))`` (an MLP `MLP_RATIO` times
+    as wide as the model)."""
 
     def __init__(
         self,
@@ -270,7 +282,7 @@ class TransformerBlock(Module):
     ) -> None:
         gen = make_rng(seed, rng)
         self.attn = CausalSelfAttention(dim, n_head, rng=gen)
-        self.mlp = FeedForward(dim, 4 * self.attn.dim, rng=gen)
+        self.mlp = FeedForward(dim, MLP_RATIO * self.attn.dim, rng=gen)
 
     def __call__(self, xs: Sequence[Sequence[Value]]) -> list[list[Value]]:
         attended = self.attn([rmsnorm(x) for x in xs])
@@ -287,7 +299,10 @@ class TransformerBlock(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        return 12 * _size("dim", config["dim"]) ** 2
+        dim = _size("dim", config["dim"])
+        return CausalSelfAttention.count_parameters(
+            {"dim": dim, "n_head": config["n_head"]}
+        ) + FeedForward.count_parameters({"dim": dim, "hidden": MLP_RATIO * dim})
 
     def __repr__(self) -> str:
         return f"TransformerBlock({self.attn.dim}, {self.attn.n_head})"
@@ -308,11 +323,8 @@ class GPT(Module):
     ) -> None:
         self.vocab_size = _size("vocab_size", vocab_size)
         self.block_size = _size("block_size", block_size)
-        self.n_embd = _size("n_embd", n_embd)
-        self.n_head = _size("n_head", n_head)
+        self.n_embd, self.n_head = _heads("n_embd", n_embd, n_head)
         self.n_layer = _size("n_layer", n_layer)
-        if self.n_embd % self.n_head:
-            raise ValueError(f"n_embd {self.n_embd} must be a multiple of n_head {self.n_head}")
         gen = make_rng(seed)
         self.wte = Embedding(self.vocab_size, self.n_embd, rng=gen)
         self.wpe = Embedding(self.block_size, self.n_embd, rng=gen)
@@ -406,11 +418,14 @@ class GPT(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        vocab = _size("vocab_size", config["vocab_size"])
-        block = _size("block_size", config["block_size"])
-        n = _size("n_embd", config.get("n_embd", 16))
-        layers = _size("n_layer", config.get("n_layer", 1))
-        return (2 * vocab + block) * n + layers * 12 * n * n
+        args = inspect.signature(cls).bind(**config)
+        args.apply_defaults()  # the constructor's own defaults for what the config leaves out
+        a = args.arguments
+        vocab, n = _size("vocab_size", a["vocab_size"]), _size("n_embd", a["n_embd"])
+        embeddings = Embedding.count_parameters({"num": vocab, "dim": n})
+        embeddings += Embedding.count_parameters({"num": a["block_size"], "dim": n})
+        block = TransformerBlock.count_parameters({"dim": n, "n_head": a["n_head"]})
+        return embeddings + _size("n_layer", a["n_layer"]) * block + vocab * n
 
     def __repr__(self) -> str:
         return (

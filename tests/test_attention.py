@@ -363,3 +363,17 @@ def test_bad_sizes_are_errors():
         nn.CausalSelfAttention(4, 2).step([Value(1.0)], KVCache([[], []], [[], []]))
     with pytest.raises(ValueError, match="empty"):
         nn.rmsnorm([])
+
+
+def test_count_parameters_reads_the_constructor_defaults_and_checks_heads(tmp_path):
+    assert nn.GPT.count_parameters({"vocab_size": 27, "block_size": 16}) == len(
+        nn.GPT(27, 16).parameters()
+    )
+    with pytest.raises(ValueError, match="multiple of n_head"):
+        nn.GPT.count_parameters({"vocab_size": 3, "block_size": 2, "n_embd": 6, "n_head": 4})
+    model = nn.GPT(3, 2, n_embd=4, n_head=2, seed=0)
+    model.save(tmp_path / "m.json")
+    text = (tmp_path / "m.json").read_text().replace('"n_head": 2', '"n_head": 3')
+    (tmp_path / "m.json").write_text(text)
+    with pytest.raises(nn.ModelFileError, match="multiple of n_head"):
+        nn.load(tmp_path / "m.json")
