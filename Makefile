@@ -40,6 +40,7 @@ bench: $(VENV)/.demo-installed
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/recurrent.py
+	$(BIN)/python benchmarks/gpt.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache chainrule-out

@@ -2,6 +2,7 @@
 with losses, optimizers, small data sets and a training loop."""
 
 from nn import data
+from nn.attention import GPT, CausalSelfAttention, Embedding, rmsnorm
 from nn.data import Dataset
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
@@ -19,11 +20,14 @@ from nn.recurrent import RNN, LSTMCell, RNNCell, SequenceModel, detach_state, gr
 from nn.train import Objective, Trainer, accuracy, evaluate, fit
 
 __all__ = [
+    "GPT",
     "MLP",
     "RNN",
     "SGD",
     "Adam",
+    "CausalSelfAttention",
     "Dataset",
+    "Embedding",
     "LSTMCell",
     "Layer",
     "ModelFileError",
@@ -47,5 +51,6 @@ __all__ = [
     "load",
     "log_softmax",
     "mse_loss",
+    "rmsnorm",
     "softmax",
 ]

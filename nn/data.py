@@ -10,14 +10,25 @@ Full-batch, mini-batch and stochastic (batch 1) gradient descent are the same lo
 
 from __future__ import annotations
 
+import importlib.resources
 import math
 import numbers
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Dataset", "batches", "digits", "moons", "spirals", "split", "xor"]
+__all__ = [
+    "CharVocab",
+    "Dataset",
+    "batches",
+    "digits",
+    "moons",
+    "names",
+    "spirals",
+    "split",
+    "xor",
+]
 
 DATA_EXTRA_HINT = "pip install 'chainrule[data]'"
 
@@ -162,6 +173,74 @@ def digits() -> Dataset:
     bunch = load_digits()
     xs = [[float(v) / 16.0 for v in row] for row in bunch.data.tolist()]
     return Dataset(xs, [int(y) for y in bunch.target.tolist()], "digits")
+
+
+def names() -> list[str]:
+    """The US Census 1990 lists of first names (female, then male, each most common first),
+    lowercased, each name once: 5,163 names of 2 to 11 letters a-z. Read from the files the
+    ``names`` package ships, so nothing is downloaded. Needs the ``data`` extra."""
+    try:
+        census = importlib.resources.files("names")
+    except ImportError as e:
+        raise ImportError(
+            f"nn.data.names() needs the names package, which is not installed: {DATA_EXTRA_HINT}"
+        ) from e
+    found: dict[str, None] = {}
+    for sex in ("female", "male"):
+        lines = census.joinpath(f"dist.{sex}.first").read_text(encoding="ascii").splitlines()
+        found.update((line.split()[0].lower(), None) for line in lines if line.strip())
+    return list(found)
+
+
+BOUNDARY = "."
+"""How `CharVocab` shows its boundary token."""
+
+
+class CharVocab:
+    """The characters of a list of words plus a boundary token (index 0, shown as ``.``) that
+    marks where a word starts and ends: a model reads ``.emma`` and learns to predict ``emma.``."""
+
+    boundary = 0
+
+    def __init__(self, words: Iterable[str]) -> None:
+        chars = sorted(set("".join(words)))
+        if not chars:
+            raise ValueError("CharVocab needs at least one non-empty word")
+        if BOUNDARY in chars:
+            raise ValueError(f"the words may not contain the boundary character {BOUNDARY!r}")
+        self.chars = [BOUNDARY, *chars]
+        self.index = {c: i for i, c in enumerate(self.chars)}
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def encode(self, word: str) -> list[int]:
+        """``[boundary, *each character's index, boundary]``; ValueError naming an unknown
+        character (the boundary's own character included)."""
+        if BOUNDARY in word:
+            raise ValueError(f"{word!r} contains the boundary character {BOUNDARY!r}")
+        try:
+            return [self.boundary, *[self.index[c] for c in word], self.boundary]
+        except KeyError as e:
+            raise ValueError(f"character {e.args[0]!r} is not in the vocabulary") from None
+
+    def decode(self, tokens: Sequence[int]) -> str:
+        """The word in ``tokens``: a leading boundary is skipped, the next one ends the word."""
+        out: list[str] = []
+        for i, tok in enumerate(tokens):
+            if isinstance(tok, bool) or not isinstance(tok, numbers.Integral):
+                raise TypeError(f"token {i} must be an int, got {type(tok).__name__}")
+            if not 0 <= int(tok) < len(self.chars):
+                raise ValueError(f"token {i} is {tok}, outside 0..{len(self.chars) - 1}")
+            if tok == self.boundary:
+                if i == 0:
+                    continue
+                break
+            out.append(self.chars[tok])
+        return "".join(out)
+
+    def __repr__(self) -> str:
+        return f"CharVocab({''.join(self.chars[1:])!r} + boundary {BOUNDARY!r})"
 
 
 def _count(name: str, n: object, least: int) -> int:

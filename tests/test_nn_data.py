@@ -190,3 +190,40 @@ def test_bad_datasets(xs, ys, error, message):
 def test_bad_generator_arguments(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# ---------------------------------------------------------------- names
+
+
+def test_names_are_the_census_first_names():
+    names = data.names()
+    assert len(names) == len(set(names)) == 5163
+    assert names[:3] == ["mary", "patricia", "linda"]  # the female list, most common first
+    assert {"james", "john", "emma", "olivia"} <= set(names)
+    assert all(n.isalpha() and n.islower() and n.isascii() for n in names)
+    assert {len(n) for n in names} == set(range(2, 12))
+
+
+def test_names_without_the_package_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "names", None)
+    with pytest.raises(ImportError, match=r"names package.*pip install 'chainrule\[data\]'"):
+        data.names()
+
+
+def test_char_vocab_encodes_with_a_boundary_and_decodes_back():
+    vocab = data.CharVocab(["emma", "bob"])
+    assert vocab.chars == [".", "a", "b", "e", "m", "o"] and len(vocab) == 6
+    assert vocab.encode("emma") == [0, 3, 4, 4, 1, 0]
+    assert vocab.decode(vocab.encode("bob")) == "bob"
+    assert vocab.decode([2, 5, 2, 0, 1, 1]) == "bob"  # ends at the boundary
+    assert vocab.decode([]) == ""
+    with pytest.raises(ValueError, match="'z' is not in the vocabulary"):
+        vocab.encode("zoe")
+    with pytest.raises(ValueError, match="boundary character"):
+        vocab.encode("a.b")
+    with pytest.raises(ValueError, match=r"outside 0\.\.5"):
+        vocab.decode([0, 6])
+    with pytest.raises(ValueError, match="boundary character"):
+        data.CharVocab(["a.b"])
+    with pytest.raises(ValueError, match="at least one"):
+        data.CharVocab([""])

@@ -279,6 +279,11 @@ MODELS = [
     nn.LSTMCell(2, 3, seed=0),
     nn.RNN(3, 2, cell="lstm", seed=0),
     nn.SequenceModel(2, 3, 4, cell="rnn", seed=0),
+    nn.Embedding(5, 3, seed=0),
+    nn.CausalSelfAttention(4, 2, seed=0),
+    nn.attention.FeedForward(4, 16, seed=0),
+    nn.attention.TransformerBlock(4, 2, seed=0),
+    nn.GPT(5, 3, n_embd=4, n_head=2, n_layer=2, seed=0),
 ]
 
 

@@ -3,10 +3,11 @@ the recurrent-net tasks and the toy corpus they learn.
 
 - `registry`: `DemoOptions`, `DemoResult`, the `demo` decorator and the MLP demos;
 - `rnn`, `rnn_tasks`, `text`: the recurrent demo, its training loops and its grammar;
+- `gpt`: a small GPT learning first names;
 - `cli`: the ``chainrule`` command.
 """
 
-from nn.demos import rnn  # noqa: F401  (imported for its effect: it registers its demo)
+from nn.demos import gpt, rnn  # noqa: F401  (imported for their effect: they register demos)
 from nn.demos.registry import DEMOS, Demo, DemoOptions, DemoResult, demo
 
 __all__ = ["DEMOS", "Demo", "DemoOptions", "DemoResult", "demo"]
