@@ -7,14 +7,13 @@ the README screenshot. Never `playwright install`: it downloads browsers; we use
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 CHROMIUM = os.environ.get("CHAINRULE_CHROMIUM", "/usr/bin/chromium")
 INSTALL_LINE = "sudo apt-get install chromium  (and pip install 'chainrule[dev]' for playwright)"
+NOT_RUN: list[str] = []  # why each browser test that could not run did not (for the summary)
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -38,23 +37,14 @@ def missing() -> str | None:
 
 
 @contextmanager
-def chromium(**context_options: Any) -> Iterator[Any]:
-    """A fresh browser context (new empty profile) in headless Chromium."""
+def chromium() -> Iterator[Any]:
+    """Headless Chromium (Playwright gives each launch a new, empty profile); open contexts
+    on it with ``browser.new_context(...)``."""
     from playwright.sync_api import sync_playwright
 
-    profile = tempfile.mkdtemp(prefix="chainrule-chromium-")
-    try:
-        with sync_playwright() as p:
-            context = p.chromium.launch_persistent_context(
-                profile,
-                executable_path=CHROMIUM,
-                headless=True,
-                args=ARGS,
-                **context_options,
-            )
-            try:
-                yield context
-            finally:
-                context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
