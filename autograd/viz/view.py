@@ -191,7 +191,7 @@ class Document:
         plan = self.plan
         lines = [
             "digraph view {",
-            f"  rankdir={self.rankdir}; nodesep=0.2; ranksep=0.35;",
+            f"  rankdir={self.rankdir}; nodesep={0.35 if self.show_local else 0.2}; ranksep=0.35;",
             '  node [fixedsize=true, fontsize=10, fontname=Courier, label=""];',
             "  edge [fontname=Courier, fontsize=9, arrowsize=0.6];",
         ]
