@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 import io
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -391,3 +392,19 @@ def test_the_options_checked_up_front_are_exactly_the_drawing_options():
         **defaults(render_plan, {"root", "style"}),
     }
     assert drawn == DRAW_OPTIONS
+
+
+def test_the_readme_see_it_example_leaves_the_true_gradient(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = next(
+        b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "step_through(" in b
+    )
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace, namespace)
+    x, w = namespace["x"], namespace["w"]
+    reference_x, reference_w = Value(2.0), Value(-0.5)
+    (reference_x * reference_w + reference_x).tanh().backward()
+    assert (x.grad, w.grad) == (reference_x.grad, reference_w.grad)
+    assert round(x.grad, 2) == 0.21
+    assert (tmp_path / "steps.html").exists()

@@ -259,3 +259,16 @@ def test_notebook_02_exported_by_nbconvert_steps_offline(context, tmp_path):
     assert len(current_nodes(view)) == 1
     assert [u for u in p.requests if not any(t in u for t in NBCONVERT_TEMPLATE_URLS)] == []
     assert p.errors == []
+
+
+def test_the_readme_screenshot_of_the_step_through(chromium, tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "render_readme_images", ROOT / "examples" / "render_readme_images.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data = module.screenshot(tmp_path, chromium).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and 10_000 < len(data) < 200_000
+    assert (ROOT / "docs" / "images" / "step_through_view.png").exists()  # the README's copy
