@@ -386,6 +386,7 @@ def test_renders_an_html_view_svg_and_png_to_files(tmp_path):
     assert (tmp_path / "graph.png").read_bytes()[:4] == b"\x89PNG"
     assert not (tmp_path / "graph").exists()  # cleanup: the picture only
     assert drawing.engine == "dot"  # other attributes come from the graphviz.Digraph
+    assert not hasattr(drawing, "_repr_mimebundle_")  # Jupyter shows the view, nothing else
     assert repr(drawing).startswith("<GraphDrawing: 10 nodes")
 
 

@@ -133,7 +133,9 @@ class GraphDrawing(Viewable):
         return f"<GraphDrawing: {self.node_count} nodes; .source for DOT, .render() to save>"
 
     def __getattr__(self, name: str) -> Any:
-        if name in ("digraph", "document"):  # not set yet (unpickling or a failed __init__)
+        # Private names (the _repr_*_ hooks Jupyter looks for) are not graphviz's to answer:
+        # the Digraph's own _repr_mimebundle_ would display a second, static picture.
+        if name.startswith("_") or name in ("digraph", "document"):
             raise AttributeError(name)
         return getattr(self.digraph, name)
 
