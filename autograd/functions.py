@@ -48,7 +48,7 @@ def exp(x: float) -> float: ...
 def exp(x: V) -> V: ...
 def exp(x: Any) -> Any:
     """e ** x; overflows to inf past x = 709.78 (IEEE)."""
-    a = _number(x)
+    a = x if type(x) is float else _number(x)
     if a is None:
         return x.exp()
     try:
@@ -63,7 +63,7 @@ def log(x: float) -> float: ...
 def log(x: V) -> V: ...
 def log(x: Any) -> Any:
     """Natural log; ValueError for x <= 0 (a nan stays nan)."""
-    a = _number(x)
+    a = x if type(x) is float else _number(x)
     if a is None:
         return x.log()
     if a <= 0.0:
@@ -77,7 +77,7 @@ def tanh(x: float) -> float: ...
 def tanh(x: V) -> V: ...
 def tanh(x: Any) -> Any:
     """Hyperbolic tangent."""
-    a = _number(x)
+    a = x if type(x) is float else _number(x)
     return x.tanh() if a is None else math.tanh(a)
 
 
@@ -87,7 +87,7 @@ def sigmoid(x: float) -> float: ...
 def sigmoid(x: V) -> V: ...
 def sigmoid(x: Any) -> Any:
     """1 / (1 + e**-x), exponentiating only a non-positive number, so no overflow at |x| = 1000."""
-    a = _number(x)
+    a = x if type(x) is float else _number(x)
     if a is None:
         return x.sigmoid()
     if a >= 0.0:
@@ -102,7 +102,7 @@ def relu(x: float) -> float: ...
 def relu(x: V) -> V: ...
 def relu(x: Any) -> Any:
     """max(0, x); relu(nan) is nan, not a silent 0."""
-    a = _number(x)
+    a = x if type(x) is float else _number(x)
     if a is None:
         return x.relu()
     return 0.0 if a <= 0.0 else a
@@ -114,7 +114,7 @@ def sqrt(x: float) -> float: ...
 def sqrt(x: V) -> V: ...
 def sqrt(x: Any) -> Any:
     """Square root; ValueError for x < 0."""
-    a = _number(x)
+    a = x if type(x) is float else _number(x)
     if a is None:
         return x.sqrt()
     if a < 0.0:
@@ -128,7 +128,7 @@ def sin(x: float) -> float: ...
 def sin(x: V) -> V: ...
 def sin(x: Any) -> Any:
     """Sine (radians); nan for an infinite x, as IEEE says."""
-    a = _number(x)
+    a = x if type(x) is float else _number(x)
     if a is None:
         return x.sin()
     return math.sin(a) if a - a == 0.0 else math.nan
@@ -140,7 +140,7 @@ def cos(x: float) -> float: ...
 def cos(x: V) -> V: ...
 def cos(x: Any) -> Any:
     """Cosine (radians); nan for an infinite x, as IEEE says."""
-    a = _number(x)
+    a = x if type(x) is float else _number(x)
     if a is None:
         return x.cos()
     return math.cos(a) if a - a == 0.0 else math.nan
@@ -155,7 +155,7 @@ def abs(x: float) -> float: ...
 def abs(x: V) -> V: ...
 def abs(x: Any) -> Any:
     """|x|."""
-    a = _number(x)
+    a = x if type(x) is float else _number(x)
     return x.__abs__() if a is None else _builtin_abs(a)
 
 
@@ -167,7 +167,7 @@ def power(x: V, exponent: float) -> V: ...
 def power(x: Any, exponent: Any) -> Any: ...
 def power(x: Any, exponent: Any) -> Any:
     """x ** exponent; on numbers ``±inf`` where a float power overflows or has a pole at 0."""
-    a = _number(x)
+    a = x if type(x) is float else _number(x)
     b = _number(exponent)
     if a is None or b is None:
         return x**exponent

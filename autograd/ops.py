@@ -97,9 +97,21 @@ class Op:
             or Values; or a tuple of floats when the derivatives are constants.
         domain: one `Domain` per operand.
         infix: True for the operators written between their operands (``x * 7``).
+        piecewise_constant: True when the derivative is a constant on each piece (relu, abs):
+            its own derivative is 0, so create_graph uses the stored floats and the
+            derivative is only ever called on floats.
     """
 
-    __slots__ = ("name", "forward", "derivative", "constant_grads", "domain", "infix", "_forms")
+    __slots__ = (
+        "name",
+        "forward",
+        "derivative",
+        "constant_grads",
+        "domain",
+        "infix",
+        "piecewise_constant",
+        "_forms",
+    )
 
     def __init__(
         self,
@@ -109,6 +121,7 @@ class Op:
         domain: Sequence[Domain] | None = None,
         *,
         infix: bool = False,
+        piecewise_constant: bool = False,
     ) -> None:
         if domain is None:
             domain = (Domain(),) * _arity(forward, name)
@@ -116,6 +129,7 @@ class Op:
         self.forward = forward
         self.domain = tuple(domain)
         self.infix = infix
+        self.piecewise_constant = piecewise_constant
         self._forms: dict[tuple[int, ...], Form] = {}
         if callable(derivative):
             self.derivative: Derivative = derivative
@@ -169,7 +183,7 @@ class Op:
     def grads_as_values(self, node: Any) -> tuple[Any, ...]:
         """d(node)/d(parent) for each parent, written with the parents and the node itself, so
         that under create_graph they are Values (constants stay floats and add no nodes)."""
-        if self.constant_grads is not None:
+        if self.constant_grads is not None or self.piecewise_constant:
             return node.local_grads  # type: ignore[no-any-return]
         return self.derivative(*node.parents, node)
 
@@ -257,9 +271,16 @@ class Form(Op):
         elif grads is not None:
             chosen = tuple(grads[i] for i in self.variables)
         else:
-            chosen = _Select(base.derivative, self.variables)
+            chosen = _select(base.derivative, self.variables)
         domain = tuple(base.domain[i] for i in self.variables)
-        super().__init__(base.name, forward or base.forward, chosen, domain, infix=base.infix)
+        super().__init__(
+            base.name,
+            forward or base.forward,
+            chosen,
+            domain,
+            infix=base.infix,
+            piecewise_constant=base.piecewise_constant,
+        )
 
     def operands(self, variables: Sequence[Any], constant: Any) -> list[Any]:
         """The full operand list: the variables with the constants put back in place."""
@@ -286,7 +307,7 @@ class Form(Op):
         return tuple([_as_float(d, self.name) for d in grads])
 
     def grads_as_values(self, node: Any) -> tuple[Any, ...]:
-        if self.constant_grads is not None:
+        if self.constant_grads is not None or self.piecewise_constant:
             return node.local_grads  # type: ignore[no-any-return]
         return self.derivative(*self.operands(node.parents, node.constant), node)
 
@@ -294,18 +315,21 @@ class Form(Op):
         return self.forward(*self.operands(parent_values, node.constant))
 
 
-class _Select:
+def _select(derivative: Derivative, variables: tuple[int, ...]) -> Derivative:
     """A base op's derivative, keeping the derivatives of the non-constant operands."""
+    if len(variables) == 1:  # x * 7: one index, no loop (the hot case)
+        (index,) = variables
 
-    __slots__ = ("derivative", "variables")
+        def one(*operands_and_out: Any) -> tuple[Any, ...]:
+            return (derivative(*operands_and_out)[index],)
 
-    def __init__(self, derivative: Derivative, variables: tuple[int, ...]) -> None:
-        self.derivative = derivative
-        self.variables = variables
+        return one
 
-    def __call__(self, *operands_and_out: Any) -> tuple[Any, ...]:
-        grads = self.derivative(*operands_and_out)
-        return tuple([grads[i] for i in self.variables])
+    def some(*operands_and_out: Any) -> tuple[Any, ...]:
+        grads = derivative(*operands_and_out)
+        return tuple([grads[i] for i in variables])
+
+    return some
 
 
 # ---------------------------------------------------------------- the arithmetic operators
@@ -409,16 +433,18 @@ POW.add_form(
 # ---------------------------------------------------------------- functions of one operand
 
 
-def _abs_derivative(x: Any, out: Any) -> tuple[float]:
+def _abs_derivative(x: float, out: float) -> tuple[float]:
     # The subgradient at 0 is taken as 0, as PyTorch does; a nan operand gets a nan derivative.
-    a = data_of(x)
-    return (1.0 if a > 0.0 else -1.0 if a < 0.0 else 0.0 if a == 0.0 else a,)
+    return (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else x,)
 
 
-def _relu_derivative(x: Any, out: Any) -> tuple[float]:
+def _relu(x: float) -> float:
+    return x if x > 0.0 else 0.0 if x <= 0.0 else x  # relu(nan) is nan, not a silent 0
+
+
+def _relu_derivative(x: float, out: float) -> tuple[float]:
     # The derivative at 0 is taken as 0, as PyTorch does; relu(nan) has a nan derivative.
-    a = data_of(x)
-    return (1.0 if a > 0.0 else 0.0 if a <= 0.0 else a,)
+    return (1.0 if x > 0.0 else 0.0 if x <= 0.0 else x,)
 
 
 def _sqrt_derivative(x: Any, out: Any) -> tuple[Any]:
@@ -427,14 +453,14 @@ def _sqrt_derivative(x: Any, out: Any) -> tuple[Any]:
 
 _EVERYWHERE = (Domain(),)
 NEG = Op("neg", operator.neg, (-1.0,), _EVERYWHERE)
-ABS = Op("abs", functions.abs, _abs_derivative, (Domain(avoid=(0.0,)),))
+ABS = Op("abs", abs, _abs_derivative, (Domain(avoid=(0.0,)),), piecewise_constant=True)
 EXP = Op("exp", functions.exp, lambda x, out: (out,), (Domain(-10.0, 10.0),))
 LOG = Op("log", functions.log, lambda x, out: (1.0 / x,), (Domain(0.05, 100.0),))
 TANH = Op("tanh", math.tanh, lambda x, out: (1.0 - out * out,), _EVERYWHERE)
 SIGMOID = Op(
     "sigmoid", functions.sigmoid, lambda x, out: (out * (1.0 - out),), (Domain(-20.0, 20.0),)
 )
-RELU = Op("relu", functions.relu, _relu_derivative, (Domain(avoid=(0.0,)),))
+RELU = Op("relu", _relu, _relu_derivative, (Domain(avoid=(0.0,)),), piecewise_constant=True)
 SQRT = Op("sqrt", functions.sqrt, _sqrt_derivative, (Domain(0.05, 100.0),))
 SIN = Op("sin", functions.sin, lambda x, out: (functions.cos(x),), (Domain(-10.0, 10.0),))
 COS = Op("cos", functions.cos, lambda x, out: (-functions.sin(x),), (Domain(-10.0, 10.0),))
