@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import io
+import math
 import re
 from pathlib import Path
 
@@ -408,3 +409,31 @@ def test_the_readme_see_it_example_leaves_the_true_gradient(tmp_path, monkeypatc
     assert (x.grad, w.grad) == (reference_x.grad, reference_w.grad)
     assert round(x.grad, 2) == 0.21
     assert (tmp_path / "steps.html").exists()
+
+
+def test_the_nudge_readout_predicts_with_the_gradient_and_measures_by_evaluate():
+    v = neuron()  # out = tanh(x*w + x) = tanh(x * (1 + w)) = tanh(x / 2) for w = -0.5
+    doc = step_through(v["out"])._document()
+    info = doc.infos[doc.plan.index[v["x"]]]
+    slope = 0.5 * (1 - math.tanh(1.0) ** 2)  # d/dx tanh(x/2) at x = 2
+    assert [h for h, _, _ in info.nudges] == [0.001, 0.01, 0.1, 1.0]
+    for h, predicted, actual in info.nudges:
+        assert predicted == pytest.approx(slope * h, rel=1e-12)
+        assert actual == pytest.approx(math.tanh((2 + h) / 2) - math.tanh(1.0), rel=1e-12)
+    assert info.nudges[0][2] == pytest.approx(info.nudges[0][1], rel=1e-3)  # small h: linear
+    assert info.nudges[-1][2] < 0.8 * info.nudges[-1][1]  # h = 1: tanh bends away
+    assert doc.infos[doc.plan.index[v["n"]]].nudges == []  # only leaves are nudged
+    assert all(node.grad == 0.0 for node in v.values())
+
+
+def test_a_nudge_outside_the_domain_is_undefined_and_inf_survives_json():
+    x = Value(-0.5, "x")
+    out = (x * -1.0).log()  # log(-x): x + 1 leaves the domain
+    page = step_through(out)._repr_html_()
+    assert "undefined" in (Path(autograd.viz.__file__).parent / "view.js").read_text()
+    doc = step_through(out)._document()
+    rows = doc.infos[doc.plan.index[x]].nudges
+    assert rows[-1][2] is None and rows[0][2] is not None
+    big = Value(1000.0, "big").exp()  # inf data: JSON has no inf, the page still parses
+    assert '"data":"Infinity"' in autograd.draw_graph(big)._repr_html_()
+    assert "NaN" not in page.split('class="cr-data">')[1].split("</script>")[0]

@@ -176,6 +176,9 @@ def test_clicking_a_node_shows_its_op_data_grad_locals_and_uses(context, tmp_pat
     assert info.is_visible()
     text = info.inner_text()
     assert "uses: 2" in text and "grad 0.21" in text and "leaf" in text
+    nudges = info.locator("table.cr-nudge tr")
+    assert nudges.count() == 5  # a header and h = 0.001, 0.01, 0.1, 1
+    assert nudges.nth(1).inner_text().split() == ["0.001", "0.00021", "0.0002099"]
     view.locator('[data-node="#2"]').click()
     text = info.inner_text()
     assert "op: *" in text and "d #2 / d x" in text and "d #2 / d w" in text

@@ -39,6 +39,7 @@ from typing import Any
 from autograd.value import Value
 from autograd.viz import style as st
 from autograd.viz.layout import GraphvizNotFoundError, run_graphviz
+from autograd.viz.nudge import Row, nudge_table
 from autograd.viz.plan import (
     ClusterFn,
     GraphTooLargeError,
@@ -327,12 +328,14 @@ def _drawing(
     )
     document.add_state(static_style(plan, style))
     document.static_highlight = {plan.index[v] for v in style.highlight if v in plan.index}
-    document.infos = node_infos(plan, names)
+    document.infos = node_infos(plan, names, nudge_table(plan.root, plan.values))
     return GraphDrawing(digraph, count, document)
 
 
-def node_infos(plan: Plan, names: Mapping[Value, str]) -> list[NodeInfo]:
-    """What clicking each drawn node shows: op, data, local derivatives, uses."""
+def node_infos(
+    plan: Plan, names: Mapping[Value, str], nudges: Mapping[Value, list[Row]]
+) -> list[NodeInfo]:
+    """What clicking each drawn node shows: op, data, local derivatives, uses, nudges."""
     return [
         NodeInfo(
             names[v],
@@ -340,6 +343,7 @@ def node_infos(plan: Plan, names: Mapping[Value, str]) -> list[NodeInfo]:
             v.data,
             [(names.get(p, "?"), float(g)) for p, g in zip(v.parents, v.local_grads)],
             len(plan.uses.get(v, ())),
+            nudges.get(v, []),
         )
         for v in plan.values
     ]

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from autograd.value import Value
 from autograd.viz.draw import check_options, check_size, check_values, node_infos
+from autograd.viz.nudge import nudge_table
 from autograd.viz.plan import resolve_clusters
 from autograd.viz.replay import BackwardReplay, fill_timeline, replay_backward
 from autograd.viz.view import Document, Viewable
@@ -93,7 +94,7 @@ class StepThrough(Viewable):
                 params=document.params,
                 digits=options["digits"],
             )
-            document.infos = node_infos(plan, self.replay.names)
+            document.infos = node_infos(plan, self.replay.names, nudge_table(root, plan.values))
             document.start = self.start
             self._built = document
         return self._built

@@ -170,9 +170,12 @@ function chainruleView(root) {
       html += "</table>";
     }
     if (node.nudges.length) {
-      html += "<br>nudge " + esc(node.name) + " by h:<table><tr><th>h</th><th>predicted (grad × h)</th><th>actual</th></tr>";
+      html += '<br>nudge ' + esc(node.name) + " by h: how the output changes" +
+        '<table class="cr-nudge"><tr><th>h</th><th>predicted: d out/d ' + esc(node.name) +
+        " × h</th><th>actual</th></tr>";
       node.nudges.forEach(function (r) {
-        html += "<tr><td>" + num(r[0]) + "</td><td>" + num(r[1]) + "</td><td>" + num(r[2]) + "</td></tr>";
+        html += "<tr><td>" + num(r[0]) + "</td><td>" + num(r[1]) + "</td><td>" +
+          (r[2] === null ? "undefined" : num(r[2])) + "</td></tr>";
       });
       html += "</table>";
     }

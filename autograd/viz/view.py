@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import tempfile
 import uuid
@@ -54,7 +55,9 @@ class NodeInfo:
     data: float
     locals: list[tuple[str, float]]
     uses: int
-    nudges: list[tuple[float, float, float]] = field(default_factory=list)  # h, predicted, actual
+    nudges: list[tuple[float, float, float | None]] = field(
+        default_factory=list
+    )  # h, predicted, actual
 
 
 class Document:
@@ -193,7 +196,7 @@ class Document:
             "digraph view {",
             f"  rankdir={self.rankdir}; nodesep={0.35 if self.show_local else 0.2}; ranksep=0.35;",
             '  node [fixedsize=true, fontsize=10, fontname=Courier, label=""];',
-            "  edge [fontname=Courier, fontsize=9, arrowsize=0.6];",
+            "  edge [fontname=Courier, fontsize=10, arrowsize=0.6];",  # 9px drawn: room to spare
         ]
         groups: dict[str | None, list[str]] = {}
         for i, node in enumerate(plan.values):
@@ -332,10 +335,10 @@ class Document:
                 {
                     "name": n.name,
                     "op": n.op,
-                    "data": n.data,
-                    "locals": n.locals,
+                    "data": _number(n.data),
+                    "locals": [[name, _number(g)] for name, g in n.locals],
                     "uses": n.uses,
-                    "nudges": n.nudges,
+                    "nudges": [[h, _number(p), _number(a)] for h, p, a in n.nudges],
                 }
                 for n in self.infos
             ],
@@ -349,7 +352,8 @@ class Document:
         stepping = n > 1
         text_lines = min(MAX_TEXT_LINES, max((len(t) for t in self.texts), default=0))
         hint = NO_SCRIPT_HINT.format(state=k + 1, states=n) if stepping else NO_SCRIPT_HINT_STATIC
-        data = json.dumps(self.data(), separators=(",", ":")).replace("</", "<\\/")
+        data = json.dumps(self.data(), separators=(",", ":"), allow_nan=False)
+        data = data.replace("</", "<\\/")
         step_controls = (
             '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
             '<button type="button" class="cr-play" aria-label="Play">Play</button>'
@@ -426,6 +430,13 @@ def write_page(path: Path, body: str, title: str = "chainrule graph") -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _number(x: float | None) -> float | str | None:
+    """A number for JSON, which has no inf or nan: those become strings JavaScript reads."""
+    if x is None or math.isfinite(x):
+        return x
+    return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
 
 
 def _esc(text: str) -> str:
