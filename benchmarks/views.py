@@ -70,7 +70,7 @@ def main() -> None:
     view = autograd.step_through(out)
     view._repr_html_()  # states, Graphviz layout, SVG and JSON
     build_s = time.perf_counter() - started
-    document = view._document()
+    document = view.view_document()
     nodes = document.plan.node_count()
     with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
         path = view.save_html(Path(tmp) / "view.html")

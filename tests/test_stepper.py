@@ -286,7 +286,7 @@ def test_the_timeline_is_forward_then_seed_then_backward():
     v = expression()
     view = step_through(v["L"])
     assert isinstance(view, StepThrough)
-    doc = view._document()
+    doc = view.view_document()
     names = [doc.plan.values[i].label for i in doc.current]
     # Forward: every node in topological order; then the seed (about L); then L, d, e.
     order = [n.label for n in autograd.topological_order(v["L"])]
@@ -295,7 +295,7 @@ def test_the_timeline_is_forward_then_seed_then_backward():
     assert doc.texts[order.index("e")][0] == "Forward 3 of 7: e = a * b = 2 * -3 = -6"
     assert doc.texts[order.index("e")][2:] == ["  de/da = -3", "  de/db = 2"]
     assert doc.texts[7][0] == "State 0 of 3: L.grad = 1 (dL/dL = 1)."
-    backward_only = step_through(v["L"], forward=False)._document()
+    backward_only = step_through(v["L"], forward=False).view_document()
     assert [backward_only.plan.values[i].label for i in backward_only.current] == ["L"] * 2 + [
         "d",
         "e",
@@ -304,7 +304,7 @@ def test_the_timeline_is_forward_then_seed_then_backward():
 
 def test_the_page_shows_each_state_as_its_own_numbers():
     v = expression()
-    doc = step_through(v["L"])._document()
+    doc = step_through(v["L"]).view_document()
     a = doc.plan.index[v["a"]]
     grad_slot = doc.slot_of_row[a][doc.row_kinds[a].index("grad")]
     data_slot = doc.slot_of_row[doc.plan.index[v["e"]]][1]
@@ -413,7 +413,7 @@ def test_the_readme_see_it_example_leaves_the_true_gradient(tmp_path, monkeypatc
 
 def test_the_nudge_readout_predicts_with_the_gradient_and_measures_by_evaluate():
     v = neuron()  # out = tanh(x*w + x) = tanh(x * (1 + w)) = tanh(x / 2) for w = -0.5
-    doc = step_through(v["out"])._document()
+    doc = step_through(v["out"]).view_document()
     info = doc.infos[doc.plan.index[v["x"]]]
     slope = 0.5 * (1 - math.tanh(1.0) ** 2)  # d/dx tanh(x/2) at x = 2
     assert [h for h, _, _ in info.nudges] == [0.001, 0.01, 0.1, 1.0]
@@ -431,7 +431,7 @@ def test_a_nudge_outside_the_domain_is_undefined_and_inf_survives_json():
     out = (x * -1.0).log()  # log(-x): x + 1 leaves the domain
     page = step_through(out)._repr_html_()
     assert "undefined" in (Path(autograd.viz.__file__).parent / "view.js").read_text()
-    doc = step_through(out)._document()
+    doc = step_through(out).view_document()
     rows = doc.infos[doc.plan.index[x]].nudges
     assert rows[-1][2] is None and rows[0][2] is not None
     big = Value(1000.0, "big").exp()  # inf data: JSON has no inf, the page still parses

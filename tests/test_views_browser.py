@@ -278,3 +278,32 @@ def test_the_readme_screenshot_of_the_step_through(chromium, tmp_path):
     data = module.screenshot(tmp_path, chromium).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and 10_000 < len(data) < 200_000
     assert (ROOT / "docs" / "images" / "step_through_view.png").exists()  # the README's copy
+
+
+def test_in_a_tall_graph_each_step_brings_its_node_into_view(context, tmp_path):
+    x = Value(0.5, "x")
+    y = x
+    for k in range(30):  # a chain drawn top to bottom: far taller than the viewport
+        y = (y * 1.01).tanh()
+        y.label = f"h{k}"
+    path = autograd.step_through(y, rankdir="TB", forward=False).save_html(tmp_path / "t.html")
+    p = Page(context, path.as_uri())
+    view = p.view()
+    scroller = view.locator(".cr-scroll")
+    assert scroller.evaluate("el => el.scrollHeight > el.clientHeight")  # it does scroll
+    view.focus()
+    for k in (1, 20, 40, 60):
+        view.evaluate(f"el => el.chainrule.show({k})")
+        current = view.locator('[data-current="true"]')
+        inside = current.evaluate(
+            """(node) => { const a = node.getBoundingClientRect(),
+                   b = node.closest('.cr-scroll').getBoundingClientRect();
+                   return a.top >= b.top && a.bottom <= b.bottom; }"""
+        )
+        assert inside, f"state {k}: the current node is scrolled out of the view"
+    p.page.keyboard.press("Home")
+    p.page.keyboard.press("Space")  # Space plays; the button then reads Pause
+    assert view.get_by_role("button", name="Pause").is_visible()
+    p.page.keyboard.press("Space")
+    assert view.get_by_role("button", name="Play").is_visible()
+    assert p.errors == []

@@ -125,7 +125,7 @@ class GraphDrawing(Viewable):
         out.write_bytes(data)
         return str(out)
 
-    def _document(self) -> Document:
+    def view_document(self) -> Document:
         if self.document is None:
             raise ValueError("this drawing has no view (it was made for a file): use .pipe()")
         return self.document

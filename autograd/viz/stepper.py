@@ -63,7 +63,7 @@ class StepThrough(Viewable):
             )
         self.start = start
 
-    def _document(self) -> Document:
+    def view_document(self) -> Document:
         if self._built is None:
             options = self.draw_options
             root = self.replay.root
@@ -142,7 +142,7 @@ def step_through(
         start=start,
         **draw_options,
     )
-    stepper._document()  # lay out now, so a problem shows at the call, not at display
+    stepper.view_document()  # lay out now, so a problem shows at the call, not at display
     return stepper
 
 

@@ -395,16 +395,17 @@ class Document:
 class Viewable:
     """A graph view's two outputs: inline HTML for Jupyter and a self-contained saved page."""
 
-    def _document(self) -> Document:
+    def view_document(self) -> Document:
+        """The graph document this object shows (built once)."""
         raise NotImplementedError
 
     def _repr_html_(self) -> str:
         """The interactive view, script inline (JupyterLab, Notebook 7, VS Code, nbconvert)."""
-        return self._document().html()
+        return self.view_document().html()
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the view as one HTML file that works from ``file://``; returns its path."""
-        return write_page(Path(path), self._document().html())
+        return write_page(Path(path), self.view_document().html())
 
 
 def write_page(path: Path, body: str, title: str = "chainrule graph") -> Path:
