@@ -10,6 +10,7 @@ function chainruleView(root) {
   root.setAttribute("data-ready", "true");
   var doc = JSON.parse(root.querySelector("script.cr-data").textContent);
   var n = doc.states;
+  if (doc.bar) root.insertAdjacentHTML("afterbegin", doc.bar);  // controls only with a script
   var q = function (sel) { return root.querySelector(sel); };
   var svg = q("svg.cr-graph"), scroller = q(".cr-scroll"), textEl = q(".cr-text");
   var info = q(".cr-info"), slider = q(".cr-slider"), playButton = q(".cr-play");
@@ -232,8 +233,7 @@ function chainruleView(root) {
     if (handled) { ev.preventDefault(); ev.stopPropagation(); }
   });
 
-  var bar = q(".cr-bar"), hint = q(".cr-nojs");
-  if (bar) bar.hidden = false;
+  var hint = q(".cr-nojs");
   if (hint) hint.hidden = true;
   show(doc.start, true);
   zoom(fitScale(), true);

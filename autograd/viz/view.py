@@ -33,16 +33,23 @@ EDGE_CHAR_W = 5.4  # ... of the 9px font of edge labels
 LINE_H = 14.0
 EDGE_LINE_H = 11.0
 PAD = 6.0
-MAX_TEXT_LINES = 10  # the arithmetic block scrolls past this many lines
+MAX_TEXT_LINES = 10
+MONO = "ui-monospace, Menlo, Consolas, 'DejaVu Sans Mono', monospace"
+ROW_LOOK = {  # as SVG attributes, so the picture reads right where styles are stripped too
+    "label": ' font-weight="bold"',
+    "name": f' fill="{st.MUTED}"',
+    "box": f' fill="{st.MUTED}"',
+    "cut": f' fill="{st.MUTED}"',
+    "fanout": f' fill="{st.FANOUT}"',
+}  # the arithmetic block scrolls past this many lines
 
 NO_SCRIPT_HINT = (
-    "A picture of state {state} of {states}. To step through it, run this cell in Jupyter "
-    "(for a saved notebook: trust it first), or open a page written by save_html(path) in a "
-    "browser."
+    "A picture of state {state} of {states}. To step through it: run the cell in Jupyter (trust "
+    "a saved notebook first), or open a page written by save_html(path)."
 )
 NO_SCRIPT_HINT_STATIC = (
-    "A picture. For zoom and node details, run this cell in Jupyter (trust a saved notebook "
-    "first), or open a page written by save_html(path) in a browser."
+    "A picture. For zoom and node details: run the cell in Jupyter (trust a saved notebook "
+    "first), or open a page written by save_html(path)."
 )
 
 
@@ -240,13 +247,14 @@ class Document:
             f'<svg class="cr-graph" xmlns="http://www.w3.org/2000/svg" '
             f'viewBox="0 0 {laid.width:.1f} {laid.height:.1f}" width="{laid.width:.0f}" '
             f'height="{laid.height:.0f}" style="max-width:100%;height:auto" role="img" '
-            f'aria-label="computation graph">'
+            f'aria-label="computation graph" font-family="{MONO}" font-size="11" '
+            f'text-anchor="middle" fill="#111827">'
         ]
         for label, (x, y, w, h) in laid.clusters:
             out.append(
                 f'<g class="cr-cluster"><rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
                 f'height="{h:.1f}" rx="8" fill="{st.FILL_CLUSTER}" stroke="#94a3b8"/>'
-                f'<text x="{x + w / 2:.1f}" y="{y + 14:.1f}" text-anchor="middle" '
+                f'<text x="{x + w / 2:.1f}" y="{y + 14:.1f}" fill="{st.MUTED}" '
                 f'class="cr-cluster-label">{_esc(label)}</text></g>'
             )
         hot = set(self.hot[state]) if self.hot else set()
@@ -254,14 +262,12 @@ class Document:
         for i, node in enumerate(plan.values):
             if node.parents and node not in plan.boxes:
                 line, arrow, _ = laid.edges[f"o{i}"]
-                out.append(
-                    f'<g class="cr-edge"><path d="{line}"/><path class="cr-arrow" d="{arrow}"/></g>'
-                )
+                out.append(f'<g class="cr-edge">{_edge_paths(line, arrow, False)}</g>')
         for e in range(len(self.edges)):
             line, arrow, point = laid.edges[f"e{e}"]
             cls = "cr-edge cr-hot" if e in hot else "cr-edge"
-            parts = [f'<g class="{cls}" data-edge="{e}"><path d="{line}"/>']
-            parts.append(f'<path class="cr-arrow" d="{arrow}"/>')
+            parts = [f'<g class="{cls}" data-edge="{e}" font-size="9">']
+            parts.append(_edge_paths(line, arrow, e in hot))
             if self.show_local and point is not None:
                 slots = self.slot_of_edge[e]
                 shown = [s for s in slots if self.widths[s]]
@@ -269,6 +275,7 @@ class Document:
                     y = point[1] + (j - (len(shown) - 1) / 2) * EDGE_LINE_H + 3
                     parts.append(
                         f'<text class="cr-elabel" data-slot="{s}" x="{point[0]:.1f}" '
+                        f'fill="{st.RED if e in hot else "#374151"}" '
                         f'y="{y:.1f}">{_esc(texts[s])}</text>'
                     )
             parts.append("</g>")
@@ -280,11 +287,13 @@ class Document:
                 cx, cy, w, h = laid.nodes[f"v{i}op"]
                 out.append(
                     f'<g class="cr-op{" cr-cur" if cur else ""}" data-op-of="{i}">'
-                    f'<ellipse cx="{cx:.1f}" cy="{cy:.1f}" rx="{w / 2:.1f}" ry="{h / 2:.1f}"/>'
+                    f'<ellipse cx="{cx:.1f}" cy="{cy:.1f}" rx="{w / 2:.1f}" ry="{h / 2:.1f}" '
+                    f'fill="{st.FILL_OP}" stroke="{st.RED if cur else st.BORDER}"/>'
                     f'<text x="{cx:.1f}" y="{cy + 3.5:.1f}">{_esc(node.op_label)}</text></g>'
                 )
         for i, node in enumerate(plan.values):
             cx, cy, w, h = laid.nodes[f"v{i}"]
+            cur = i == current or i in self.static_highlight
             name = node.label or (self.names or {}).get(node) or f"#{i}"
             fill = st.fill_of(node, plan, st.Style(params=self.params))
             attrs = ' data-current="true"' if i == current else ""
@@ -297,13 +306,15 @@ class Document:
             out.append(
                 f'<g class="cr-node{root}" data-node="{_esc(name)}" data-i="{i}"{attrs}>'
                 f'<rect x="{cx - w / 2:.1f}" y="{cy - h / 2:.1f}" width="{w:.1f}" '
-                f'height="{h:.1f}" rx="6" fill="{fill}"/>'
+                f'height="{h:.1f}" rx="6" fill="{fill}" stroke="{st.RED if cur else st.BORDER}" '
+                f'stroke-width="{3 if cur else 2 if node is plan.root else 1}"/>'
             )
             top = cy - h / 2 + PAD / 2
             for r, (slot, kind) in enumerate(zip(self.slot_of_row[i], self.row_kinds[i])):
                 y = top + (r + 0.78) * LINE_H
+                look = ROW_LOOK.get(kind, "")
                 out.append(
-                    f'<text class="cr-{kind}" data-slot="{slot}" x="{cx:.1f}" y="{y:.1f}">'
+                    f'<text class="cr-{kind}" data-slot="{slot}" x="{cx:.1f}" y="{y:.1f}"{look}>'
                     f"{_esc(texts[slot])}</text>"
                 )
             out.append("</g>")
@@ -352,8 +363,6 @@ class Document:
         stepping = n > 1
         text_lines = min(MAX_TEXT_LINES, max((len(t) for t in self.texts), default=0))
         hint = NO_SCRIPT_HINT.format(state=k + 1, states=n) if stepping else NO_SCRIPT_HINT_STATIC
-        data = json.dumps(self.data(), separators=(",", ":"), allow_nan=False)
-        data = data.replace("</", "<\\/")
         step_controls = (
             '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
             '<button type="button" class="cr-play" aria-label="Play">Play</button>'
@@ -368,11 +377,14 @@ class Document:
             else ""
         )
         bar = (
-            f'<div class="cr-bar" hidden>{step_controls}<span class="cr-zoom">'
+            f'<div class="cr-bar">{step_controls}<span class="cr-zoom">'
             '<button type="button" class="cr-out" aria-label="Zoom out">&#8722;</button>'
             '<button type="button" class="cr-fit" aria-label="Fit to width">fit</button>'
             '<button type="button" class="cr-in" aria-label="Zoom in">+</button></span></div>'
         )
+        # The controls come with the script (view.js inserts them): no dead control without it.
+        data = json.dumps({**self.data(), "bar": bar}, separators=(",", ":"), allow_nan=False)
+        data = data.replace("</", "<\\/")
         text = ""
         if text_lines:
             lines = "\n".join(_esc(t) for t in self.texts[k])
@@ -382,10 +394,10 @@ class Document:
         return (
             f'<div class="cr-view" id="{uid}" data-chainrule-view data-state="{k}" '
             f'data-states="{n}" tabindex="0">'
-            f"<style>{_asset('view.css')}</style>{bar}{text}"
+            f"<style>{_asset('view.css')}</style>"
+            f'<p class="cr-nojs">{_esc(hint)}</p>{text}'
             f'<div class="cr-stage"><div class="cr-scroll">{self.svg(k)}</div>'
             '<div class="cr-info" hidden></div></div>'
-            f'<p class="cr-nojs">{_esc(hint)}</p>'
             f'<script type="application/json" class="cr-data">{data}</script>'
             f"<script>(function(){{{_asset('view.js')}\nchainruleView(document.getElementById("
             f'"{uid}"));}})();</script></div>'
@@ -431,6 +443,14 @@ def write_page(path: Path, body: str, title: str = "chainrule graph") -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _edge_paths(line: str, arrow: str, hot: bool) -> str:
+    colour = st.RED if hot else st.BORDER
+    return (
+        f'<path d="{line}" fill="none" stroke="{colour}" stroke-width="{2.5 if hot else 1}"/>'
+        f'<path class="cr-arrow" d="{arrow}" fill="{colour}" stroke="none"/>'
+    )
 
 
 def _number(x: float | None) -> float | str | None:
