@@ -32,7 +32,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# The README's pictures of a graph and of a step-through state (commit the PNGs).
+# The README's pictures: a graph, a step-through state, and the view in Chromium (commit the PNGs).
 images: $(VENV)/.demo-installed
 	$(BIN)/python examples/render_readme_images.py
 

@@ -5,13 +5,15 @@ input's ``.grad``. Every node keeps its parents and local derivatives, so the wh
 can be printed, drawn, stepped through and checked.
 """
 
+from autograd import functions
 from autograd.anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from autograd.check import GradcheckError, analytic_grad, gradcheck, numerical_grad
+from autograd.evaluation import evaluate
 from autograd.fused import dot, dots, sum
 from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
 from autograd.higher import grad, gradgradcheck
 from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from autograd.value import Value
+from autograd.value import Value, define_op
 from autograd.viz import draw_graph, print_steps, step_through
 
 # draw_graph, step_through and print_steps import graphviz / ipywidgets only when called, so
@@ -25,11 +27,14 @@ __all__ = [
     "Value",
     "analytic_grad",
     "backward_steps",
+    "define_op",
     "detect_anomaly",
     "dot",
     "dots",
     "draw_graph",
     "enable_grad",
+    "evaluate",
+    "functions",
     "grad",
     "gradcheck",
     "gradgradcheck",

@@ -18,6 +18,7 @@ from typing import Any
 
 from autograd.graph import _extras
 from autograd.mode import MODE, ModeSwitch
+from autograd.ops import Op
 from autograd.value import Value
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled"]
@@ -33,7 +34,7 @@ class AnomalyError(FloatingPointError):
     the forward call that made it (None if it was made outside anomaly mode).
     """
 
-    def __init__(self, message: str, op: str, label: str, created_at: str | None) -> None:
+    def __init__(self, message: str, op: Op, label: str, created_at: str | None) -> None:
         super().__init__(message)
         self.op = op
         self.label = label
@@ -61,21 +62,24 @@ def is_anomaly_enabled() -> bool:
 
 
 def check_forward(
-    out: Value, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]
+    out: Value, op: Op, constant: Any, parents: tuple[Value, ...], local_grads: tuple[float, ...]
 ) -> None:
     """Called by every op under anomaly mode: note the call site, and raise if out is not finite."""
     site = _call_site()
     if out.parents:  # recorded (not under no_grad): keep the site for backward's errors
         _extras(out).created_at = site
     if not math.isfinite(out.data):
+        rows = [
+            ("operands", _floats([p.data for p in parents], labels=parents)),
+            ("local derivatives", _floats(local_grads)),
+        ]
+        outside = _outside_domain(op, parents)
+        if outside:
+            rows.append(("outside the domain", outside))
         raise AnomalyError(
             _report(
-                f"op {op!r} produced {out.data!r} in the forward pass",
-                [
-                    ("operands", _floats([p.data for p in parents], labels=parents)),
-                    ("local derivatives", _floats(local_grads)),
-                    ("created at", site),
-                ],
+                f"op {op.label(constant)!r} produced {out.data!r} in the forward pass",
+                [*rows, ("created at", site)],
             ),
             op,
             "",
@@ -144,11 +148,24 @@ def _describe(node: Value) -> str:
     if not node.parents:
         return f"leaf {node.label!r}" if node.label else "an unlabelled leaf"
     label = f" labelled {node.label!r}" if node.label else " (no label)"
-    return f"the {node.op!r} node{label}"
+    return f"the {node.op_label!r} node{label}"
+
+
+def _outside_domain(op: Op, parents: tuple[Value, ...]) -> str:
+    """Which operands lie outside the range the op is defined to behave well in (its domain)."""
+    domain = op.domain
+    if len(domain) != len(parents):  # sum, dot: any operands
+        return ""
+    shown = [
+        f"operand {i} = {p.data!r} not in [{d.low}, {d.high}]"
+        for i, (p, d) in enumerate(zip(parents, domain))
+        if not d.low <= p.data <= d.high
+    ]
+    return "; ".join(shown)
 
 
 def _data(x: Any) -> float:
-    return x.data if isinstance(x, Value) else x  # type: ignore[no-any-return]
+    return float(x.data if isinstance(x, Value) else x)
 
 
 def _floats(values: Any, labels: tuple[Value, ...] = (), limit: int = 8) -> str:

@@ -11,22 +11,58 @@ from collections.abc import Iterable, Sequence
 from operator import mul
 from typing import cast
 
-from autograd.graph import dot_layout, set_dot_pairs
-from autograd.value import Number, Value, _node, as_constant
+from autograd.ops import DOT, SUM, DotLayout
+from autograd.value import Number, Value, as_constant, make_node
 
 __all__ = ["sum", "dot", "dots"]
 
+_SHARED_UP_TO = 64
+"""Sums and dot layouts of up to this many terms share one tuple of ones / one layout (a
+layer's width); longer ones get their own, so the caches stay a few kB however long the sums."""
+
 _ONES: dict[int, tuple[float, ...]] = {}
+_LAYOUTS: dict[int, DotLayout] = {}
 
 
 def _ones(n: int) -> tuple[float, ...]:
-    """A shared tuple of n ones: the local derivatives of an n-way sum."""
+    """A tuple of n ones: the local derivatives of an n-way sum (shared for short sums)."""
     ones = _ONES.get(n)
     if ones is None:
         ones = (1.0,) * n
-        if n <= 4096:
+        if n <= _SHARED_UP_TO:
             _ONES[n] = ones
     return ones
+
+
+def dot_layout(pairs: int, offset: float = 0.0) -> DotLayout | None:
+    """A dot node's constant: how many weight/input pairs lead its parents, and the numbers
+    folded into its value (None when there is neither)."""
+    if offset:
+        return DotLayout(pairs, offset)
+    if not pairs:
+        return None
+    layout = _LAYOUTS.get(pairs)
+    if layout is None:
+        layout = DotLayout(pairs)
+        if pairs <= _SHARED_UP_TO:
+            _LAYOUTS[pairs] = layout
+    return layout
+
+
+def _sequence(items: object, where: str) -> None:
+    """TypeError for operands given as a str/bytes (their items are characters or byte values)
+    or an unordered set (the pairing of a dot product would be arbitrary)."""
+    if isinstance(items, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"{where}: expected Values or numbers, got {type(items).__name__}")
+    if isinstance(items, (set, frozenset)) or not hasattr(items, "__iter__"):
+        raise TypeError(
+            f"{where}: expected a sequence of Values or numbers, got {type(items).__name__}"
+            + (
+                " (unordered: the pairing would be arbitrary)"
+                if isinstance(items, (set, frozenset))
+                else ""
+            )
+        )
 
 
 def _operand(x: object, where: str) -> float:
@@ -37,15 +73,19 @@ def _operand(x: object, where: str) -> float:
 
 
 def sum(values: Iterable[Value | Number]) -> Value:
-    """The sum of ``values`` as one node; plain numbers are constants folded into its data."""
+    """The sum of ``values`` as one node; plain numbers are added up into its constant (shown
+    as "sum + c")."""
+    _sequence(values, "sum")
     items = list(values)
     parents = [v for v in items if isinstance(v, Value)]
     total = builtins.sum(v.data for v in parents)
+    constant = None
     if len(parents) != len(items):
-        total += builtins.sum(_operand(v, "sum") for v in items if not isinstance(v, Value))
+        constant = builtins.sum(_operand(v, "sum") for v in items if not isinstance(v, Value))
+        total += constant
     if not parents:
         return Value(total)
-    return _node(total, "sum", tuple(parents), _ones(len(parents)))
+    return make_node(total, SUM, tuple(parents), _ones(len(parents)), constant)
 
 
 def dot(
@@ -68,6 +108,10 @@ def dots(
     The same graph as calling `dot` per row; the inputs are read and checked once, not once
     per row, which is most of the cost of a dot product on scalars.
     """
+    _sequence(rows, "dots")
+    _sequence(xs, "dot")
+    for row in rows:
+        _sequence(row, "dot")
     if biases is None:
         biases = [None] * len(rows)
     elif len(biases) != len(rows):
@@ -98,9 +142,7 @@ def dots(
             total += bias.data  # type: ignore[union-attr]  # a Value, checked above
             parents = (*weights, *x_parents, bias)  # type: ignore[arg-type]
             local_grads = (*x_data, *w_data, 1.0) if x_parents else (*x_data, 1.0)
-        node = _node(total, "dot", parents, local_grads)
-        set_dot_pairs(node, layout)  # higher-order gradients need the pairing; see NodeExtras
-        out.append(node)
+        out.append(make_node(total, DOT, parents, local_grads, layout))
     return out
 
 
@@ -116,11 +158,13 @@ def _mixed_dot(
 ) -> Value:
     """A dot node when numbers and Values are mixed among the weights, inputs or bias.
 
-    Parents are laid out as `NodeExtras.dot_pairs` describes: the weights whose input is also a
-    Value, then those inputs, then the operands whose partner is a constant, then the bias.
+    Parents are laid out as `autograd.ops.DotLayout` describes: the weights whose input is also
+    a Value, then those inputs, then the operands whose partner is a constant, then the bias;
+    the products of two numbers (and a number bias) are added up into its offset.
     """
     w_data, _ = _operands(ws, "dot weight")
     total = builtins.sum(map(mul, w_data, x_data), 0.0)
+    offset = 0.0
     paired_w: list[Value] = []
     paired_x: list[Value] = []
     singles: list[Value] = []
@@ -135,19 +179,21 @@ def _mixed_dot(
         elif isinstance(x, Value):
             singles.append(x)
             single_grads.append(wd)
+        else:
+            offset += wd * xd
     if isinstance(bias, Value):
         total += bias.data
         singles.append(bias)
         single_grads.append(1.0)
     elif bias is not None:
-        total += _operand(bias, "dot bias")
+        number = _operand(bias, "dot bias")
+        total += number
+        offset += number
     parents = (*paired_w, *paired_x, *singles)
     if not parents:
         return Value(total)
     local_grads = (*[x.data for x in paired_x], *[w.data for w in paired_w], *single_grads)
-    node = _node(total, "dot", parents, local_grads)
-    set_dot_pairs(node, dot_layout(len(paired_w)) if paired_w else None)
-    return node
+    return make_node(total, DOT, parents, local_grads, dot_layout(len(paired_w), offset))
 
 
 _is_value = Value.__instancecheck__

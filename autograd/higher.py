@@ -2,9 +2,10 @@
 
 First-order backward multiplies floats: each node's local derivatives were computed in the
 forward pass. With ``create_graph=True`` backward instead multiplies by the local derivatives
-*as Values*, built here from the node's parents (and the node itself: tanh' = 1 - out**2,
-exp' = out), so every gradient is itself a node that can be differentiated again. Derivatives
-that are constants (x + y, x * 2.0, neg, relu, sum) stay floats and add no nodes.
+*as Values*: the op's one derivative (`autograd.ops`) called on the node's parents and the node
+itself (tanh' = 1 - out**2, exp' = out), so every gradient is itself a node that can be
+differentiated again. Derivatives that are constants (x + y, x * 2.0, neg, sum) stay floats and
+add no nodes.
 
 Public: `grad` (functional, touches no ``.grad``) and `gradgradcheck` (second derivatives
 against finite differences of the first).
@@ -12,7 +13,6 @@ against finite differences of the first).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,133 +27,19 @@ from autograd.graph import gradients
 from autograd.mode import enable_grad
 from autograd.value import Number, Value, as_constant
 
-__all__ = ["RULES", "grad", "gradgradcheck", "hessian", "local_grads_as_values"]
+__all__ = ["grad", "gradgradcheck", "hessian", "local_grads_as_values"]
 
 LocalGrads = tuple[Value | float, ...]
-Rule = Callable[[Value], LocalGrads]
 
 
 def local_grads_as_values(node: Value) -> LocalGrads:
     """d(node)/d(parent) for each parent, as Values built from the parents (floats if constant).
 
-    The values equal ``node.local_grads``; the difference is that these carry a graph.
-    NotImplementedError for an op with no rule (register one in `RULES`).
+    The values equal ``node.local_grads``; the difference is that these carry a graph. They
+    come from the node's op definition (`autograd.ops`), the same derivative the forward pass
+    evaluated on floats.
     """
-    op = node.op
-    rule = RULES.get(op) or _rule_with_constant(op)
-    return rule(node)
-
-
-# ---------------------------------------------------------------- one rule per op
-
-
-def _constants(node: Value) -> LocalGrads:
-    """Ops whose local derivatives do not depend on their operands: the stored floats."""
-    return node.local_grads
-
-
-def _mul(node: Value) -> LocalGrads:
-    if len(node.parents) == 1:  # x * c or c * x: the constant c
-        return node.local_grads
-    a, b = node.parents
-    return b, a
-
-
-def _div(node: Value) -> LocalGrads:
-    if len(node.parents) == 1:  # x / c: 1 / c
-        return node.local_grads
-    b = node.parents[1]
-    inverse = 1.0 / b
-    return inverse, -node * inverse  # d/db (a / b) = -a / b**2 = -(a / b) / b
-
-
-def _pow(node: Value) -> LocalGrads:
-    """a ** b with a Value exponent (the forward pass ensured a >= 0, and b > 0 if a == 0)."""
-    a, b = node.parents
-    if a.data == 0.0:
-        # d/db = a**b * ln a is 0 at a = 0, and so is its derivative in a when b > 1.
-        d_base = b * a ** (b - 1.0) if b.data > 1.0 else node.local_grads[0]  # 1, or inf: a pole
-        return d_base, 0.0
-    return b * a ** (b - 1.0), node * a.log()
-
-
-def _pow_constant(node: Value) -> LocalGrads:
-    """x ** c, the constant c written in the op name ("**2", "**0.5", "**-1")."""
-    c = float(node.op[2:])
-    (x,) = node.parents
-    if c in (0.0, 1.0) or (x.data == 0.0 and c < 1.0):  # 0 or 1; or inf at a pole
-        return node.local_grads
-    if c == 2.0:
-        return (x * 2.0,)
-    return (x ** (c - 1.0) * c,)
-
-
-def _constant_to_power(node: Value) -> LocalGrads:
-    """c ** x, the constant base c >= 0 written in the op name ("2**")."""
-    c = float(node.op[:-2])
-    if c == 0.0:  # 0 ** x is 0 for every x > 0: its derivative is the constant 0
-        return node.local_grads
-    return (node * math.log(c),)
-
-
-def _constant_over(node: Value) -> LocalGrads:
-    """c / x, the constant written in the op name ("1/"): d/dx = -c / x**2 = -(c / x) / x."""
-    (x,) = node.parents
-    return (-node / x,)
-
-
-def _sqrt(node: Value) -> LocalGrads:
-    if node.data == 0.0:  # inf: the derivative has a pole at 0
-        return node.local_grads
-    return (0.5 / node,)
-
-
-def _dot(node: Value) -> LocalGrads:
-    """d/dw_i = x_i and d/dx_i = w_i; the first k parents multiply the next k (`dot_pairs`)."""
-    extra = node._extra
-    k = extra.dot_pairs if extra is not None else 0
-    if not k:  # every operand multiplies a constant
-        return node.local_grads
-    parents = node.parents
-    return (*parents[k : 2 * k], *parents[:k], *node.local_grads[2 * k :])
-
-
-RULES: dict[str, Rule] = {
-    "+": _constants,
-    "-": _constants,
-    "*": _mul,
-    "/": _div,
-    "**": _pow,
-    "neg": _constants,
-    "abs": _constants,
-    "relu": _constants,
-    "exp": lambda node: (node,),
-    "log": lambda node: (1.0 / node.parents[0],),
-    "tanh": lambda node: (1.0 - node * node,),
-    "sigmoid": lambda node: (node * (1.0 - node),),
-    "sqrt": _sqrt,
-    "sin": lambda node: (node.parents[0].cos(),),
-    "cos": lambda node: (-node.parents[0].sin(),),
-    "sum": _constants,
-    "dot": _dot,
-}
-"""Rules by op name. Ops with a constant in their name ("**2", "2**", "3-", "1/") are matched
-by their shape in `_rule_with_constant`. A new op can add its rule here."""
-
-
-def _rule_with_constant(op: str) -> Rule:
-    if len(op) > 2 and op.startswith("**"):
-        return _pow_constant
-    if len(op) > 2 and op.endswith("**"):
-        return _constant_to_power
-    if len(op) > 1 and op.endswith("-"):  # c - x: -1
-        return _constants
-    if len(op) > 1 and op.endswith("/"):
-        return _constant_over
-    raise NotImplementedError(
-        f"create_graph: no rule for op {op!r} (add its local derivatives as Values to "
-        f"autograd.higher.RULES)"
-    )
+    return node.op.grads_as_values(node)
 
 
 # ---------------------------------------------------------------- used by graph.gradients

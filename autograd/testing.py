@@ -25,10 +25,12 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 import autograd
+from autograd import ops
 from autograd.value import Value
 
 __all__ = [
     "OP_DOMAINS",
+    "domain_strategies",
     "is_well_conditioned",
     "Expression",
     "expressions",
@@ -83,32 +85,31 @@ def points(
     return st.lists(reals(min_value, max_value), min_size=n, max_size=n)
 
 
+def domain_strategies(op: ops.Op | Callable[..., Value]) -> tuple[st.SearchStrategy[float], ...]:
+    """One strategy per operand of ``op`` (an `autograd.ops.Op`, or a function made by
+    `autograd.define_op`), drawn from the domain the op's definition gives."""
+    definition = getattr(op, "op", op)
+    if not isinstance(definition, ops.Op):
+        raise TypeError(f"expected an op or a define_op function, got {type(op).__name__}")
+    return tuple(reals(d.low, d.high, avoid=d.avoid, margin=d.margin) for d in definition.domain)
+
+
 OP_DOMAINS: dict[str, tuple[st.SearchStrategy[float], ...]] = {
-    "+": (reals(), reals()),
-    "-": (reals(), reals()),
-    "*": (reals(), reals()),
-    "/": (reals(), reals(avoid=(0.0,), margin=0.2)),
-    "**": (reals(0.2, 4.0), reals(-3.0, 3.0)),  # a Value exponent needs a positive base
-    "neg": (reals(),),
-    "abs": (reals(avoid=(0.0,)),),
-    "exp": (reals(-10.0, 10.0),),
-    "log": (reals(0.05, 100.0),),
-    "tanh": (reals(),),
-    "sigmoid": (reals(-20.0, 20.0),),
-    "relu": (reals(avoid=(0.0,)),),
-    "sqrt": (reals(0.05, 100.0),),
-    "sin": (reals(-10.0, 10.0),),
-    "cos": (reals(-10.0, 10.0),),
+    name: domain_strategies(op) for name, op in ops.BUILTIN.items()
 }
-"""Safe operand strategies for every op, keyed by the op name a node carries."""
+"""Safe operand strategies for every built-in op, by name, from the op definitions."""
 
 
-def inputs_for(op: str) -> st.SearchStrategy[list[float]]:
-    """Operand values for ``op`` (a key of OP_DOMAINS), inside its domain and off its kinks."""
-    try:
-        operands = OP_DOMAINS[op]
-    except KeyError:
-        raise ValueError(f"no domain for op {op!r}; known: {', '.join(OP_DOMAINS)}") from None
+def inputs_for(op: str | ops.Op | Callable[..., Value]) -> st.SearchStrategy[list[float]]:
+    """Operand values for ``op`` (a built-in op's name, an op, or a `define_op` function),
+    inside its domain and off its kinks."""
+    if isinstance(op, str):
+        try:
+            operands = OP_DOMAINS[op]
+        except KeyError:
+            raise ValueError(f"no domain for op {op!r}; known: {', '.join(OP_DOMAINS)}") from None
+    else:
+        operands = domain_strategies(op)
     return st.tuples(*operands).map(list)
 
 

@@ -9,16 +9,17 @@ counting alone the moment the last name for its output goes away.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from autograd import ops
 from autograd.mode import MODE
+from autograd.ops import Op
 
 if TYPE_CHECKING:
     from autograd.graph import Hook
 
-__all__ = ["Value", "Number", "as_constant", "format_constant"]
+__all__ = ["Value", "Number", "apply_op", "as_constant", "define_op", "make_node"]
 
 Number = int | float
 """What may stand on the other side of an operator: int, float, or a numpy real scalar."""
@@ -47,15 +48,10 @@ def _to_float(n: numbers.Real) -> float:
         raise ValueError(f"the {type(n).__name__} {text} is too large for a float") from None
 
 
-def format_constant(c: float) -> str:
-    """How a constant is written inside an op name: 2 for 2.0, 0.5 for 0.5."""
-    return str(int(c)) if c.is_integer() and abs(c) < 1e15 else repr(c)
-
-
-def _node(
-    data: float, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]
+def make_node(
+    data: float, op: Op, parents: tuple[Value, ...], local_grads: tuple[float, ...], constant: Any
 ) -> Value:
-    """A new node made by an op. Under no_grad it is a leaf: no op, parents or derivatives.
+    """A new node made by ``op``. Under no_grad it is a leaf: no op, parents or derivatives.
 
     Only ``MODE.plain`` is read on the common path, so anomaly detection costs nothing when off.
     """
@@ -68,71 +64,88 @@ def _node(
         out.op = op
         out.parents = parents
         out.local_grads = local_grads
-    elif MODE.record:  # recording under detect_anomaly(): check the result, note the call site
-        out.op = op
-        out.parents = parents
-        out.local_grads = local_grads
-        _check_new_node(out, op, parents, local_grads)
-    else:  # no_grad(): a leaf
-        out.op = ""
-        out.parents = ()
-        out.local_grads = ()
-        if MODE.anomaly:
-            _check_new_node(out, op, parents, local_grads)
+        out.constant = constant
+    else:
+        _record_slowly(out, op, parents, local_grads, constant)
     return out
 
 
-def _check_new_node(
-    out: Value, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]
+def _record_slowly(
+    out: Value, op: Op, parents: tuple[Value, ...], local_grads: tuple[float, ...], constant: Any
 ) -> None:
-    from autograd.anomaly import check_forward  # imported here: anomaly imports this module
+    """`make_node` under no_grad or detect_anomaly."""
+    if MODE.record:
+        out.op = op
+        out.parents = parents
+        out.local_grads = local_grads
+        out.constant = constant
+    else:  # no_grad(): a leaf
+        out.op = ops.LEAF
+        out.parents = ()
+        out.local_grads = ()
+        out.constant = None
+    if MODE.anomaly:
+        from autograd.anomaly import check_forward  # imported here: anomaly imports this module
 
-    check_forward(out, op, parents, local_grads)
+        check_forward(out, op, constant, parents, local_grads)
 
 
 _new_value = object.__new__
 
-_UNIT = (1.0,)
-"""Shared by every node whose one local derivative is 1 (x + c, x - c): saves a tuple each."""
 
+def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any], Value]]:
+    """The operator and its reflected twin for one binary op (as CPython's fractions does).
 
-def _unary(x: Value, name: str, rule: Callable[[float], tuple[float, float]]) -> Value:
-    out, derivative = rule(x.data)
-    return _node(out, name, (x,), (derivative,))
-
-
-def _binary(
-    symbol: str, rule: Callable[[float, float], tuple[float, float, float]]
-) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any], Value]]:
-    """The forward and reflected operator for one binary rule (as CPython's fractions does).
-
-    A Value on both sides makes a node with two parents; a plain number makes a node with one
-    parent, the number being a constant baked into the local derivative.
+    A Value on both sides makes a node with two parents; a plain number is the node's constant
+    (``x - 2``: the op's form with a constant second operand; ``2 - x``: its first).
     """
+    forward, derivative, fixed = op.forward, op.derivative, op.constant_grads
+    right, left = op.with_constants((1,)), op.with_constants((0,))
+    right_forward, right_derivative, right_fixed = (
+        right.forward,
+        right.derivative,
+        right.constant_grads,
+    )
+    left_forward, left_derivative, left_fixed = left.forward, left.derivative, left.constant_grads
 
-    def forward(self: Value, other: Any) -> Value:
+    def operator(self: Value, other: Any) -> Value:
         if type(other) is Value or isinstance(other, Value):
-            out, d_self, d_other = rule(self.data, other.data)
-            return _node(out, symbol, (self, other), (d_self, d_other))
-        c = as_constant(other)
+            a = self.data
+            b = other.data
+            out = forward(a, b)
+            grads = fixed or derivative(a, b, out)
+            return make_node(out, op, (self, other), grads, None)
+        c = other if type(other) is float else as_constant(other)
         if c is None:
-            return NotImplemented
-        out, d_self, _ = rule(self.data, c)
-        return _node(out, symbol, (self,), _UNIT if d_self == 1.0 else (d_self,))
+            return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
+        a = self.data
+        out = right_forward(a, c)
+        return make_node(out, right, (self,), right_fixed or right_derivative(a, c, out), c)
 
     def reflected(self: Value, other: Any) -> Value:
-        c = as_constant(other)
+        c = other if type(other) is float else as_constant(other)
         if c is None:
-            return NotImplemented
-        out, _, d_self = rule(c, self.data)
-        name = symbol if symbol in "+*" else f"{format_constant(c)}{symbol}"
-        return _node(out, name, (self,), (d_self,))
+            return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
+        b = self.data
+        out = left_forward(c, b)
+        return make_node(out, left, (self,), left_fixed or left_derivative(c, b, out), c)
 
-    forward.__name__ = forward.__qualname__ = f"__{rule.__name__}__"
-    reflected.__name__ = reflected.__qualname__ = f"__r{rule.__name__}__"
-    forward.__doc__ = f"self {symbol} other"
-    reflected.__doc__ = f"other {symbol} self (a constant on the left)"
-    return forward, reflected
+    operator.__doc__ = f"self {op.name} other"
+    reflected.__doc__ = f"other {op.name} self (a constant on the left)"
+    return operator, reflected
+
+
+def _unary(op: Op) -> Callable[[Value], Value]:
+    """The method for an op of one operand (``x.tanh()``)."""
+    forward, derivative, fixed = op.forward, op.derivative, op.constant_grads
+
+    def method(self: Value) -> Value:
+        x = self.data
+        out = forward(x)
+        return make_node(out, op, (self,), fixed or derivative(x, out), None)
+
+    method.__name__ = method.__qualname__ = op.name
+    return method
 
 
 class Value:
@@ -144,19 +157,24 @@ class Value:
             backward calls, as in PyTorch; an intermediate node holds its gradient from the
             latest backward through it.
         label: a name for display ("" if none).
-        op: the op that made this node ("" for a leaf).
+        op: the `autograd.ops.Op` that made this node; it compares equal to its name
+            (``node.op == "tanh"``) and is falsy for a leaf (`autograd.ops.LEAF`, equal to "").
         parents: the Value operands of that op (plain-number constants are not nodes).
         local_grads: d(self)/d(parent) for each parent, in the same order, as floats.
+        constant: the op's constant operand (7.0 for ``x * 7`` and ``7 * x``; a tuple for a
+            user op with several), a `sum`'s folded numbers, a `dot`'s `autograd.ops.DotLayout`;
+            None if none. ``op_label`` shows it.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "_extra")
+    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "constant", "_extra")
 
     data: float
     grad: Any  # a float; a Value after backward(create_graph=True)
     label: str
-    op: str
+    op: Op
     parents: tuple[Value, ...]
     local_grads: tuple[float, ...]
+    constant: Any
     _extra: Any  # None, or the rarely used per-node extras (hooks, creation site)
 
     def __init__(self, data: Number, label: str = "") -> None:
@@ -171,20 +189,22 @@ class Value:
         self.data = value
         self.grad = 0.0
         self.label = label
-        self.op = ""
+        self.op = ops.LEAF
         self.parents = ()
         self.local_grads = ()
+        self.constant = None
         self._extra = None
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
-        op = f", op={self.op!r}" if self.op else ""
+        op = f", op={self.op.name!r}" if self.op else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
     @property
     def op_label(self) -> str:
-        """The op as views write it, with any constant operand ("" for a leaf)."""
-        return self.op
+        """The op as views write it, with its constant: "* 7" for ``x * 7``, "7 *" for
+        ``7 * x``, "** 2", "tanh", "dot", "sum + 1" (numbers folded in), "" for a leaf."""
+        return self.op.label(self.constant)
 
     def is_leaf(self) -> bool:
         """True for a node with no parents (made by the user, or under no_grad)."""
@@ -194,72 +214,37 @@ class Value:
         """A new leaf with the same data, cut off from this node's graph."""
         return Value(self.data, self.label)
 
-    # ------------------------------------------------------------ arithmetic (see _binary)
+    # ------------------------------------------------------------ operators (see _binary)
 
-    __add__, __radd__ = _binary("+", ops.add)
-    __sub__, __rsub__ = _binary("-", ops.sub)
-    __mul__, __rmul__ = _binary("*", ops.mul)
-    __truediv__, __rtruediv__ = _binary("/", ops.div)
-
-    def __neg__(self) -> Value:
-        return _unary(self, "neg", ops.neg)
+    __add__, __radd__ = _binary(ops.ADD)
+    __sub__, __rsub__ = _binary(ops.SUB)
+    __mul__, __rmul__ = _binary(ops.MUL)
+    __truediv__, __rtruediv__ = _binary(ops.DIV)
+    __pow__, __rpow__ = _binary(ops.POW)
+    __neg__ = _unary(ops.NEG)
+    __abs__ = _unary(ops.ABS)
 
     def __pos__(self) -> Value:
         return self
 
-    def __abs__(self) -> Value:
-        return _unary(self, "abs", ops.absolute)
-
-    def __pow__(self, exponent: Value | Number) -> Value:
-        if type(exponent) is Value or isinstance(exponent, Value):
-            out, d_base, d_exp = ops.pow_value(self.data, exponent.data)
-            return _node(out, "**", (self, exponent), (d_base, d_exp))
-        c = as_constant(exponent)
-        if c is None:
-            return NotImplemented
-        out, d_base = ops.pow_const(self.data, c)
-        return _node(out, f"**{format_constant(c)}", (self,), (d_base,))
-
-    def __rpow__(self, base: Number) -> Value:
-        c = as_constant(base)
-        if c is None:
-            return NotImplemented
-        out, d_exp = ops.rpow_const(c, self.data)
-        return _node(out, f"{format_constant(c)}**", (self,), (d_exp,))
-
     # ------------------------------------------------------------ elementary functions
 
-    def exp(self) -> Value:
-        """e ** x; overflows to inf past x = 709.78 (IEEE)."""
-        return _unary(self, "exp", ops.exp)
-
-    def log(self) -> Value:
-        """Natural log; ValueError for x <= 0."""
-        return _unary(self, "log", ops.log)
-
-    def tanh(self) -> Value:
-        """Hyperbolic tangent; finite for any finite x."""
-        return _unary(self, "tanh", ops.tanh)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e**-x), computed without overflow for large |x|."""
-        return _unary(self, "sigmoid", ops.sigmoid)
-
-    def relu(self) -> Value:
-        """max(0, x); derivative 0 at x = 0, as in PyTorch."""
-        return _unary(self, "relu", ops.relu)
-
-    def sqrt(self) -> Value:
-        """Square root; ValueError for x < 0, derivative inf at 0."""
-        return _unary(self, "sqrt", ops.sqrt)
-
-    def sin(self) -> Value:
-        """Sine (radians)."""
-        return _unary(self, "sin", ops.sin)
-
-    def cos(self) -> Value:
-        """Cosine (radians)."""
-        return _unary(self, "cos", ops.cos)
+    exp = _unary(ops.EXP)
+    """e ** x; overflows to inf past x = 709.78 (IEEE)."""
+    log = _unary(ops.LOG)
+    """Natural log; ValueError for x <= 0."""
+    tanh = _unary(ops.TANH)
+    """Hyperbolic tangent; finite for any finite x."""
+    sigmoid = _unary(ops.SIGMOID)
+    """1 / (1 + e**-x), computed without overflow for large |x|."""
+    relu = _unary(ops.RELU)
+    """max(0, x); derivative 0 at x = 0, as in PyTorch."""
+    sqrt = _unary(ops.SQRT)
+    """Square root; ValueError for x < 0, derivative inf at 0."""
+    sin = _unary(ops.SIN)
+    """Sine (radians)."""
+    cos = _unary(ops.COS)
+    """Cosine (radians)."""
 
     # ------------------------------------------------------------ backward
 
@@ -292,3 +277,64 @@ class Value:
         from autograd.graph import register_hook
 
         return register_hook(self, hook)
+
+
+def define_op(
+    name: str,
+    forward: Callable[..., float],
+    derivative: Callable[..., tuple[Any, ...]],
+    domain: Sequence[ops.Domain] | None = None,
+) -> Callable[..., Value]:
+    """A new op, defined once: returns a function that takes Values or numbers and builds one
+    node (a leaf if every operand is a number).
+
+    ``forward(*xs)`` takes floats and returns a float. ``derivative(*xs, out)`` returns one
+    local derivative per operand, written with operators and `autograd.functions` so that it
+    gives floats in the forward pass and Values under ``create_graph`` (second derivatives).
+    ``domain`` (one `autograd.ops.Domain` per operand) is where `autograd.testing` draws
+    operands; by default [-5, 5] for each of forward's parameters. The function's ``.op`` is
+    the `autograd.ops.Op`.
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"define_op: name must be a non-empty str, got {name!r}")
+    if not callable(forward) or not callable(derivative):
+        raise TypeError("define_op: forward and derivative must be callable")
+    op = Op(name, forward, derivative, domain)
+
+    def apply(*operands: Value | Number) -> Value:
+        return apply_op(op, *operands)
+
+    apply.__name__ = apply.__qualname__ = name
+    apply.__doc__ = f"The op {name!r} (made by autograd.define_op)."
+    apply.op = op  # type: ignore[attr-defined]
+    return apply
+
+
+def apply_op(op: Op, *operands: Value | Number) -> Value:
+    """One node of ``op`` on ``operands`` (Values or numbers; numbers become its constant), a
+    leaf if none is a Value. The operators and methods of `Value` build the same nodes, faster."""
+    if len(operands) != op.arity:
+        raise TypeError(f"{op.name} takes {op.arity} operands, got {len(operands)}")
+    floats: list[float] = []
+    parents: list[Value] = []
+    constants: list[float] = []
+    positions: list[int] = []
+    for i, x in enumerate(operands):
+        if isinstance(x, Value):
+            parents.append(x)
+            floats.append(x.data)
+            continue
+        c = as_constant(x)
+        if c is None:
+            kind = type(x).__name__
+            raise TypeError(f"{op.name}: operand {i} must be a Value or a real number, got {kind}")
+        floats.append(c)
+        constants.append(c)
+        positions.append(i)
+    form = op.with_constants(tuple(positions)) if positions and parents else op
+    out = float(form.forward(*floats))
+    if not parents:
+        return Value(out)
+    local_grads = form.local_grads(floats, out)
+    constant = None if not constants else constants[0] if len(constants) == 1 else tuple(constants)
+    return make_node(out, form, tuple(parents), local_grads, constant)

@@ -22,6 +22,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -137,6 +138,129 @@ class ChainruleMLP:
         return loss.data
 
 
+# ---------------------------------------------------------------- per op: a minimal node
+
+
+class MinimalNode:
+    """The least a node storing local derivatives can be: four slots, no checks, no modes."""
+
+    __slots__ = ("data", "grad", "parents", "local_grads")
+
+    def __init__(self, data: float, parents: tuple = (), local_grads: tuple = ()) -> None:
+        self.data = data
+        self.grad = 0.0
+        self.parents = parents
+        self.local_grads = local_grads
+
+    def __add__(self, other: object) -> MinimalNode:
+        if isinstance(other, MinimalNode):
+            return MinimalNode(self.data + other.data, (self, other), (1.0, 1.0))
+        return MinimalNode(self.data + other, (self,), (1.0,))  # type: ignore[operator]
+
+    def __radd__(self, other: float) -> MinimalNode:
+        return MinimalNode(other + self.data, (self,), (1.0,))
+
+    def __sub__(self, other: object) -> MinimalNode:
+        if isinstance(other, MinimalNode):
+            return MinimalNode(self.data - other.data, (self, other), (1.0, -1.0))
+        return MinimalNode(self.data - other, (self,), (1.0,))  # type: ignore[operator]
+
+    def __rsub__(self, other: float) -> MinimalNode:
+        return MinimalNode(other - self.data, (self,), (-1.0,))
+
+    def __mul__(self, other: object) -> MinimalNode:
+        if isinstance(other, MinimalNode):
+            return MinimalNode(self.data * other.data, (self, other), (other.data, self.data))
+        return MinimalNode(self.data * other, (self,), (other,))  # type: ignore[operator]
+
+    def __rmul__(self, other: float) -> MinimalNode:
+        return MinimalNode(other * self.data, (self,), (other,))
+
+    def __truediv__(self, other: object) -> MinimalNode:
+        if isinstance(other, MinimalNode):
+            out = self.data / other.data
+            return MinimalNode(out, (self, other), (1.0 / other.data, -out / other.data))
+        return MinimalNode(self.data / other, (self,), (1.0 / other,))  # type: ignore[operator]
+
+    def __rtruediv__(self, other: float) -> MinimalNode:
+        out = other / self.data
+        return MinimalNode(out, (self,), (-out / self.data,))
+
+    def __pow__(self, c: float) -> MinimalNode:
+        return MinimalNode(self.data**c, (self,), (c * self.data ** (c - 1.0),))
+
+    def exp(self) -> MinimalNode:
+        out = math.exp(self.data)
+        return MinimalNode(out, (self,), (out,))
+
+    def tanh(self) -> MinimalNode:
+        out = math.tanh(self.data)
+        return MinimalNode(out, (self,), (1.0 - out * out,))
+
+    def relu(self) -> MinimalNode:
+        x = self.data
+        return MinimalNode(x, (self,), (1.0,)) if x > 0.0 else MinimalNode(0.0, (self,), (0.0,))
+
+
+PER_OP: dict[str, Callable[[Any, Any], Any]] = {
+    "x + y": lambda x, y: x + y,
+    "x + 3": lambda x, y: x + 3.0,
+    "3 + x": lambda x, y: 3.0 + x,
+    "x - y": lambda x, y: x - y,
+    "x - 3": lambda x, y: x - 3.0,
+    "3 - x": lambda x, y: 3.0 - x,
+    "x * y": lambda x, y: x * y,
+    "x * 3": lambda x, y: x * 3.0,
+    "3 * x": lambda x, y: 3.0 * x,
+    "x / y": lambda x, y: x / y,
+    "x / 3": lambda x, y: x / 3.0,
+    "3 / x": lambda x, y: 3.0 / x,
+    "x ** 2": lambda x, y: x**2,
+    "exp": lambda x, y: x.exp(),
+    "tanh": lambda x, y: x.tanh(),
+    "relu": lambda x, y: x.relu(),
+}
+"""The ops of the per-op table, each applied to two operands (y unused by unary ops)."""
+
+
+def per_op_seconds(
+    kinds: tuple[type, ...], op: Callable[[Any, Any], Any], n: int, samples: int
+) -> list[float]:
+    """Median seconds per node for ``op`` on nodes of each class in ``kinds``. The classes take
+    turns run by run, so a slow moment of the (shared) machine hits all of them alike; each
+    run's n nodes stay alive until it ends, as a forward pass keeps them."""
+    rng = random.Random(3)
+    numbers = [(rng.uniform(0.5, 2.0), rng.uniform(0.5, 2.0)) for _ in range(n)]
+    operands = [([kind(a) for a, _ in numbers], [kind(b) for _, b in numbers]) for kind in kinds]
+    times: list[list[float]] = [[] for _ in kinds]
+    for _ in range(samples):
+        for (xs, ys), spent in zip(operands, times):
+            start = time.perf_counter()
+            kept = list(map(op, xs, ys))
+            spent.append(time.perf_counter() - start)
+            del kept
+    return [statistics.median(spent) / n for spent in times]
+
+
+def per_op_rows(repeats: int, n: int = 2_000) -> list[tuple[str, str, str, str]]:
+    """Each op on chainrule's Value against `MinimalNode`, in the same process."""
+    rows = []
+    for name, op in PER_OP.items():
+        t_min, t_ours = per_op_seconds((MinimalNode, Value), op, n, 5 * repeats)
+        target = 1.3 if "**" in name else 1.2
+        ratio = t_ours / t_min
+        verdict = "ok" if ratio <= target else f"over {target}x"
+        rows.append(
+            (
+                "per op, vs minimal node" if not rows else "",
+                f"{name:<7} {t_min * 1e9:4.0f} ns minimal",
+                f"{t_ours * 1e9:.0f} ns",
+                f"{ratio:.2f}x ({verdict})",
+            )
+        )
+    return rows
+
+
 # ---------------------------------------------------------------- timing
 
 
@@ -234,7 +358,7 @@ def main() -> None:
     parser.add_argument("--chain", type=int, default=200_000)
     args = parser.parse_args()
 
-    rows: list[tuple[str, str, str, str]] = []
+    rows: list[tuple[str, str, str, str]] = per_op_rows(args.repeats)
     baseline = mlp_step_seconds(NoGraphMLP(), args.repeats)
     ours = mlp_step_seconds(ChainruleMLP(), args.repeats)
     rows.append(

@@ -1,21 +1,28 @@
-"""Render the README's pictures: a drawn graph and one state of the step-through.
+"""Render the README's pictures: a drawn graph, one state of the step-through, and the
+interactive step-through as Chromium shows it.
 
-    python examples/render_readme_images.py            # writes docs/images/*.png
-    python examples/render_readme_images.py --out DIR  # somewhere else
+    python examples/render_readme_images.py               # writes docs/images/*.png
+    python examples/render_readme_images.py --out DIR     # somewhere else
+    python examples/render_readme_images.py --no-browser  # skip the browser screenshot
 
 Re-run it (``make images``) after changing how graphs are drawn, and commit the PNGs.
-Needs the viz extra and Graphviz's ``dot`` program.
+Needs the viz extra (Graphviz: system dot or graphviz-pure); the screenshot needs Playwright
+(dev extra) and Debian's /usr/bin/chromium.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
-from autograd import Value, draw_graph
+from autograd import Value, draw_graph, step_through
 from autograd.viz import replay_backward
 
 ROOT = Path(__file__).resolve().parent.parent
+VIEW_STATE = 15  # the step-through view at backward's step 4: n passes its grad on
 DPI = "80"  # small files; top to bottom, so GitHub shows them without shrinking
 
 
@@ -59,6 +66,29 @@ def render(out_dir: Path) -> list[Path]:
     return paths
 
 
+def screenshot(out_dir: Path, browser: Any = None) -> Path:
+    """The step-through view of the same neuron, as Chromium shows it, at `VIEW_STATE`
+    (in ``browser``, a Playwright Browser, or a headless Chromium started here)."""
+    if browser is None:
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from tests.browser import chromium
+
+        with chromium() as started:
+            return screenshot(out_dir, started)
+    root = neuron()
+    view = step_through(root, rankdir="TB", params=_params(root), start=VIEW_STATE)
+    path = out_dir / "step_through_view.png"
+    with tempfile.TemporaryDirectory() as tmp:
+        page_path = view.save_html(Path(tmp) / "view.html")
+        context = browser.new_context(viewport={"width": 900, "height": 1400})
+        page = context.new_page()
+        page.goto(page_path.as_uri())
+        page.locator("[data-chainrule-view]").screenshot(path=str(path))
+        context.close()
+    return path
+
+
 def _params(root: Value) -> list[Value]:
     """The neuron's weights and bias, found by label."""
     from autograd import topological_order
@@ -69,8 +99,12 @@ def _params(root: Value) -> list[Value]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
+    parser.add_argument("--no-browser", action="store_true", help="skip the browser screenshot")
     args = parser.parse_args(argv)
-    for path in render(args.out):
+    paths = render(args.out)
+    if not args.no_browser:
+        paths.append(screenshot(args.out))
+    for path in paths:
         print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
 
 

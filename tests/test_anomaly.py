@@ -98,14 +98,15 @@ def test_forward_overflow_names_op_operands_and_line() -> None:
         (lambda a, b: autograd.dot([a, b], [0.6e308, 1.2e308]), "dot"),
         (lambda a, b: a / (b * 1e-308), "/"),
         (lambda a, b: a ** (b * 2000.0), "**"),
-        (lambda a, b: 10.0 ** (b * 400.0), "10**"),
+        (lambda a, b: 10.0 ** (b * 400.0), "10 **"),
     ],
 )
 def test_every_kind_of_op_is_checked(make, op: str) -> None:
     a, b = Value(2.0, label="a"), Value(1.0, label="b")
     with detect_anomaly(), pytest.raises(AnomalyError) as error:
         make(a, b)
-    assert error.value.op == op
+    assert error.value.op == op.split()[-1]  # the op, equal to its name
+    assert f"op {op!r} produced" in str(error.value)  # the message shows its constant
 
 
 def test_labels_of_operands_are_shown() -> None:
@@ -151,7 +152,7 @@ def test_dot_layout_survives_anomaly_mode() -> None:
     with detect_anomaly():
         ws, xs = [Value(0.3), Value(-0.2)], [Value(1.1), Value(0.7)]
         node = autograd.dot(ws, xs, Value(0.1))
-        assert node._extra.dot_pairs == 2 and node._extra.created_at is not None
+        assert node.constant.pairs == 2 and node._extra.created_at is not None
         assert autograd.gradgradcheck(lambda a, b: autograd.dot([a, b], [b, a]).tanh(), [0.3, 0.8])
 
 
@@ -179,7 +180,7 @@ def test_backward_overflow_in_a_local_derivative() -> None:
     with detect_anomaly():
         x = Value(1e-300, label="x")
         y = 1.0 / x  # 1e300, fine; its derivative -1 / x**2 is -inf
-        with pytest.raises(AnomalyError, match=r"'1/' node \(no label\) produced -inf"):
+        with pytest.raises(AnomalyError, match=r"'1 /' node \(no label\) produced -inf"):
             y.backward()
     assert x.grad == 0.0  # nothing written: the error leaves state untouched
 
@@ -200,7 +201,7 @@ def test_backward_of_a_graph_made_outside_the_mode() -> None:
 def test_a_nan_seed_is_caught() -> None:
     x = Value(1.0, label="x")
     y = x * 2.0
-    with detect_anomaly(), pytest.raises(AnomalyError, match=r"the gradient of the '\*' node"):
+    with detect_anomaly(), pytest.raises(AnomalyError, match=r"the gradient of the '\* 2' node"):
         y.backward(math.nan)
 
 

@@ -5,8 +5,7 @@ import math
 import pytest
 
 import autograd
-from autograd import GradcheckError, Value, gradcheck, numerical_grad
-from autograd.value import _node
+from autograd import GradcheckError, define_op, gradcheck, numerical_grad
 
 
 def test_numerical_grad_of_known_functions():
@@ -33,9 +32,9 @@ def test_gradcheck_passes_for_correct_rules():
     assert gradcheck(lambda a, b: (a * b).tanh() / (1 + b * b), [0.3, -1.2]) is True
 
 
-def _buggy_square(x: Value) -> Value:
-    """x**2 with the local derivative of x**3: the kind of mistake gradcheck exists for."""
-    return _node(x.data**2, "buggy**2", (x,), (3 * x.data**2,))
+_buggy_square = define_op("buggy**2", lambda x: x**2, lambda x, out: (3 * x**2,))
+"""x**2 with the local derivative of x**3: the kind of mistake gradcheck exists for."""
+_almost = define_op("almost", lambda x: x, lambda x, out: (1.01,))
 
 
 def test_gradcheck_catches_a_wrong_derivative_with_a_table():
@@ -54,8 +53,8 @@ def test_gradcheck_tolerances_are_respected():
     f = lambda x: x * 1.0  # noqa: E731
     assert gradcheck(f, [1.0], atol=0.0, rtol=1e-6)
     with pytest.raises(GradcheckError):
-        gradcheck(lambda x: _node(x.data, "almost", (x,), (1.01,)), [1.0], atol=0.0, rtol=1e-3)
-    assert gradcheck(lambda x: _node(x.data, "almost", (x,), (1.01,)), [1.0], atol=0.0, rtol=0.02)
+        gradcheck(_almost, [1.0], atol=0.0, rtol=1e-3)
+    assert gradcheck(_almost, [1.0], atol=0.0, rtol=0.02)
 
 
 @pytest.mark.parametrize(

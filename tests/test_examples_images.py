@@ -12,7 +12,7 @@ def test_the_readme_image_script_renders_both_pictures(tmp_path):
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.main(["--out", str(tmp_path)])
+    module.main(["--out", str(tmp_path), "--no-browser"])
     for name in ("graph.png", "step_through.png"):
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,6 +1,8 @@
 """Fused n-ary nodes: the same values and gradients as the ops they replace, in one node."""
 
+import gc
 import math
+import tracemalloc
 
 import pytest
 from hypothesis import given, settings
@@ -139,3 +141,33 @@ def test_terms_overflowing_both_ways_give_nan_as_a_chain_of_additions_does():
     assert math.isnan(autograd.dot(ws, xs).data) and math.isnan(chained.data)
     with autograd.detect_anomaly(), pytest.raises(autograd.AnomalyError, match="'dot'"):
         autograd.dot(ws, xs)
+
+
+def test_sum_refuses_bytes_and_strings():
+    # bytes iterate as small ints: sum(b"12") would silently add 49 + 50
+    with pytest.raises(TypeError, match="sum: expected Values or numbers, got bytes"):
+        autograd.sum(b"12")
+    with pytest.raises(TypeError, match="got str"):
+        autograd.sum("12")
+
+
+def test_dot_refuses_sets_whose_pairing_would_be_arbitrary():
+    a, b = Value(1.0), Value(2.0)
+    with pytest.raises(TypeError, match=r"set.*unordered"):
+        autograd.dot({a, b}, [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"frozenset.*unordered"):
+        autograd.dot([1.0, 2.0], frozenset({a, b}))
+
+
+def test_long_sums_do_not_fill_a_cache():
+    # Sums of 1..4096 terms once kept every tuple of ones alive (~67 MB); here every 97th length.
+    leaf = Value(1.0)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for n in range(1, 4097, 97):
+        autograd.sum([leaf] * n)
+    gc.collect()
+    kept = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert kept < 50_000, f"{kept} bytes kept after the sums were dropped"

@@ -1,20 +1,23 @@
-"""Step-through backward: the replay's states against snapshots taken while backward_steps runs,
-the text of each step (worked out by hand), and the widget driven headless through Play.value."""
+"""Step-through: the replay's states against snapshots taken while backward_steps runs, the text
+of each step (worked out by hand), the view's timeline as data, and that looking changes no grad.
+The page itself is driven in a real browser in test_views_browser.py."""
 
 from __future__ import annotations
 
 import inspect
 import io
-import sys
+import json
+import math
+import re
+from pathlib import Path
 
 import pytest
-import traitlets
 from hypothesis import given
 from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, print_steps, step_through
-from autograd.viz import BackwardStepper, replay_backward
+from autograd.viz import StepThrough, replay_backward
 from tests import dot_parse as dp
 from tests.graphs import expression
 
@@ -78,20 +81,28 @@ def test_every_state_of_the_replay_matches_the_live_backward(picks, seed):
     for k in reversed(range(len(replay) + 1)):  # scrub backwards: nothing is recomputed
         grads = replay.grads_at(k)
         assert {v: grads[v] for v in order} == {v: expected[k][by_position[v]] for v in order}
-    assert [v.grad for v in order] == [by_position[v].grad for v in order]  # as after backward
+    assert replay.grads_at(len(replay)) == {  # the last state: as after backward
+        v: by_position[v].grad for v in order
+    }
+    assert all(v.grad == 0.0 for v in order)  # and nothing changed
 
 
-def test_replay_runs_backward_once_and_scrubbing_mutates_nothing():
+def test_replay_restores_every_grad_and_its_last_state_is_backwards():
     v = neuron()
+    v["x"].grad = 5.0  # a leaf holding a grad: backward would accumulate onto it
+    before = {k: node.grad for k, node in v.items()}
     replay = replay_backward(v["out"])
-    final = {k: node.grad for k, node in v.items()}
     replay.grads_at(0)
     replay.draw(1)
     replay.describe(2)
-    assert {k: node.grad for k, node in v.items()} == final
+    assert {k: node.grad for k, node in v.items()} == before
     reference = neuron()
+    reference["x"].grad = 5.0
     reference["out"].backward()
-    assert final == {k: node.grad for k, node in reference.items()}
+    last = replay.grads_at(len(replay))
+    assert {k: last[node] for k, node in v.items()} == {
+        k: node.grad for k, node in reference.items()
+    }
 
 
 def test_states_hold_the_hand_computed_grads():
@@ -116,15 +127,15 @@ def test_hooks_show_in_the_states_and_the_last_state_is_backwards():
     v = expression()
     v["a"].grad = 1.0
     removes = [v["d"].register_hook(lambda g: g * 10.0), v["a"].register_hook(lambda g: g + 0.5)]
-    try:
-        replay = replay_backward(v["L"])
-    finally:
-        for remove in removes:
-            remove()
+    replay = replay_backward(v["L"])
     # dL/dd = f = -2, hooked to -20; then e and c get -20, a gets b * -20 = 60 (+ 0.5 by its
     # hook, run after the last step, onto the 1 it held), b gets a * -20 = -40.
     assert replay.grads_at(2)[v["d"]] == -20.0 == replay.steps[1].upstream
-    assert replay.grads_at(3)[v["a"]] == 61.5 == v["a"].grad
+    assert replay.grads_at(3)[v["a"]] == 61.5
+    assert v["a"].grad == 1.0  # restored
+    v["L"].backward()
+    for remove in removes:
+        remove()
     assert replay.grads_at(3) == {node: node.grad for node in v.values()}
     assert replay.grads_at(3)[v["b"]] == -40.0
 
@@ -134,13 +145,14 @@ def test_leaves_start_from_what_they_held():
     v["a"].grad = 10.0
     replay = replay_backward(v["L"])
     assert replay.initial[v["a"]] == 10.0
-    assert replay.grads_at(3)[v["a"]] == 16.0 == v["a"].grad
+    assert replay.grads_at(3)[v["a"]] == 16.0
+    assert v["a"].grad == 10.0
 
 
 def test_a_leaf_root_has_no_steps():
     x = Value(3.0, "x")
     replay = replay_backward(x)
-    assert len(replay) == 0 and x.grad == 1.0
+    assert len(replay) == 0 and x.grad == 0.0
     assert replay.grads_at(0) == {x: 1.0}
     assert replay.describe(0) == "x is a leaf: backward just adds the seed 1 to its grad."
 
@@ -203,13 +215,15 @@ def test_print_steps_goes_to_stdout_and_caps_long_nodes(capsys):
     assert lines[6] == "  … and 3 more operands"
 
 
-def test_describe_html_escapes_and_bolds_the_headline():
+def test_the_page_escapes_labels():
     v = expression()
     v["a"].label = "<a>"
-    replay = replay_backward(v["L"])
-    text = replay.describe_html(3)
-    assert "<b>Step 3 of 3: e = &lt;a&gt; * b</b>" in text
-    assert "&lt;a&gt;: local -3 × upstream (-2) = 6;  &lt;a&gt;.grad = 0 + 6 = 6" in text
+    page = step_through(v["L"])._repr_html_()
+    assert 'data-node="&lt;a&gt;"' in page and ">data 2<" in page
+    assert "<a>" not in page.split('class="cr-data"')[0]  # the SVG and text: escaped
+    v["b"].label = "</script>"
+    page = step_through(v["L"])._repr_html_()
+    assert page.count("</script>") == 2  # the JSON and the code: a label cannot close either
 
 
 def test_unlabelled_nodes_get_short_names():
@@ -266,59 +280,59 @@ def test_draw_passes_options_on():
     assert list(dp.clusters(replay.draw(1, cluster="label").source)) == ["t1"]
 
 
-# ---------------------------------------------------------------- the widget
+# ---------------------------------------------------------------- the view's timeline
 
 
-def test_play_and_slider_are_linked_and_drive_the_display():
+def test_the_timeline_is_forward_then_seed_then_backward():
     v = expression()
-    stepper = step_through(v["L"], interval=500)
-    assert isinstance(stepper, BackwardStepper)
-    assert isinstance(stepper.link, traitlets.link)  # widgets.link (kernel side), not jslink
-    assert (stepper.play.min, stepper.play.max, stepper.slider.max) == (0, 3, 3)
-    assert stepper.play.interval == 500
-    assert "State 0 of 3" in stepper.text.value
-    for k in (1, 2, 3):
-        stepper.play.value = k  # what pressing Play does, one tick at a time
-        assert stepper.slider.value == k == stepper.state
-        assert f"Step {k} of 3" in stepper.text.value
-        assert stepper.graph.value.startswith('<div style="overflow-x: auto"><svg')
-    assert "a: local -3 × upstream (-2) = 6;  a.grad = 0 + 6 = 6" in stepper.text.value
-    assert "Done: every grad is final" in stepper.text.value
+    view = step_through(v["L"])
+    assert isinstance(view, StepThrough)
+    doc = view.view_document()
+    names = [doc.plan.values[i].label for i in doc.current]
+    # Forward: every node in topological order; then the seed (about L); then L, d, e.
+    order = [n.label for n in autograd.topological_order(v["L"])]
+    assert names == [*order, "L", "L", "d", "e"]
+    assert view.states == doc.states == 7 + 1 + 3
+    assert doc.texts[order.index("e")][0] == "Forward 3 of 7: e = a * b = 2 * -3 = -6"
+    assert doc.texts[order.index("e")][2:] == ["  de/da = -3", "  de/db = 2"]
+    assert doc.texts[7][0] == "State 0 of 3: L.grad = 1 (dL/dL = 1)."
+    backward_only = step_through(v["L"], forward=False).view_document()
+    assert [backward_only.plan.values[i].label for i in backward_only.current] == ["L"] * 2 + [
+        "d",
+        "e",
+    ]
 
 
-def test_scrubbing_back_shows_earlier_states_without_touching_grads():
+def test_the_page_shows_each_state_as_its_own_numbers():
     v = expression()
-    stepper = step_through(v["L"])
-    final = [v[k].grad for k in "abcdefL"]
-    stepper.slider.value = 3
-    last_svg = stepper.graph.value
-    stepper.slider.value = 1  # back
-    assert stepper.play.value == 1
-    assert "Step 1 of 3: L = d * f" in stepper.text.value
-    # The current node (L's op) is red in the SVG; at state 1 a's grad is still 0.
-    assert RED in stepper.graph.value and stepper.graph.value != last_svg
-    assert ">grad 0<" in stepper.graph.value
-    assert [v[k].grad for k in "abcdefL"] == final
-    stepper.slider.value = 3
-    assert stepper.graph.value == last_svg  # served from the cache
+    doc = step_through(v["L"]).view_document()
+    a = doc.plan.index[v["a"]]
+    grad_slot = doc.slot_of_row[a][doc.row_kinds[a].index("grad")]
+    data_slot = doc.slot_of_row[doc.plan.index[v["e"]]][1]
+    texts = [doc.snapshot(k)[0] for k in range(doc.states)]
+    assert [t[data_slot] for t in texts[:3]] == ["data ?", "data ?", "data -6"]
+    assert [t[grad_slot] for t in texts[7:]] == ["grad 0", "grad 0", "grad 0", "grad 6"]
+    page = step_through(v["L"], start=10)._repr_html_()
+    assert 'data-state="10" data-states="11"' in page
+    assert len(re.findall(r'<g [^>]*data-current="true"', page)) == 1
+    data = json.loads(page.split('class="cr-data">')[1].split("</script>")[0])
+    for label in ("Previous step", "Next step", "Play", "State"):  # inserted by the script
+        assert f'aria-label="{label}"' in data["bar"]
+        assert f'aria-label="{label}"' not in page.replace(data["bar"].replace("/", "\\/"), "")
 
 
-def test_the_widget_displays_as_a_widget():
+def test_looking_changes_no_grad(tmp_path):
+    """README's "See it": afterwards x.grad is still the true gradient."""
     v = neuron()
-    stepper = step_through(v["out"])
-    bundle = stepper._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == stepper.widget.model_id
-
-
-def test_without_dot_the_widget_shows_the_dot_source(monkeypatch, tmp_path):
-    v = neuron()
-    monkeypatch.setenv("PATH", str(tmp_path))
-    stepper = step_through(v["out"])
-    assert stepper.graph.value.startswith("<pre>Graphviz&#x27;s `dot` program was not found")
-    assert "digraph autograd" in stepper.graph.value
-    stepper.play.value = 1
-    assert "Step 1 of 3" in stepper.text.value
+    v["out"].backward()
+    true = {k: node.grad for k, node in v.items()}
+    step_through(v["out"]).save_html(tmp_path / "steps.html")
+    print_steps(v["out"], file=io.StringIO())
+    draw_graph_ = autograd.draw_graph(v["out"], show_local=True)
+    draw_graph_._repr_html_()
+    draw_graph_.save_html(tmp_path / "graph.html")
+    assert {k: node.grad for k, node in v.items()} == true
+    assert true["x"] == pytest.approx(0.21, abs=0.005)
 
 
 def test_a_graph_too_large_to_draw_fails_before_backward_runs():
@@ -355,17 +369,23 @@ def test_print_steps_checks_max_edges_before_backward_runs():
     assert all(node.grad == 0.0 for node in v.values())
 
 
-def test_without_ipywidgets_the_error_names_the_extra_and_grads_are_untouched(monkeypatch):
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)
-    v = neuron()
-    with pytest.raises(ImportError, match=r"pip install 'chainrule\[notebooks\]'.*print_steps"):
-        step_through(v["out"])
-    assert all(node.grad == 0.0 for node in v.values())
+def test_print_steps_has_the_size_guard_and_is_linear():
+    x = Value(0.5, "x")
+    y = x
+    for _ in range(3000):
+        y = y * 1.0001
+    with pytest.raises(autograd.viz.GraphTooLargeError, match="max_nodes=500"):
+        print_steps(y)
+    out = io.StringIO()
+    print_steps(y, file=out, max_nodes=10_000)
+    assert out.getvalue().count("Step ") == 3000
+    assert x.grad == 0.0
 
 
 def test_the_options_checked_up_front_are_exactly_the_drawing_options():
     from autograd.viz.draw import render_plan
-    from autograd.viz.stepper import _DRAW_OPTIONS, BackwardReplay
+    from autograd.viz.replay import BackwardReplay
+    from autograd.viz.stepper import DRAW_OPTIONS
 
     def defaults(function, skip):
         params = inspect.signature(function).parameters.values()
@@ -375,4 +395,48 @@ def test_the_options_checked_up_front_are_exactly_the_drawing_options():
         **defaults(BackwardReplay.draw, {"self", "k"}),
         **defaults(render_plan, {"root", "style"}),
     }
-    assert drawn == _DRAW_OPTIONS
+    assert drawn == DRAW_OPTIONS
+
+
+def test_the_readme_see_it_example_leaves_the_true_gradient(tmp_path, monkeypatch):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = next(
+        b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "step_through(" in b
+    )
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace, namespace)
+    x, w = namespace["x"], namespace["w"]
+    reference_x, reference_w = Value(2.0), Value(-0.5)
+    (reference_x * reference_w + reference_x).tanh().backward()
+    assert (x.grad, w.grad) == (reference_x.grad, reference_w.grad)
+    assert round(x.grad, 2) == 0.21
+    assert (tmp_path / "steps.html").exists()
+
+
+def test_the_nudge_readout_predicts_with_the_gradient_and_measures_by_evaluate():
+    v = neuron()  # out = tanh(x*w + x) = tanh(x * (1 + w)) = tanh(x / 2) for w = -0.5
+    doc = step_through(v["out"]).view_document()
+    info = doc.infos[doc.plan.index[v["x"]]]
+    slope = 0.5 * (1 - math.tanh(1.0) ** 2)  # d/dx tanh(x/2) at x = 2
+    assert [h for h, _, _ in info.nudges] == [0.001, 0.01, 0.1, 1.0]
+    for h, predicted, actual in info.nudges:
+        assert predicted == pytest.approx(slope * h, rel=1e-12)
+        assert actual == pytest.approx(math.tanh((2 + h) / 2) - math.tanh(1.0), rel=1e-12)
+    assert info.nudges[0][2] == pytest.approx(info.nudges[0][1], rel=1e-3)  # small h: linear
+    assert info.nudges[-1][2] < 0.8 * info.nudges[-1][1]  # h = 1: tanh bends away
+    assert doc.infos[doc.plan.index[v["n"]]].nudges == []  # only leaves are nudged
+    assert all(node.grad == 0.0 for node in v.values())
+
+
+def test_a_nudge_outside_the_domain_is_undefined_and_inf_survives_json():
+    x = Value(-0.5, "x")
+    out = (x * -1.0).log()  # log(-x): x + 1 leaves the domain
+    page = step_through(out)._repr_html_()
+    assert "undefined" in (Path(autograd.viz.__file__).parent / "view.js").read_text()
+    doc = step_through(out).view_document()
+    rows = doc.infos[doc.plan.index[x]].nudges
+    assert rows[-1][2] is None and rows[0][2] is not None
+    big = Value(1000.0, "big").exp()  # inf data: JSON has no inf, the page still parses
+    assert '"data":"Infinity"' in autograd.draw_graph(big)._repr_html_()
+    assert "NaN" not in page.split('class="cr-data">')[1].split("</script>")[0]

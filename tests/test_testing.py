@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, testing
-from autograd.ops import BINARY, UNARY
+import autograd
+from autograd import Value, ops, testing
 
 
 @settings(max_examples=300)
@@ -26,8 +26,9 @@ KINKS = {"abs": (0, 0.0), "relu": (0, 0.0), "/": (1, 0.0)}  # operand, point to 
 def test_op_inputs_are_inside_the_ops_domain_and_off_its_kinks(op, data):
     operands = data.draw(testing.inputs_for(op))
     assert all(math.isfinite(x) for x in operands)
-    rule = {**UNARY, **BINARY}[op]
-    out, *local_grads = rule(*operands)  # a domain error would raise here
+    definition = ops.BUILTIN[op]
+    out = definition.forward(*operands)  # a domain error would raise here
+    local_grads = definition.local_grads(operands, out)
     assert math.isfinite(out) and all(map(math.isfinite, local_grads))
     if op in KINKS:
         index, point = KINKS[op]
@@ -35,8 +36,18 @@ def test_op_inputs_are_inside_the_ops_domain_and_off_its_kinks(op, data):
         assert abs(operands[index] - point) >= 1e-2 - 1e-12
 
 
-def test_every_op_has_a_domain():
-    assert set(testing.OP_DOMAINS) == set(UNARY) | set(BINARY)
+def test_a_user_op_brings_its_domain():
+    inverse = autograd.define_op(
+        "inverse", lambda x: 1 / x, lambda x, out: (-out * out,), [ops.Domain(0.5, 2.0)]
+    )
+
+    @settings(max_examples=30)
+    @given(testing.inputs_for(inverse))
+    def draws(xs):
+        assert len(xs) == 1 and 0.5 <= xs[0] <= 2.0
+        assert autograd.gradcheck(inverse, xs)
+
+    draws()
 
 
 @pytest.mark.parametrize(

@@ -369,36 +369,50 @@ def test_root_must_be_a_value():
 # ---------------------------------------------------------------- rendering
 
 
-def test_renders_svg_inline_and_png_to_files(tmp_path):
+def test_renders_an_html_view_svg_and_png_to_files(tmp_path):
     v = expression()
     v["L"].backward()
     drawing = draw_graph(v["L"])
     assert isinstance(drawing, GraphDrawing)
-    bundle = drawing._repr_mimebundle_()
-    assert list(bundle) == ["image/svg+xml"]
-    assert "<svg" in bundle["image/svg+xml"] and "grad 6" in bundle["image/svg+xml"]
+    page = drawing._repr_html_()
+    assert "data-chainrule-view" in page and 'data-states="1"' in page
+    assert ">grad 6<" in page and 'data-node="a"' in page
+    svg = drawing.pipe(format="svg", encoding="utf-8")
+    assert "<svg" in svg and "grad 6" in svg
     png = draw_graph(v["L"], format="png")
-    assert png._repr_mimebundle_()["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.pipe()[:8] == b"\x89PNG\r\n\x1a\n"
     path = png.render(tmp_path / "graph", cleanup=True)
     assert path.endswith("graph.png")
     assert (tmp_path / "graph.png").read_bytes()[:4] == b"\x89PNG"
+    assert not (tmp_path / "graph").exists()  # cleanup: the picture only
     assert drawing.engine == "dot"  # other attributes come from the graphviz.Digraph
+    assert not hasattr(drawing, "_repr_mimebundle_")  # Jupyter shows the view, nothing else
     assert repr(drawing).startswith("<GraphDrawing: 10 nodes")
 
 
-def test_without_the_dot_program_display_falls_back_to_text(monkeypatch, tmp_path):
+def test_save_html_writes_one_self_contained_page(tmp_path):
+    v = expression()
+    path = draw_graph(v["L"]).save_html(tmp_path / "graph.html")
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "chainruleView" in page
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in page
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        draw_graph(v["L"]).save_html(tmp_path / "no" / "graph.html")
+
+
+def test_without_any_graphviz_the_error_says_how_to_get_one(monkeypatch, tmp_path):
+    from autograd.viz import layout
+
     v = expression()
     drawing = draw_graph(v["L"])
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no dot to run
-    bundle = drawing._repr_mimebundle_()
-    assert list(bundle) == ["text/plain"]
-    text = bundle["text/plain"]
-    assert "dot` program was not found" in text and "apt install graphviz" in text
-    assert text.endswith(drawing.source)
-    with pytest.raises(GraphvizNotFoundError, match="apt install graphviz"):
+    monkeypatch.setattr(layout.sysconfig, "get_path", lambda name: str(tmp_path))
+    monkeypatch.setattr(layout.sys, "executable", str(tmp_path / "python"))
+    with pytest.raises(GraphvizNotFoundError, match=r"graphviz-pure.*apt install graphviz"):
         drawing.pipe()
     with pytest.raises(GraphvizNotFoundError, match="brew install graphviz"):
-        drawing.render(tmp_path / "graph")
+        drawing._repr_html_()
     assert isinstance(GraphvizNotFoundError("x"), RuntimeError)
 
 

@@ -1,8 +1,9 @@
 """Drawing the graph with Graphviz: data, gradients, local derivatives and the "+=" of fan-out.
 
-`draw_graph` turns the nodes behind a `Value` into DOT source and wraps it in a `GraphDrawing`,
-which Jupyter displays inline and which can be rendered to a file. The Python ``graphviz``
-package is imported only inside `draw_graph`, so ``import autograd`` never needs it.
+`draw_graph` turns the nodes behind a `Value` into DOT source (rendered to files by Graphviz:
+``.pipe``, ``.render``) and into a one-state graph view (`autograd.viz.view`: ``_repr_html_`` in
+Jupyter, ``save_html``). The Python ``graphviz`` package is imported only inside `draw_graph`,
+so ``import autograd`` never needs it.
 
 Reading a drawing (left to right by default):
 - a box per value: its label (bold, if any), ``data`` and ``grad``;
@@ -29,12 +30,16 @@ this module decides how they look and talks to Graphviz.
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, replace
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from autograd.value import Value
+from autograd.viz import style as st
+from autograd.viz.layout import GraphvizNotFoundError, run_graphviz
+from autograd.viz.nudge import Row, nudge_table
 from autograd.viz.plan import (
     ClusterFn,
     GraphTooLargeError,
@@ -44,41 +49,20 @@ from autograd.viz.plan import (
     natural_key,
     resolve_clusters,
 )
+from autograd.viz.style import MAX_TERMS, Style
+from autograd.viz.view import Document, NodeInfo, Viewable
 
 __all__ = [
+    "MAX_TERMS",
     "GraphDrawing",
     "GraphTooLargeError",  # from autograd.viz.plan, which decides what is drawn
-    "GraphvizNotFoundError",
+    "GraphvizNotFoundError",  # from autograd.viz.layout, which finds Graphviz
     "draw_graph",
 ]
 
 INSTALL_PACKAGE_HINT = "pip install 'chainrule[viz]'"
-INSTALL_DOT_HINT = (
-    "install the Graphviz programs (Debian/Ubuntu: apt install graphviz; macOS: brew install "
-    "graphviz; conda: conda install graphviz; others: https://graphviz.org/download/)"
-)
-
-_RANKDIRS = ("LR", "RL", "TB", "BT")
-MAX_TERMS = 6
-"""The most contributions a "+=" row spells out; the rest are counted."""
-_INLINE_MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg"}
-
-# Colours: one meaning each (see the module docstring).
-_FILL_LEAF = "#dbeafe"
-_FILL_PARAM = "#dcfce7"
-_FILL_NODE = "#ffffff"
-_FILL_OUTPUT = "#fef3c7"
-_FILL_HIGHLIGHT = "#fee2e2"
-_FILL_OP = "#f3f4f6"
-_FILL_CLUSTER = "#f8fafc"
-_BORDER = "#6b7280"
-_RED = "#dc2626"
-_FANOUT = "#c2410c"
-_MUTED = "#6b7280"
-
-
-class GraphvizNotFoundError(RuntimeError):
-    """Graphviz's ``dot`` program is not installed (or not on PATH); the message says how."""
+RANKDIRS = ("LR", "RL", "TB", "BT")
+FORMATS = ("svg", "png", "jpeg", "jpg", "gif", "pdf", "json", "dot", "xdot", "plain")
 
 
 def _import_graphviz() -> Any:
@@ -86,8 +70,7 @@ def _import_graphviz() -> Any:
         import graphviz  # type: ignore[import-untyped]
     except ImportError as error:
         raise ImportError(
-            "drawing graphs needs the graphviz Python package: "
-            f"{INSTALL_PACKAGE_HINT} (and the Graphviz programs: {INSTALL_DOT_HINT})"
+            f"drawing graphs needs the graphviz Python package: {INSTALL_PACKAGE_HINT}"
         ) from error
     return graphviz
 
@@ -95,17 +78,18 @@ def _import_graphviz() -> Any:
 # ---------------------------------------------------------------- the drawing
 
 
-class GraphDrawing:
-    """DOT source for a graph, shown inline in Jupyter and rendered by Graphviz's ``dot``.
+class GraphDrawing(Viewable):
+    """A drawn graph: an interactive view in Jupyter (`_repr_html_`, `save_html`), and DOT
+    source that Graphviz renders to files (`pipe`, `render`).
 
     ``source`` is the DOT text; ``digraph`` the underlying ``graphviz.Digraph`` (every other
-    attribute is looked up there). If ``dot`` is missing, inline display falls back to the DOT
-    source with an install hint, while `pipe` and `render` raise `GraphvizNotFoundError`.
+    attribute is looked up there). Graphviz is the system's ``dot``, else ``graphviz-pure``.
     """
 
-    def __init__(self, digraph: Any, node_count: int) -> None:
+    def __init__(self, digraph: Any, node_count: int, document: Document | None = None) -> None:
         self.digraph = digraph
         self.node_count = node_count
+        self.document = document
 
     @property
     def source(self) -> str:
@@ -114,126 +98,67 @@ class GraphDrawing:
 
     @property
     def format(self) -> str:
-        """The default output format of `pipe`, `render` and inline display."""
+        """The default output format of `pipe` and `render`."""
         return str(self.digraph.format)
 
-    def pipe(self, format: str | None = None, **kwargs: Any) -> Any:  # noqa: A002 - graphviz's name
+    def pipe(self, format: str | None = None, encoding: str | None = None) -> Any:  # noqa: A002
         """The rendered graph as bytes (or str with ``encoding=``), in ``format`` or the default."""
-        with _dot_errors():
-            return self.digraph.pipe(format=format, **kwargs)
+        data = run_graphviz(self.source, format or self.format)
+        return data.decode(encoding) if encoding else data
 
-    def render(self, *args: Any, **kwargs: Any) -> str:
-        """Save the DOT source and the rendered file (see ``graphviz.Digraph.render``);
-        returns the rendered file's path."""
-        with _dot_errors():
-            return str(self.digraph.render(*args, **kwargs))
+    def render(
+        self,
+        filename: str | os.PathLike[str],
+        directory: str | os.PathLike[str] | None = None,
+        *,
+        format: str | None = None,  # noqa: A002 - graphviz's name
+        cleanup: bool = False,
+    ) -> str:
+        """Save the DOT source at ``filename`` and the picture at ``filename.<format>``;
+        ``cleanup=True`` keeps only the picture. Returns the picture's path."""
+        path = Path(directory or "") / Path(filename)
+        fmt = format or self.format
+        data = self.pipe(fmt)
+        if not cleanup:
+            path.write_text(self.source, encoding="utf-8")
+        out = path.with_name(f"{path.name}.{fmt}")
+        out.write_bytes(data)
+        return str(out)
 
-    def text_fallback(self) -> str:
-        """What is displayed instead of a picture when ``dot`` is missing."""
-        return (
-            "Graphviz's `dot` program was not found, so here is the graph's DOT source instead.\n"
-            f"To see the picture, {INSTALL_DOT_HINT}, then re-run this cell.\n\n{self.source}"
-        )
-
-    def _repr_mimebundle_(
-        self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None, **_: Any
-    ) -> dict[str, Any]:
-        fmt = self.format if self.format in _INLINE_MIMETYPES else "svg"
-        try:
-            data = self.pipe(format=fmt, encoding="utf-8" if fmt == "svg" else None)
-        except GraphvizNotFoundError:
-            return {"text/plain": self.text_fallback()}
-        return {_INLINE_MIMETYPES[fmt]: data}
+    def view_document(self) -> Document:
+        if self.document is None:
+            raise ValueError("this drawing has no view (it was made for a file): use .pipe()")
+        return self.document
 
     def __repr__(self) -> str:
         return f"<GraphDrawing: {self.node_count} nodes; .source for DOT, .render() to save>"
 
     def __getattr__(self, name: str) -> Any:
-        if name == "digraph":  # not set yet (during unpickling or a failed __init__)
+        # Private names (the _repr_*_ hooks Jupyter looks for) are not graphviz's to answer:
+        # the Digraph's own _repr_mimebundle_ would display a second, static picture.
+        if name.startswith("_") or name in ("digraph", "document"):
             raise AttributeError(name)
         return getattr(self.digraph, name)
-
-
-class _dot_errors:
-    """Turn graphviz's ExecutableNotFound into GraphvizNotFoundError with the install hint."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
-        graphviz = _import_graphviz()
-        if exc is not None and isinstance(exc, graphviz.ExecutableNotFound):
-            raise GraphvizNotFoundError(
-                f"Graphviz's dot program was not found on PATH: {INSTALL_DOT_HINT}. "
-                "The DOT source is still available as .source."
-            ) from exc
 
 
 # ---------------------------------------------------------------- how it looks
 
 
-def _fmt(x: Any, digits: int = 4) -> str:
-    """A number with ``digits`` significant digits: 2, 0.5, -1.25e-05, inf."""
-    if isinstance(x, Value):
-        x = x.data
-    x = float(x)
-    if x == 0:
-        return "0"
-    return f"{x:.{digits}g}"
-
-
-def _signed(x: Any, digits: int = 4) -> str:
-    """A number as a term of a sum: parentheses around negatives, ``1 + (-2)``."""
-    text = _fmt(x, digits)
-    return f"({text})" if text.startswith("-") else text
-
-
-@dataclass
-class _Style:
-    """Everything about a drawing except which nodes it holds."""
-
-    grads: Mapping[Value, Any] | None = None  # override for .grad (the stepper's snapshots)
-    processed: Collection[Value] | None = None  # nodes whose backward step has run
-    prior: Mapping[Value, float] | None = None  # a node's grad before this backward (leaves)
-    show_grad: bool = True
-    show_local: bool = False
-    highlight: Collection[Value] = ()
-    highlight_edges: Collection[tuple[Value, int]] = ()  # (child, parent slot)
-    params: Collection[Value] = ()
-    names: Mapping[Value, str] | None = None  # shown for unlabelled nodes (the stepper's ids)
-    digits: int = 4
-
-    def grad(self, node: Value) -> float:
-        g = self.grads[node] if self.grads is not None and node in self.grads else node.grad
-        return g.data if isinstance(g, Value) else float(g)
-
-
-def _value_label(node: Value, plan: Plan, style: _Style) -> str:
-    d = style.digits
-    rows = []
-    if node.label:
-        rows.append(f"<B>{html.escape(node.label)}</B>")
-    elif style.names is not None and node in style.names:
-        rows.append(f'<FONT COLOR="{_MUTED}">{html.escape(style.names[node])}</FONT>')
-    if node in plan.boxes:
-        folded = plan.folded.get(node, 0)
-        what = f"{folded} leaf operand{'s' if folded != 1 else ''} folded in"
-        rows.append(f'dot <FONT COLOR="{_MUTED}" POINT-SIZE="9">({what})</FONT>')
-    rows.append(f"data {_fmt(node.data, d)}")
-    if style.show_grad:
-        rows.append(f"grad {_fmt(style.grad(node), d)}")
-        uses = plan.uses.get(node, [])
-        if len(uses) > 1:
-            rows.append(f'<FONT COLOR="{_FANOUT}">{_fanout_text(node, uses, style)}</FONT>')
-    if node in plan.truncated:
-        rows.append(f'<FONT COLOR="{_MUTED}" POINT-SIZE="9">(inputs not drawn)</FONT>')
-    fill, border, width = _FILL_NODE, _BORDER, 1
-    if node is plan.root:
-        fill, width = _FILL_OUTPUT, 2
-    elif not node.parents:
-        fill = _FILL_PARAM if node in style.params else _FILL_LEAF
+def _value_label(node: Value, plan: Plan, style: Style) -> str:
+    markup = {
+        "label": "<B>{}</B>",
+        "name": f'<FONT COLOR="{st.MUTED}">{{}}</FONT>',
+        "box": f'<FONT COLOR="{st.MUTED}" POINT-SIZE="9">{{}}</FONT>',
+        "fanout": f'<FONT COLOR="{st.FANOUT}">{{}}</FONT>',
+        "cut": f'<FONT COLOR="{st.MUTED}" POINT-SIZE="9">{{}}</FONT>',
+    }
+    rows = [
+        markup.get(row.kind, "{}").format(html.escape(row.text).replace("…", "&#8230;"))
+        for row in st.value_rows(node, plan, style)
+    ]
+    fill, border, width = st.fill_of(node, plan, style), st.BORDER, 2 if node is plan.root else 1
     if node in style.highlight:
-        fill, border, width = _FILL_HIGHLIGHT, _RED, 3
+        fill, border, width = st.FILL_HIGHLIGHT, st.RED, 3
     cells = "".join(f"<TR><TD>{row}</TD></TR>" for row in rows)
     return (
         f'<<TABLE BORDER="{width}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
@@ -241,45 +166,25 @@ def _value_label(node: Value, plan: Plan, style: _Style) -> str:
     )
 
 
-def _fanout_text(node: Value, uses: list[tuple[Value, int]], style: _Style) -> str:
-    """The "+=" row of a node used more than once: its grad as a sum, one term per use."""
-    d = style.digits
-    processed = style.processed or ()
-    done = [c.local_grads[slot] * style.grad(c) for c, slot in uses if c in processed]
-    pending = len(uses) - len(done)
-    if not done:
-        return f"+= from {len(uses)} uses"
-    prior = style.prior.get(node, 0.0) if style.prior is not None else None
-    if prior is None and not pending:  # a static drawing: what is left was accumulated before
-        grad = style.grad(node)
-        rest = grad - math.fsum(done)
-        prior = 0.0 if abs(rest) <= 1e-12 * (1 + abs(grad)) else rest
-    terms = [f"{_fmt(prior, d)} (before)"] if prior else []
-    terms += [_fmt(t, d) if not terms and i == 0 else _signed(t, d) for i, t in enumerate(done)]
-    hidden = len(done) - MAX_TERMS
-    if hidden > 0:  # a node used by a whole layer: the row would be wider than the graph
-        terms = terms[: len(terms) - hidden]
-    text = "= " + " + ".join(terms)
-    untold = [f"{hidden} more"] if hidden > 0 else []
-    untold += [f"{pending} to come"] if pending else []
-    if untold:
-        text += f" + … ({', '.join(untold)})"
-    return html.escape(text).replace("…", "&#8230;")
+def _edge_label(child: Value, slot: int, style: Style) -> str:
+    return "\\n".join(line for line in st.edge_lines(child, slot, style) if line)
 
 
-def _edge_label(child: Value, slot: int, style: _Style, ran: bool) -> str:
-    d = style.digits
-    local = child.local_grads[slot]
-    if not ran:
-        return f"local {_fmt(local, d)}"
-    upstream = style.grad(child)
-    arithmetic = f"{_fmt(local, d)} × {_signed(upstream, d)} = {_fmt(local * upstream, d)}"
-    return f"local {_fmt(local, d)}\\n{arithmetic}"
+def static_style(plan: Plan, style: Style) -> Style:
+    """A drawing of the graph as it is: contributions show once backward has run.
+
+    The root's grad is the seed, so a non-zero root grad is the sign (a zero seed has no
+    contributions anyway).
+    """
+    if style.processed is not None:
+        return style
+    ran = style.grad(plan.root) != 0
+    return replace(style, processed=set(plan.values) if ran else set())
 
 
 def _to_dot(
     plan: Plan,
-    style: _Style,
+    style: Style,
     *,
     rankdir: str,
     format: str,  # noqa: A002 - graphviz's name
@@ -289,19 +194,14 @@ def _to_dot(
     g = graphviz.Digraph("autograd", format=format)
     g.attr(rankdir=rankdir, bgcolor="white", nodesep="0.2", ranksep="0.35")
     g.attr("node", fontname="Helvetica", fontsize="11")
-    g.attr("edge", fontname="Helvetica", fontsize="9", color=_BORDER, arrowsize="0.6")
-    if style.processed is None:
-        # A static drawing shows contributions once backward has run. The root's grad is the
-        # seed, so a non-zero root grad is the sign (a zero seed has no contributions anyway).
-        ran = style.grad(plan.root) != 0
-        style = replace(style, processed=set(plan.values) if ran else set())
-
+    g.attr("edge", fontname="Helvetica", fontsize="9", color=st.BORDER, arrowsize="0.6")
+    style = static_style(plan, style)
     groups: dict[str | None, Any] = {None: g}
     subgraphs: list[Any] = []
     for name in sorted(set(clusters.values()), key=natural_key):  # t2 before t10
         sub = graphviz.Digraph(f"cluster_{len(subgraphs)}")
-        sub.attr(label=name, style="rounded,filled", fillcolor=_FILL_CLUSTER, color="#94a3b8")
-        sub.attr(fontname="Helvetica", fontsize="11", fontcolor=_MUTED)
+        sub.attr(label=name, style="rounded,filled", fillcolor=st.FILL_CLUSTER, color="#94a3b8")
+        sub.attr(fontname="Helvetica", fontsize="11", fontcolor=st.MUTED)
         groups[name] = sub
         subgraphs.append(sub)
 
@@ -315,8 +215,8 @@ def _to_dot(
                 node.op_label,
                 shape="ellipse",
                 style=op_style,
-                fillcolor=_FILL_OP,
-                color=_RED if node in style.highlight else _BORDER,
+                fillcolor=st.FILL_OP,
+                color=st.RED if node in style.highlight else st.BORDER,
                 penwidth="2" if node in style.highlight else "1",
                 fontsize="10",
                 height="0.3",
@@ -336,9 +236,9 @@ def _to_dot(
                 continue
             attrs: dict[str, str] = {}
             if style.show_local:
-                attrs["label"] = _edge_label(child, slot, style, child in (style.processed or ()))
+                attrs["label"] = _edge_label(child, slot, style)
             if (child, slot) in hot:
-                attrs.update(color=_RED, penwidth="2.5", fontcolor=_RED)
+                attrs.update(color=st.RED, penwidth="2.5", fontcolor=st.RED)
             g.edge(f"v{plan.index[parent]}", target, **attrs)
     return g
 
@@ -397,17 +297,56 @@ def draw_graph(
     missing = [v for v in highlight_set if v not in plan.index]
     if missing:
         raise ValueError(f"draw_graph: highlight holds {len(missing)} node(s) not in the drawing")
-    style = _Style(
+    style = Style(
         show_grad=show_grad,
         show_local=show_local,
         highlight=highlight_set,
         params=params_set,
         digits=digits,
     )
-    digraph = _to_dot(
-        plan, style, rankdir=rankdir, format=format, clusters=resolve_clusters(plan, cluster_fn)
+    return _drawing(plan, count, style, rankdir, format, resolve_clusters(plan, cluster_fn))
+
+
+def _drawing(
+    plan: Plan,
+    count: int,
+    style: Style,
+    rankdir: str,
+    format: str,  # noqa: A002 - graphviz's name
+    clusters: Mapping[Value, str],
+) -> GraphDrawing:
+    """The DOT drawing and the one-state view of ``plan`` in ``style``."""
+    digraph = _to_dot(plan, style, rankdir=rankdir, format=format, clusters=clusters)
+    names = style.names or {v: v.label or f"#{i}" for i, v in enumerate(plan.values)}
+    document = Document(
+        plan,
+        clusters=clusters,
+        rankdir=rankdir,
+        show_local=style.show_local,
+        params=style.params,
+        names=names,
     )
-    return GraphDrawing(digraph, count)
+    document.add_state(static_style(plan, style))
+    document.static_highlight = {plan.index[v] for v in style.highlight if v in plan.index}
+    document.infos = node_infos(plan, names, nudge_table(plan.root, plan.values))
+    return GraphDrawing(digraph, count, document)
+
+
+def node_infos(
+    plan: Plan, names: Mapping[Value, str], nudges: Mapping[Value, list[Row]]
+) -> list[NodeInfo]:
+    """What clicking each drawn node shows: op, data, local derivatives, uses, nudges."""
+    return [
+        NodeInfo(
+            names[v],
+            v.op_label,
+            v.data,
+            [(names.get(p, "?"), float(g)) for p, g in zip(v.parents, v.local_grads)],
+            len(plan.uses.get(v, ())),
+            nudges.get(v, []),
+        )
+        for v in plan.values
+    ]
 
 
 def check_options(
@@ -421,15 +360,15 @@ def check_options(
     """Validate the options shared by every drawing; returns the cluster function."""
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph expects a Value, got {type(root).__name__}")
-    if rankdir not in _RANKDIRS:
-        raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
     if type(max_nodes) is not int or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
     if type(digits) is not int or not 1 <= digits <= 17:
         raise ValueError(f"draw_graph: digits must be an int from 1 to 17, got {digits!r}")
     cluster_fn = cluster_function(cluster)
-    graphviz = _import_graphviz()  # before any work: a missing package is the first thing to say
-    if format not in graphviz.FORMATS:
+    _import_graphviz()  # before any work: a missing package is the first thing to say
+    if format not in FORMATS:
         raise ValueError(f"draw_graph: unknown format {format!r} (try 'svg' or 'png')")
     return cluster_fn
 
@@ -448,17 +387,14 @@ def check_values(items: Iterable[Value], name: str) -> set[Value]:
 
 def render_plan(
     root: Value,
-    style: _Style,
+    style: Style,
     *,
     rankdir: str = "LR",
     format: str = "svg",  # noqa: A002 - graphviz's name
     cluster: ClusterFn | str | None = None,
     max_nodes: int = 500,
 ) -> GraphDrawing:
-    """A drawing of the whole graph with a prepared style (used by the backward stepper)."""
+    """A drawing of the whole graph with a prepared style (one state of a replay)."""
     cluster_fn = check_options(root, rankdir, max_nodes, format, cluster, style.digits)
     plan, count = check_size(root, max_nodes)
-    clusters = resolve_clusters(plan, cluster_fn)
-    return GraphDrawing(
-        _to_dot(plan, style, rankdir=rankdir, format=format, clusters=clusters), count
-    )
+    return _drawing(plan, count, style, rankdir, format, resolve_clusters(plan, cluster_fn))

@@ -1,0 +1,299 @@
+"""Backward recorded once, then shown at any state: the replay behind every step-by-step view.
+
+`replay_backward` runs `backward_steps` to the end, keeps every step (each edge records the
+parent's grad before and after) and then puts every ``.grad`` back as it was: looking at
+backward changes nothing. `BackwardReplay` rebuilds the grads of any state from the records,
+writes each step's chain-rule arithmetic, and `fill_timeline` turns it into the states of a
+view: forward (each node's value and stored local derivatives, in topological order), the seed,
+then backward. State 0 of a replay is the seed; state ``k`` is after ``k`` steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from autograd.graph import BackwardStep, backward_steps, topological_order
+from autograd.value import Value
+from autograd.viz.draw import GraphDrawing, render_plan
+from autograd.viz.style import Style, fmt, signed
+from autograd.viz.view import Document
+
+__all__ = ["BackwardReplay", "fill_timeline", "replay_backward"]
+
+INFIX = ("+", "-", "*", "/", "**")
+
+
+def _as_float(x: Any) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+@dataclass(frozen=True)
+class BackwardReplay:
+    """Every step of one backward pass, and the grads of every state in between.
+
+    Attributes:
+        root: the node backward started from.
+        order: every node ``root`` depends on, in topological order.
+        steps: what each step did (see `autograd.BackwardStep`).
+        initial: each node's grad in state 0: the seed for the root, 0 for other non-leaf
+            nodes, and for leaves whatever they held before (they accumulate).
+        names: a display name per node: its label, or ``#i`` (its topological index).
+        uses: how many times each node is an operand (more than 1: its grad is a sum).
+        use_numbers: per step, per edge: which use of its parent the edge is (1, 2, ...).
+        final: each node's grad once backward is done: the last state. It differs from the
+            sums the steps recorded only where a leaf's hook replaced its gradient.
+    """
+
+    root: Value
+    order: tuple[Value, ...]
+    steps: tuple[BackwardStep, ...]
+    initial: Mapping[Value, float]
+    names: Mapping[Value, str]
+    uses: Mapping[Value, int]
+    use_numbers: tuple[tuple[int, ...], ...]
+    final: Mapping[Value, float]
+
+    def __len__(self) -> int:
+        """The number of steps; the states are 0 .. len(self)."""
+        return len(self.steps)
+
+    def _check(self, k: int) -> None:
+        if type(k) is not int or not 0 <= k <= len(self.steps):
+            raise ValueError(f"state must be an int from 0 to {len(self.steps)}, got {k!r}")
+
+    def grads_at(self, k: int) -> dict[Value, float]:
+        """Every node's grad after ``k`` steps, rebuilt from the records (nothing is mutated)."""
+        self._check(k)
+        if k == len(self.steps):
+            return dict(self.final)
+        grads = dict(self.initial)
+        for step in self.steps[:k]:
+            apply_step(grads, step)
+        return grads
+
+    def step_at(self, k: int) -> BackwardStep | None:
+        """The step that led to state ``k`` (None for state 0, the seed)."""
+        self._check(k)
+        return self.steps[k - 1] if k else None
+
+    def describe(self, k: int, *, max_edges: int | None = None) -> str:
+        """The chain-rule arithmetic of the step that led to state ``k``, as text."""
+        self._check(k)
+        return "\n".join(self.lines(k, max_edges))
+
+    def lines(self, k: int, max_edges: int | None = None) -> list[str]:
+        """`describe` as a list of lines."""
+        step = self.step_at(k)
+        n = len(self.steps)
+        name = self.names
+        root = name[self.root]
+        seed = fmt(self.initial[self.root])
+        if step is None:
+            if not n:
+                return [f"{root} is a leaf: backward just adds the seed {seed} to its grad."]
+            why = f"d{root}/d{root} = 1" if seed == "1" else "the seed passed to backward"
+            return [
+                f"State 0 of {n}: {root}.grad = {seed} ({why}).",
+                "Every other non-leaf grad starts at 0; leaves keep their grad and accumulate.",
+            ]
+        node = step.node
+        lines = [
+            f"Step {k} of {n}: {name[node]} = {self.expression(node)}",
+            f"{name[node]}.grad = {fmt(step.upstream)} is complete (every use of {name[node]} "
+            "is done): it is the upstream for its operands.",
+        ]
+        edges = step.edges if max_edges is None else step.edges[:max_edges]
+        for edge, use in zip(edges, self.use_numbers[k - 1]):
+            parent = name[edge.parent]
+            line = (
+                f"  {parent}: local {fmt(edge.local_grad)} × upstream {signed(step.upstream)}"
+                f" = {fmt(edge.contribution)};  {parent}.grad = {fmt(edge.grad_before)}"
+                f" + {signed(edge.contribution)} = {fmt(edge.grad_after)}"
+            )
+            total = self.uses.get(edge.parent, 1)
+            if total > 1:
+                line += f"  (use {use} of {total})"
+            lines.append(line)
+        if len(edges) < len(step.edges):
+            lines.append(f"  … and {len(step.edges) - len(edges)} more operands")
+        if k == n:
+            lines.append("Done: every grad is final, as after backward().")
+        return lines
+
+    def expression(self, node: Value, values: bool = False) -> str:
+        """How ``node`` was computed, by name (``x * w``) or, with ``values``, by number."""
+        args = [fmt(p.data) if values else self.names[p] for p in node.parents]
+        op = node.op_label
+        if op in INFIX and len(args) == 2:
+            return f"{args[0]} {op} {args[1]}"
+        if len(args) == 1 and op[:1] in "+-*/" and " " in op:  # a constant on the right: x * 7
+            return f"{args[0]} {op}"
+        if len(args) == 1 and op[-1:] in "+-*/" and " " in op:  # on the left: 2 - x
+            return f"{op} {args[0]}"
+        if len(args) > 4:
+            args = [*args[:3], f"… {len(args) - 3} more"]
+        return f"{op}({', '.join(args)})"
+
+    def forward_lines(self, i: int, max_edges: int = 12) -> list[str]:
+        """What the forward pass did at node ``order[i]``: its value and local derivatives."""
+        node = self.order[i]
+        name = self.names[node]
+        head = f"Forward {i + 1} of {len(self.order)}: "
+        if not node.parents:
+            return [f"{head}{name} = {fmt(node.data)}, a leaf: its value is given."]
+        lines = [
+            f"{head}{name} = {self.expression(node)} = {self.expression(node, True)}"
+            f" = {fmt(node.data)}",
+            "The op also stores its local derivatives now, for backward to multiply:",
+        ]
+        pairs = list(zip(node.parents, node.local_grads))
+        for parent, local in pairs[:max_edges]:
+            lines.append(f"  d{name}/d{self.names[parent]} = {fmt(local)}")
+        if len(pairs) > max_edges:
+            lines.append(f"  … and {len(pairs) - max_edges} more operands")
+        return lines
+
+    def draw(
+        self,
+        k: int,
+        *,
+        show_grad: bool = True,
+        show_local: bool = True,
+        caption: bool = False,
+        params: Iterable[Value] = (),
+        digits: int = 4,
+        **options: Any,
+    ) -> GraphDrawing:
+        """The graph in state ``k``: the current node and the edges it updated in red.
+
+        ``caption=True`` writes the step's arithmetic under the graph (for a static picture).
+        The other options are those of `autograd.draw_graph`: show_grad, show_local, params,
+        digits, and rankdir, format, cluster, max_nodes.
+        """
+        self._check(k)
+        step = self.step_at(k)
+        style = Style(
+            grads=self.grads_at(k),
+            processed={s.node for s in self.steps[:k]},
+            prior=self.initial,
+            show_grad=show_grad,
+            show_local=show_local,
+            highlight=() if step is None else (step.node,),
+            highlight_edges=()
+            if step is None
+            else tuple((step.node, slot) for slot in range(len(step.node.parents))),
+            params=set(params),
+            names=self.names,
+            digits=digits,
+        )
+        drawing = render_plan(self.root, style, **options)
+        if caption:
+            text = "".join(line.replace("\\", "\\\\") + "\\l" for line in self.lines(k, 12))
+            drawing.digraph.attr(
+                label=text, labelloc="b", labeljust="l", fontname="Helvetica", fontsize="11"
+            )
+        return drawing
+
+
+def apply_step(grads: dict[Value, float], step: BackwardStep) -> None:
+    """Move ``grads`` from the state before ``step`` to the state after it."""
+    grads[step.node] = _as_float(step.upstream)  # after the node's hooks, if any
+    for edge in step.edges:
+        grads[edge.parent] = _as_float(edge.grad_after)
+
+
+def replay_backward(root: Value, grad: Any = 1.0) -> BackwardReplay:
+    """Record backward from ``root`` step by step, then restore every ``.grad``: nothing changes.
+
+    The replay's last state holds the grads ``root.backward(grad)`` would leave.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"replay_backward expects a Value, got {type(root).__name__}")
+    order = tuple(topological_order(root))
+    saved = [(v, v.grad) for v in order]
+    initial = {v: (_as_float(v.grad) if not v.parents else 0.0) for v in order}
+    try:
+        steps = tuple(backward_steps(root, grad))  # validates grad; a leaf root gives no steps
+        initial[root] = _as_float(grad if root.parents else root.grad)  # a leaf: seed added
+        final = {v: _as_float(v.grad) for v in order}
+    finally:
+        for v, g in saved:
+            v.grad = g
+    names = {v: v.label or f"#{i}" for i, v in enumerate(order)}
+    uses: dict[Value, int] = {}
+    for v in order:
+        for p in v.parents:
+            uses[p] = uses.get(p, 0) + 1
+    seen: dict[Value, int] = {}
+    use_numbers = []
+    for step in steps:
+        numbers = []
+        for edge in step.edges:
+            seen[edge.parent] = seen.get(edge.parent, 0) + 1
+            numbers.append(seen[edge.parent])
+        use_numbers.append(tuple(numbers))
+    return BackwardReplay(root, order, steps, initial, names, uses, tuple(use_numbers), final)
+
+
+def fill_timeline(
+    document: Document,
+    replay: BackwardReplay,
+    *,
+    forward: bool,
+    show_grad: bool = True,
+    show_local: bool = True,
+    params: Iterable[Value] = (),
+    digits: int = 4,
+) -> None:
+    """Add the replay's states to ``document``: forward (optional), the seed, then backward."""
+    plan = document.plan
+    grads = dict(replay.initial)
+    processed: set[Value] = set()
+    style = Style(
+        grads=grads,
+        processed=processed,
+        prior=replay.initial,
+        show_grad=show_grad,
+        show_local=show_local,
+        params=set(params),
+        names=replay.names,
+        digits=digits,
+    )
+    edges_in = document.edges_in
+    if forward:
+        computed: set[Value] = set()
+        style.computed, style.seeded = computed, False
+        for i, node in enumerate(replay.order):
+            computed.add(node)
+            document.add_state(
+                style,
+                touched=(node,),
+                current=node,
+                hot=edges_in.get(node, ()),
+                text=replay.forward_lines(i),
+            )
+        style.computed, style.seeded = None, True
+    document.add_state(
+        style,
+        touched=[v for v in plan.values if v.parents or v is replay.root],
+        current=replay.root,
+        text=replay.lines(0, 12),
+    )
+    n = len(replay.steps)
+    for k, step in enumerate(replay.steps, 1):
+        processed.add(step.node)
+        apply_step(grads, step)
+        touched = [step.node, *(e.parent for e in step.edges)]
+        if k == n:  # a leaf's hook runs after the last step: show what backward leaves
+            changed = [v for v in replay.order if grads.get(v) != replay.final[v]]
+            grads.update(replay.final)
+            touched += changed
+        document.add_state(
+            style,
+            touched=touched,
+            current=step.node,
+            hot=edges_in.get(step.node, ()),
+            text=replay.lines(k, 12),
+        )

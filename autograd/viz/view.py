@@ -1,0 +1,468 @@
+"""The graph document: one layout (SVG) plus every state as data, shown by view.js.
+
+Python does the work: `Document.add_state` records what each state's boxes and edge labels say
+(only what changed), Graphviz lays the graph out once with room for the widest text any state
+shows, and `Document.html` writes one self-contained block: the SVG drawn at the start state
+(the picture where scripts are stripped), the states as JSON, and the script inline. The same
+block is a notebook output (`_repr_html_`) and, wrapped in a page, a saved file (`save_html`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import tempfile
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from autograd.value import Value
+from autograd.viz import style as st
+from autograd.viz.layout import Laid, lay_out
+from autograd.viz.plan import Plan, natural_key
+
+__all__ = ["Document", "NodeInfo", "Viewable", "write_page"]
+
+CHAR_W = 6.6  # px per character of the 11px monospace font in boxes
+EDGE_CHAR_W = 5.4  # ... of the 9px font of edge labels
+LINE_H = 14.0
+EDGE_LINE_H = 11.0
+PAD = 6.0
+MAX_TEXT_LINES = 10
+MONO = "ui-monospace, Menlo, Consolas, 'DejaVu Sans Mono', monospace"
+ROW_LOOK = {  # as SVG attributes, so the picture reads right where styles are stripped too
+    "label": ' font-weight="bold"',
+    "name": f' fill="{st.MUTED}"',
+    "box": f' fill="{st.MUTED}"',
+    "cut": f' fill="{st.MUTED}"',
+    "fanout": f' fill="{st.FANOUT}"',
+}  # the arithmetic block scrolls past this many lines
+
+NO_SCRIPT_HINT = (
+    "A picture of state {state} of {states}. To step through it: run the cell in Jupyter (trust "
+    "a saved notebook first), or open a page written by save_html(path)."
+)
+NO_SCRIPT_HINT_STATIC = (
+    "A picture. For zoom and node details: run the cell in Jupyter (trust a saved notebook "
+    "first), or open a page written by save_html(path)."
+)
+
+
+@dataclass
+class NodeInfo:
+    """What clicking a node shows, beside its current rows."""
+
+    name: str
+    op: str
+    data: float
+    locals: list[tuple[str, float]]
+    uses: int
+    nudges: list[tuple[float, float, float | None]] = field(
+        default_factory=list
+    )  # h, predicted, actual
+
+
+class Document:
+    """A graph view being built: the plan, its states (as changes), then layout and HTML."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        clusters: Mapping[Value, str],
+        rankdir: str,
+        show_local: bool,
+        interval: int = 1200,
+        params: Iterable[Value] = (),
+        names: Mapping[Value, str] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.clusters = clusters
+        self.rankdir = rankdir
+        self.show_local = show_local
+        self.interval = interval
+        self.params = set(params)
+        self.names = names
+        # Labelled edges: (child, slot) of every drawn operand edge, in plan order.
+        self.edges: list[tuple[Value, int, Value]] = []
+        self.edges_in: dict[Value, list[int]] = {}
+        for child in plan.values:
+            if child in plan.truncated:
+                continue
+            for slot, parent in enumerate(child.parents):
+                if parent in plan.index and not (child in plan.boxes and not parent.parents):
+                    self.edges_in.setdefault(child, []).append(len(self.edges))
+                    self.edges.append((child, slot, parent))
+        self.row_kinds: list[list[str]] = []
+        self.slot_of_row: list[list[int]] = []  # node index -> slot per row
+        self.slot_of_edge: list[list[int]] = []  # edge index -> slot per label line
+        self.widths: list[int] = []  # slot -> widest text in characters
+        self.last: list[str] = []  # slot -> text in the latest state
+        self.changes: list[tuple[int, int, str]] = []
+        self.phases: list[tuple[int, int, str]] = []
+        self.last_phase: list[str] = []
+        self.current: list[int] = []
+        self.hot: list[list[int]] = []
+        self.texts: list[list[str]] = []
+        self.infos: list[NodeInfo] = []
+        self.start = 0
+        self.static_highlight: set[int] = set()
+        self._laid: Laid | None = None
+
+    # ------------------------------------------------------------ states
+
+    @property
+    def states(self) -> int:
+        return len(self.current)
+
+    def add_state(
+        self,
+        style: st.Style,
+        *,
+        touched: Iterable[Value] | None = None,
+        current: Value | None = None,
+        hot: Sequence[int] = (),
+        text: Sequence[str] = (),
+    ) -> None:
+        """Record one state: the rows of ``touched`` nodes (all, the first time) and their
+        incoming edge labels, the node it is about, its highlighted edges and its arithmetic."""
+        k = self.states
+        plan = self.plan
+        first = not self.slot_of_row
+        nodes = plan.values if touched is None or first else touched
+        for node in nodes:
+            i = plan.index.get(node)
+            if i is None:
+                continue
+            rows = st.value_rows(node, plan, style)
+            if first:
+                self.row_kinds.append([r.kind for r in rows])
+                self.slot_of_row.append([self._new_slot() for _ in rows])
+            for slot, row in zip(self.slot_of_row[i], rows, strict=True):
+                self._set(k, slot, row.text)
+            phase = "" if style.knows_data(node) else "pending"
+            if first:
+                self.last_phase.append(phase)
+                self.phases.append((k, i, phase))
+            elif phase != self.last_phase[i]:
+                self.last_phase[i] = phase
+                self.phases.append((k, i, phase))
+            if self.show_local:
+                for e in self.edges_in.get(node, ()):
+                    child, slot, _ = self.edges[e]
+                    if first:
+                        self.slot_of_edge.extend([] for _ in range(e + 1 - len(self.slot_of_edge)))
+                        self.slot_of_edge[e] = [self._new_slot(), self._new_slot()]
+                    lines = st.edge_lines(child, slot, style)
+                    for line_slot, line in zip(self.slot_of_edge[e], lines, strict=True):
+                        self._set(k, line_slot, line)
+        self.current.append(-1 if current is None else plan.index[current])
+        self.hot.append(list(hot))
+        self.texts.append(list(text))
+
+    def _new_slot(self) -> int:
+        self.widths.append(0)
+        self.last.append("\0")
+        return len(self.last) - 1
+
+    def _set(self, state: int, slot: int, text: str) -> None:
+        if self.last[slot] != text:
+            self.last[slot] = text
+            self.changes.append((state, slot, text))
+            self.widths[slot] = max(self.widths[slot], len(text))
+
+    def snapshot(self, state: int) -> tuple[list[str], list[str]]:
+        """Every slot's text and every node's phase in ``state``."""
+        texts = [""] * len(self.last)
+        for s, slot, text in self.changes:
+            if s > state:
+                break
+            texts[slot] = text
+        phases = [""] * len(self.plan.values)
+        for s, node, phase in self.phases:
+            if s > state:
+                break
+            phases[node] = phase
+        return texts, phases
+
+    # ------------------------------------------------------------ layout
+
+    def box_size(self, i: int) -> tuple[float, float]:
+        chars = max(self.widths[s] for s in self.slot_of_row[i])
+        return chars * CHAR_W + 2 * PAD, len(self.slot_of_row[i]) * LINE_H + PAD
+
+    def layout_source(self) -> str:
+        """DOT for Graphviz: fixed-size boxes and edge labels as wide as their widest state."""
+        plan = self.plan
+        lines = [
+            "digraph view {",
+            f"  rankdir={self.rankdir}; nodesep={0.35 if self.show_local else 0.2}; ranksep=0.35;",
+            '  node [fixedsize=true, fontsize=10, fontname=Courier, label=""];',
+            "  edge [fontname=Courier, fontsize=10, arrowsize=0.6];",  # 9px drawn: room to spare
+        ]
+        groups: dict[str | None, list[str]] = {}
+        for i, node in enumerate(plan.values):
+            w, h = self.box_size(i)
+            decl = [f"  v{i} [shape=box, width={w / 72:.4f}, height={h / 72:.4f}];"]
+            if node.parents and node not in plan.boxes:
+                ow = max(len(node.op_label) * CHAR_W + 16, 28)
+                decl.append(f"  v{i}op [shape=ellipse, width={ow / 72:.4f}, height=0.3];")
+            groups.setdefault(self.clusters.get(node), []).extend(decl)
+        lines += groups.pop(None, [])
+        for c, name in enumerate(sorted(groups, key=lambda n: natural_key(str(n)))):
+            lines.append(f"  subgraph cluster_{c} {{ label={json.dumps(name)}; fontsize=11;")
+            lines += groups[name]
+            lines.append("  }")
+        for i, node in enumerate(plan.values):
+            if node.parents and node not in plan.boxes:
+                lines.append(f'  v{i}op -> v{i} [id="o{i}"];')
+        for e, (child, _, parent) in enumerate(self.edges):
+            target = f"v{plan.index[child]}" + ("" if child in plan.boxes else "op")
+            label = ""
+            if self.show_local:
+                widths = [self.widths[s] for s in self.slot_of_edge[e]]
+                label = "\\n".join("0" * w for w in widths if w)
+            attr = f', label="{label}"' if label else ""
+            lines.append(f'  v{plan.index[parent]} -> {target} [id="e{e}"{attr}];')
+        lines.append("}")
+        return "\n".join(lines)
+
+    def laid(self) -> Laid:
+        if self._laid is None:
+            self._laid = lay_out(self.layout_source())
+        return self._laid
+
+    # ------------------------------------------------------------ SVG and HTML
+
+    def svg(self, state: int) -> str:
+        """The graph drawn in ``state``: every slot, node and edge marked for view.js."""
+        laid = self.laid()
+        plan = self.plan
+        out = [
+            f'<svg class="cr-graph" xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {laid.width:.1f} {laid.height:.1f}" width="{laid.width:.0f}" '
+            f'height="{laid.height:.0f}" style="max-width:100%;height:auto" role="img" '
+            f'aria-label="computation graph" font-family="{MONO}" font-size="11" '
+            f'text-anchor="middle" fill="#111827">'
+        ]
+        for label, (x, y, w, h) in laid.clusters:
+            out.append(
+                f'<g class="cr-cluster"><rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
+                f'height="{h:.1f}" rx="8" fill="{st.FILL_CLUSTER}" stroke="#94a3b8"/>'
+                f'<text x="{x + w / 2:.1f}" y="{y + 14:.1f}" fill="{st.MUTED}" '
+                f'class="cr-cluster-label">{_esc(label)}</text></g>'
+            )
+        hot = set(self.hot[state]) if self.hot else set()
+        texts, phases = self.snapshot(state)
+        for i, node in enumerate(plan.values):
+            if node.parents and node not in plan.boxes:
+                line, arrow, _ = laid.edges[f"o{i}"]
+                out.append(f'<g class="cr-edge">{_edge_paths(line, arrow, False)}</g>')
+        for e in range(len(self.edges)):
+            line, arrow, point = laid.edges[f"e{e}"]
+            cls = "cr-edge cr-hot" if e in hot else "cr-edge"
+            parts = [f'<g class="{cls}" data-edge="{e}" font-size="9">']
+            parts.append(_edge_paths(line, arrow, e in hot))
+            if self.show_local and point is not None:
+                slots = self.slot_of_edge[e]
+                shown = [s for s in slots if self.widths[s]]
+                for j, s in enumerate(shown):
+                    y = point[1] + (j - (len(shown) - 1) / 2) * EDGE_LINE_H + 3
+                    parts.append(
+                        f'<text class="cr-elabel" data-slot="{s}" x="{point[0]:.1f}" '
+                        f'fill="{st.RED if e in hot else "#374151"}" '
+                        f'y="{y:.1f}">{_esc(texts[s])}</text>'
+                    )
+            parts.append("</g>")
+            out.append("".join(parts))
+        current = self.current[state] if self.current else -1
+        for i, node in enumerate(plan.values):
+            cur = i == current or i in self.static_highlight
+            if node.parents and node not in plan.boxes:
+                cx, cy, w, h = laid.nodes[f"v{i}op"]
+                out.append(
+                    f'<g class="cr-op{" cr-cur" if cur else ""}" data-op-of="{i}">'
+                    f'<ellipse cx="{cx:.1f}" cy="{cy:.1f}" rx="{w / 2:.1f}" ry="{h / 2:.1f}" '
+                    f'fill="{st.FILL_OP}" stroke="{st.RED if cur else st.BORDER}"/>'
+                    f'<text x="{cx:.1f}" y="{cy + 3.5:.1f}">{_esc(node.op_label)}</text></g>'
+                )
+        for i, node in enumerate(plan.values):
+            cx, cy, w, h = laid.nodes[f"v{i}"]
+            cur = i == current or i in self.static_highlight
+            name = node.label or (self.names or {}).get(node) or f"#{i}"
+            fill = st.fill_of(node, plan, st.Style(params=self.params))
+            attrs = ' data-current="true"' if i == current else ""
+            phase = phases[i]
+            if phase:
+                attrs += f' data-phase="{phase}"'
+            if i in self.static_highlight:
+                attrs += ' data-highlight="true"'
+            root = " cr-root" if node is plan.root else ""
+            out.append(
+                f'<g class="cr-node{root}" data-node="{_esc(name)}" data-i="{i}"{attrs}>'
+                f'<rect x="{cx - w / 2:.1f}" y="{cy - h / 2:.1f}" width="{w:.1f}" '
+                f'height="{h:.1f}" rx="6" fill="{fill}" stroke="{st.RED if cur else st.BORDER}" '
+                f'stroke-width="{3 if cur else 2 if node is plan.root else 1}"/>'
+            )
+            top = cy - h / 2 + PAD / 2
+            for r, (slot, kind) in enumerate(zip(self.slot_of_row[i], self.row_kinds[i])):
+                y = top + (r + 0.78) * LINE_H
+                look = ROW_LOOK.get(kind, "")
+                out.append(
+                    f'<text class="cr-{kind}" data-slot="{slot}" x="{cx:.1f}" y="{y:.1f}"{look}>'
+                    f"{_esc(texts[slot])}</text>"
+                )
+            out.append("</g>")
+        out.append("</svg>")
+        return "".join(out)
+
+    def data(self) -> dict[str, Any]:
+        """The states as JSON-ready data for view.js."""
+        laid = self.laid()
+        boxes = [list(laid.nodes[f"v{i}"]) for i in range(len(self.plan.values))]
+        grad_slot = [
+            next((s for s, k in zip(slots, kinds) if k == "grad"), -1)
+            for slots, kinds in zip(self.slot_of_row, self.row_kinds)
+        ]
+        return {
+            "states": self.states,
+            "start": self.start,
+            "interval": self.interval,
+            "width": laid.width,
+            "height": laid.height,
+            "changes": self.changes,
+            "phases": self.phases,
+            "current": self.current,
+            "hot": self.hot,
+            "texts": self.texts,
+            "boxes": boxes,
+            "gradSlot": grad_slot,
+            "nodes": [
+                {
+                    "name": n.name,
+                    "op": n.op,
+                    "data": _number(n.data),
+                    "locals": [[name, _number(g)] for name, g in n.locals],
+                    "uses": n.uses,
+                    "nudges": [[h, _number(p), _number(a)] for h, p, a in n.nudges],
+                }
+                for n in self.infos
+            ],
+        }
+
+    def html(self) -> str:
+        """The view as one HTML block: works inline in a notebook and inside a saved page."""
+        uid = f"cr-{uuid.uuid4().hex[:12]}"
+        k = self.start
+        n = self.states
+        stepping = n > 1
+        text_lines = min(MAX_TEXT_LINES, max((len(t) for t in self.texts), default=0))
+        hint = NO_SCRIPT_HINT.format(state=k + 1, states=n) if stepping else NO_SCRIPT_HINT_STATIC
+        step_controls = (
+            '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
+            '<button type="button" class="cr-play" aria-label="Play">Play</button>'
+            '<button type="button" class="cr-next" aria-label="Next step">&#9654;</button>'
+            f'<input type="range" class="cr-slider" aria-label="State" min="0" max="{n - 1}" '
+            f'value="{k}" step="1">'
+            f'<span class="cr-count" aria-live="polite">{k + 1} / {n}</span>'
+            '<label class="cr-speed-label">speed <select class="cr-speed" aria-label="Speed">'
+            '<option value="0.5">0.5×</option><option value="1" selected>1×</option>'
+            '<option value="2">2×</option><option value="4">4×</option></select></label>'
+            if stepping
+            else ""
+        )
+        bar = (
+            f'<div class="cr-bar">{step_controls}<span class="cr-zoom">'
+            '<button type="button" class="cr-out" aria-label="Zoom out">&#8722;</button>'
+            '<button type="button" class="cr-fit" aria-label="Fit to width">fit</button>'
+            '<button type="button" class="cr-in" aria-label="Zoom in">+</button></span></div>'
+        )
+        # The controls come with the script (view.js inserts them): no dead control without it.
+        data = json.dumps({**self.data(), "bar": bar}, separators=(",", ":"), allow_nan=False)
+        data = data.replace("</", "<\\/")
+        text = ""
+        if text_lines:
+            lines = "\n".join(_esc(t) for t in self.texts[k])
+            text = (
+                f'<pre class="cr-text" style="height:{text_lines * 1.35 + 0.6:.2f}em">{lines}</pre>'
+            )
+        return (
+            f'<div class="cr-view" id="{uid}" data-chainrule-view data-state="{k}" '
+            f'data-states="{n}" tabindex="0">'
+            f"<style>{_asset('view.css')}</style>"
+            f'<p class="cr-nojs">{_esc(hint)}</p>{text}'
+            f'<div class="cr-stage"><div class="cr-scroll">{self.svg(k)}</div>'
+            '<div class="cr-info" hidden></div></div>'
+            f'<script type="application/json" class="cr-data">{data}</script>'
+            f"<script>(function(){{{_asset('view.js')}\nchainruleView(document.getElementById("
+            f'"{uid}"));}})();</script></div>'
+        )
+
+
+class Viewable:
+    """A graph view's two outputs: inline HTML for Jupyter and a self-contained saved page."""
+
+    def view_document(self) -> Document:
+        """The graph document this object shows (built once)."""
+        raise NotImplementedError
+
+    def _repr_html_(self) -> str:
+        """The interactive view, script inline (JupyterLab, Notebook 7, VS Code, nbconvert)."""
+        return self.view_document().html()
+
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write the view as one HTML file that works from ``file://``; returns its path."""
+        return write_page(Path(path), self.view_document().html())
+
+
+def write_page(path: Path, body: str, title: str = "chainrule graph") -> Path:
+    """A complete HTML page around ``body``, written atomically."""
+    page = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{_esc(title)}</title>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<style>body{font-family:system-ui,sans-serif;margin:1rem;}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"save_html: folder {str(folder)!r} does not exist (for {str(path)!r})"
+        )
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(page)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _edge_paths(line: str, arrow: str, hot: bool) -> str:
+    colour = st.RED if hot else st.BORDER
+    return (
+        f'<path d="{line}" fill="none" stroke="{colour}" stroke-width="{2.5 if hot else 1}"/>'
+        f'<path class="cr-arrow" d="{arrow}" fill="{colour}" stroke="none"/>'
+    )
+
+
+def _number(x: float | None) -> float | str | None:
+    """A number for JSON, which has no inf or nan: those become strings JavaScript reads."""
+    if x is None or math.isfinite(x):
+        return x
+    return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _asset(name: str) -> str:
+    return resources.files("autograd.viz").joinpath(name).read_text(encoding="utf-8")

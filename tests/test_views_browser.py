@@ -1,0 +1,309 @@
+"""The graph views where a learner sees them: in Chromium (Playwright from PyPI driving Debian's
+/usr/bin/chromium), from a saved page and from an nbconvert export of notebook 02, with the
+network blocked. Without Chromium these tests do not run and the summary says so (in CI, where
+CI=true, that is a failure)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import autograd
+from autograd import Value
+from tests import browser
+
+ROOT = Path(__file__).resolve().parent.parent
+# nbconvert's own page template links these two scripts; nothing of ours may request anything.
+NBCONVERT_TEMPLATE_URLS = (
+    "cdnjs.cloudflare.com/ajax/libs/mathjax",
+    "cdnjs.cloudflare.com/ajax/libs/require.js",
+)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    why = browser.missing()
+    if why is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs Chromium for the browser tests: {why}. {browser.INSTALL_LINE}")
+        browser.NOT_RUN.append(why)
+        pytest.skip(f"no browser: {why}. {browser.INSTALL_LINE}")
+    with browser.chromium() as instance:
+        yield instance
+
+
+@pytest.fixture
+def context(chromium: Any) -> Iterator[Any]:
+    ctx = chromium.new_context(viewport={"width": 1000, "height": 800})
+    yield ctx
+    ctx.close()
+
+
+class Page:
+    """A page with every request outside the file recorded and refused."""
+
+    def __init__(self, context: Any, url: str) -> None:
+        self.page = context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def refuse(route: Any) -> None:
+            request_url = route.request.url
+            if request_url.startswith(("file://", "data:", "about:")):
+                route.continue_()
+            else:
+                self.requests.append(request_url)
+                route.abort()
+
+        self.page.route("**/*", refuse)
+        self.page.goto(url)
+        self.page.wait_for_load_state("load")
+
+    def view(self, n: int = 0) -> Any:
+        return self.page.locator("[data-chainrule-view]").nth(n)
+
+    def positions(self, view: Any) -> dict[str, tuple[float, float]]:
+        """Each node's position inside the SVG (so scrolling the view does not count)."""
+        return view.evaluate(
+            """root => Object.fromEntries([...root.querySelectorAll('[data-node]')].map(
+                   el => { const b = el.getBBox(); return [el.dataset.i, [b.x, b.y]]; }))"""
+        )
+
+    def state(self, view: Any) -> int:
+        return int(view.get_attribute("data-state"))
+
+
+def in_viewport(page: Any, locator: Any) -> bool:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+        and box["y"] + box["height"] <= size["height"]
+    )
+
+
+def wide_graph() -> Value:
+    """A sum of many products: wider than the page, so fitting and scrolling matter."""
+    xs = [Value(0.1 * i, f"x{i}") for i in range(12)]
+    ws = [Value(1.0 - 0.1 * i, f"w{i}") for i in range(12)]
+    out = autograd.sum((x * w).tanh() for x, w in zip(xs, ws)) * Value(2.0, "scale")
+    out.label = "out"
+    return out
+
+
+def current_nodes(view: Any) -> list[str]:
+    return view.evaluate(
+        "root => [...root.querySelectorAll('[data-current=\"true\"]')].map(e => e.dataset.node)"
+    )
+
+
+def step_and_check(p: Page, view: Any) -> None:
+    """Forward and back through every control: positions hold, one current node, in view."""
+    n = int(view.get_attribute("data-states"))
+    start = p.positions(view)
+    nxt = view.get_by_role("button", name="Next step")
+    prev = view.get_by_role("button", name="Previous step")
+    assert p.state(view) == 0
+    for k in range(1, min(n, 12)):
+        nxt.click()
+        assert p.state(view) == k
+        assert len(current_nodes(view)) == 1
+        assert p.positions(view) == start  # nothing moves between states
+        for control in (nxt, prev, view.get_by_role("slider", name="State")):
+            assert in_viewport(p.page, control)
+        current = view.locator('[data-current="true"]')
+        assert in_viewport(p.page, current), f"state {k}: the current node is off-screen"
+    prev.click()
+    assert p.state(view) == min(n, 12) - 2
+    view.focus()
+    p.page.keyboard.press("End")
+    assert p.state(view) == n - 1
+    p.page.keyboard.press("ArrowLeft")
+    assert p.state(view) == n - 2
+    p.page.keyboard.press("Home")
+    assert p.state(view) == 0
+    p.page.keyboard.press("ArrowRight")
+    assert p.state(view) == 1
+    view.get_by_role("slider", name="State").fill(str(n - 1))
+    assert p.state(view) == n - 1
+    assert p.positions(view) == start
+
+
+def test_a_saved_step_through_steps_from_a_file_with_the_network_blocked(context, tmp_path):
+    out = wide_graph()
+    path = autograd.step_through(out).save_html(tmp_path / "steps.html")
+    p = Page(context, path.as_uri())
+    view = p.view()
+    n = int(view.get_attribute("data-states"))
+    assert n == len(autograd.topological_order(out)) + 1 + 26  # forward, seed, backward
+    width = view.locator("svg.cr-graph").bounding_box()["width"]
+    assert width <= 1000 - 2 * 8  # fitted to the page (body margin 1rem)
+    step_and_check(p, view)
+    # Play runs on its own, reads "Pause" while playing, and stops at the end.
+    p.page.keyboard.press("Home")
+    view.locator(".cr-speed").select_option("4")
+    view.get_by_role("button", name="Play").click()
+    assert view.get_by_role("button", name="Pause").is_visible()
+    p.page.wait_for_function(
+        "el => +el.dataset.state >= 3", arg=view.element_handle(), timeout=5000
+    )
+    view.get_by_role("button", name="Pause").click()
+    stopped = p.state(view)
+    p.page.wait_for_timeout(700)
+    assert p.state(view) == stopped and view.get_by_role("button", name="Play").is_visible()
+    assert p.requests == [] and p.errors == []
+
+
+def test_clicking_a_node_shows_its_op_data_grad_locals_and_uses(context, tmp_path):
+    x, w = Value(2.0, "x"), Value(-0.5, "w")
+    out = (x * w + x).tanh()
+    out.label = "out"
+    path = autograd.step_through(out, start=8).save_html(tmp_path / "steps.html")
+    p = Page(context, path.as_uri())
+    view = p.view()
+    view.locator('[data-node="x"]').click()
+    info = view.locator(".cr-info")
+    assert info.is_visible()
+    text = info.inner_text()
+    assert "uses: 2" in text and "grad 0.21" in text and "leaf" in text
+    nudges = info.locator("table.cr-nudge tr")
+    assert nudges.count() == 5  # a header and h = 0.001, 0.01, 0.1, 1
+    assert nudges.nth(1).inner_text().split() == ["0.001", "0.00021", "0.0002099"]
+    view.locator('[data-node="#2"]').click()
+    text = info.inner_text()
+    assert "op: *" in text and "d #2 / d x" in text and "d #2 / d w" in text
+    assert x.grad == 0.0  # and nothing was changed by looking
+
+
+def test_a_drawing_is_the_same_view_with_one_state(context, tmp_path):
+    out = wide_graph()
+    out.backward()
+    path = autograd.draw_graph(out, show_local=True).save_html(tmp_path / "graph.html")
+    p = Page(context, path.as_uri())
+    view = p.view()
+    assert view.get_attribute("data-states") == "1"
+    assert view.get_attribute("data-state") == "0"
+    assert view.get_by_role("button", name="Zoom in").is_visible()
+    before = view.locator("svg.cr-graph").bounding_box()["width"]
+    view.get_by_role("button", name="Zoom in").click()
+    assert view.locator("svg.cr-graph").bounding_box()["width"] > before
+    assert p.requests == [] and p.errors == []
+
+
+def test_without_javascript_the_picture_and_the_hint_show(chromium, tmp_path):
+    out = wide_graph()
+    path = autograd.step_through(out, start=5).save_html(tmp_path / "steps.html")
+    ctx = chromium.new_context(viewport={"width": 1000, "height": 800}, java_script_enabled=False)
+    with ctx:
+        p = Page(ctx, path.as_uri())
+        view = p.view()
+        svg = view.locator("svg.cr-graph")
+        assert svg.is_visible() and svg.bounding_box()["width"] <= 1000
+        assert len(current_nodes(view)) == 1  # the picture is of state 5
+        hint = view.locator(".cr-nojs")
+        assert hint.is_visible() and "save_html" in hint.inner_text()
+        assert not view.get_by_role("button", name="Play").is_visible()  # no dead controls
+        assert p.requests == []
+
+
+@pytest.mark.slow
+def test_notebook_02_exported_by_nbconvert_steps_offline(context, tmp_path):
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    notebook = ROOT / "notebooks" / "02_stepping_through_backward.ipynb"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nbconvert",
+            "--to",
+            "html",
+            "--execute",
+            str(notebook),
+            "--output-dir",
+            str(tmp_path),
+            "--ExecutePreprocessor.timeout=120",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    exported = tmp_path / "02_stepping_through_backward.html"
+    assert "Generated by graphviz" not in exported.read_text(encoding="utf-8")  # each graph once
+    p = Page(context, exported.as_uri())
+    views = p.page.locator("[data-chainrule-view]")
+    assert views.count() >= 2
+    stepping = [
+        views.nth(i)
+        for i in range(views.count())
+        if views.nth(i).get_attribute("data-states") != "1"
+    ]
+    assert stepping, "notebook 02 shows a step-through"
+    for i in range(views.count()):  # every graph fits the output
+        box = views.nth(i).locator("svg.cr-graph").bounding_box()
+        assert box["width"] <= 1000
+    view = stepping[0]
+    view.scroll_into_view_if_needed()
+    p.page.evaluate("window.scrollBy(0, -20)")
+    view.get_by_role("button", name="Next step").click()
+    assert p.state(view) == 1
+    assert len(current_nodes(view)) == 1
+    assert [u for u in p.requests if not any(t in u for t in NBCONVERT_TEMPLATE_URLS)] == []
+    assert p.errors == []
+
+
+def test_the_readme_screenshot_of_the_step_through(chromium, tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "render_readme_images", ROOT / "examples" / "render_readme_images.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data = module.screenshot(tmp_path, chromium).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and 10_000 < len(data) < 200_000
+    assert (ROOT / "docs" / "images" / "step_through_view.png").exists()  # the README's copy
+
+
+def test_in_a_tall_graph_each_step_brings_its_node_into_view(context, tmp_path):
+    x = Value(0.5, "x")
+    y = x
+    for k in range(30):  # a chain drawn top to bottom: far taller than the viewport
+        y = (y * 1.01).tanh()
+        y.label = f"h{k}"
+    path = autograd.step_through(y, rankdir="TB", forward=False).save_html(tmp_path / "t.html")
+    p = Page(context, path.as_uri())
+    view = p.view()
+    scroller = view.locator(".cr-scroll")
+    assert scroller.evaluate("el => el.scrollHeight > el.clientHeight")  # it does scroll
+    view.focus()
+    for k in (1, 20, 40, 60):
+        view.evaluate(f"el => el.chainrule.show({k})")
+        current = view.locator('[data-current="true"]')
+        inside = current.evaluate(
+            """(node) => { const a = node.getBoundingClientRect(),
+                   b = node.closest('.cr-scroll').getBoundingClientRect();
+                   return a.top >= b.top && a.bottom <= b.bottom; }"""
+        )
+        assert inside, f"state {k}: the current node is scrolled out of the view"
+    p.page.keyboard.press("Home")
+    p.page.keyboard.press("Space")  # Space plays; the button then reads Pause
+    assert view.get_by_role("button", name="Pause").is_visible()
+    p.page.keyboard.press("Space")
+    assert view.get_by_role("button", name="Play").is_visible()
+    assert p.errors == []
