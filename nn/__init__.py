@@ -1,5 +1,5 @@
-"""chainrule's nn: networks built on `autograd.Value` (neurons, layers, MLPs, recurrent nets),
-with losses, optimizers, small data sets and a training loop."""
+"""chainrule's nn: networks built on `autograd.Value` (neurons, layers, MLPs, recurrent nets,
+a small GPT), with losses, optimizers, small data sets and a training loop."""
 
 from nn import data
 from nn.attention import GPT, CausalSelfAttention, Embedding, rmsnorm

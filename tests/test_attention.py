@@ -89,13 +89,13 @@ WIDTHS = [(4, 1), (4, 2), (6, 3), (8, 4)]  # (n_embd, n_head)
 
 
 @st.composite
-def models_and_tokens(draw, max_layers: int = 2, widths=WIDTHS):
+def models_and_tokens(draw, layers=(1, 2), widths=WIDTHS, min_tokens=1):
     n_embd, n_head = draw(st.sampled_from(widths))
     vocab = draw(st.integers(2, 6))
-    block = draw(st.integers(1, 5))
-    n_layer = draw(st.integers(1, max_layers))
+    block = draw(st.integers(min_tokens, 5))
+    n_layer = draw(st.integers(*layers))
     model = nn.GPT(vocab, block, n_embd, n_head, n_layer, seed=draw(st.integers(0, 10**6)))
-    tokens = draw(st.lists(st.integers(0, vocab - 1), min_size=1, max_size=block))
+    tokens = draw(st.lists(st.integers(0, vocab - 1), min_size=min_tokens, max_size=block))
     return model, tokens
 
 
@@ -233,10 +233,12 @@ def loss_with_weights(model: nn.GPT, tokens: list[int]):
     return f
 
 
-@settings(max_examples=6)
-@given(models_and_tokens(widths=[(4, 1), (4, 2), (6, 3)]))
-def test_gpt_gradients_match_central_differences(case):
-    model, tokens = case
+@pytest.mark.parametrize("n_layer", [1, 2])
+@settings(max_examples=3)
+@given(data=st.data())
+def test_gpt_gradients_match_central_differences(n_layer, data):
+    shapes = models_and_tokens((n_layer, n_layer), [(4, 1), (4, 2), (6, 3)], min_tokens=2)
+    model, tokens = data.draw(shapes)
     params = model.parameters()
     assert [p for mat in parameter_containers(model) for row in mat for p in row] == params
     assert gradcheck(loss_with_weights(model, tokens), [p.data for p in params], atol=1e-6)

@@ -138,7 +138,11 @@ def _progress_bar(total: int, enabled: bool) -> tuple[Callable[[int, float], Non
     return update, bar
 
 
-@demo("gpt", "a microgpt-sized GPT (n_embd 16, 4 heads, 1 layer) learns first names, 1,000 steps")
+@demo(
+    "gpt",
+    "a microgpt-sized GPT (n_embd 16, 4 heads, 1 layer) learns first names: 1,000 steps, "
+    "one name each (--epochs sets the steps)",
+)
 def gpt_demo(options: DemoOptions) -> DemoResult:
     """``--epochs`` sets the number of training steps (one name each)."""
     config = GPTConfig(steps=options.epochs or GPTConfig.steps)
