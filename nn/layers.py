@@ -21,6 +21,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
+from nn.checks import check_count, check_int, check_parameter_count
 from nn.module import Module
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "make_rng"]
@@ -45,21 +46,13 @@ def make_rng(seed: int | None = None, rng: random.Random | None = None) -> rando
         if not isinstance(rng, random.Random):
             raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
         return rng
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    return random.Random(seed)
-
-
-def _check_count(name: str, n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")
-    return int(n)
+    return random.Random(None if seed is None else check_int("seed", seed))
 
 
 def _check_widths(nouts: object) -> list[int]:
     if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
         raise ValueError(f"nouts must be a non-empty list of layer widths, got {nouts!r}")
-    return [_check_count("every layer width in nouts", n) for n in nouts]
+    return [check_count("every layer width in nouts", n) for n in nouts]
 
 
 def _check_activation(activation: object) -> str | None:
@@ -104,10 +97,11 @@ class Neuron(Module):
         rng: random.Random | None = None,
         fan_out: int = 1,
     ) -> None:
-        self.nin = _check_count("nin", nin)
+        self.nin = check_count("nin", nin)
         self.activation = _check_activation(activation)
+        check_parameter_count("this Neuron", self.nin + 1)
         gen = make_rng(seed, rng)
-        bound = init_bound(self.nin, _check_count("fan_out", fan_out), self.activation)
+        bound = init_bound(self.nin, check_count("fan_out", fan_out), self.activation)
         self.w = [Value(gen.uniform(-bound, bound)) for _ in range(self.nin)]
         self.b = Value(0.0)
 
@@ -121,7 +115,7 @@ class Neuron(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        return _check_count("nin", config["nin"]) + 1
+        return check_count("nin", config["nin"]) + 1
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
@@ -139,9 +133,10 @@ class Layer(Module):
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self.nin = _check_count("nin", nin)
-        self.nout = _check_count("nout", nout)
+        self.nin = check_count("nin", nin)
+        self.nout = check_count("nout", nout)
         self.activation = _check_activation(activation)
+        check_parameter_count("this Layer", self.count_parameters(self.config()))
         gen = make_rng(seed, rng)
         self.neurons = [
             Neuron(self.nin, self.activation, rng=gen, fan_out=self.nout) for _ in range(self.nout)
@@ -162,7 +157,7 @@ class Layer(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        return _check_count("nout", config["nout"]) * (_check_count("nin", config["nin"]) + 1)
+        return check_count("nout", config["nout"]) * (check_count("nin", config["nin"]) + 1)
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -185,10 +180,11 @@ class MLP(Module):
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self.nin = _check_count("nin", nin)
+        self.nin = check_count("nin", nin)
         self.nouts = _check_widths(nouts)
         self.activation = _check_activation(activation)
         self.output_activation = _check_activation(output_activation)
+        check_parameter_count("this MLP", self.count_parameters(self.config()))
         gen = make_rng(seed, rng)
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
@@ -218,7 +214,7 @@ class MLP(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        sizes = [_check_count("nin", config["nin"]), *_check_widths(config["nouts"])]
+        sizes = [check_count("nin", config["nin"]), *_check_widths(config["nouts"])]
         return sum(nout * (nin + 1) for nin, nout in itertools.pairwise(sizes))
 
     def __repr__(self) -> str:
