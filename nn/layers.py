@@ -16,7 +16,7 @@ import itertools
 import math
 import numbers
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from typing import Any
 
 import autograd
@@ -117,6 +117,11 @@ class Neuron(Module):
     def count_parameters(cls, config: dict[str, Any]) -> int:
         return check_count("nin", config["nin"]) + 1
 
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        yield "w", check_count("nin", config["nin"])
+        yield "b", 1
+
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
@@ -158,6 +163,13 @@ class Layer(Module):
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
         return check_count("nout", config["nout"]) * (check_count("nin", config["nin"]) + 1)
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        neuron = list(Neuron.state_layout({"nin": config["nin"]}))
+        for i in range(check_count("nout", config["nout"])):
+            for name, n in neuron:
+                yield f"neurons.{i}.{name}", n
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -216,6 +228,13 @@ class MLP(Module):
     def count_parameters(cls, config: dict[str, Any]) -> int:
         sizes = [check_count("nin", config["nin"]), *_check_widths(config["nouts"])]
         return sum(nout * (nin + 1) for nin, nout in itertools.pairwise(sizes))
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        sizes = [check_count("nin", config["nin"]), *_check_widths(config["nouts"])]
+        for i, (nin, nout) in enumerate(itertools.pairwise(sizes)):
+            for name, n in Layer.state_layout({"nin": nin, "nout": nout}):
+                yield f"layers.{i}.{name}", n
 
     def __repr__(self) -> str:
         return (

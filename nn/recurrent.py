@@ -14,11 +14,11 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from typing import Any, ClassVar
 
 from autograd import Value, dots, is_grad_enabled
-from nn.checks import check_count, check_parameter_count, is_real
+from nn.checks import check_count, check_parameter_count, is_real, shown
 from nn.layers import Layer, make_rng
 from nn.module import Module
 
@@ -166,6 +166,12 @@ class _GatedCell(Module):
         nin, nhidden = check_count("nin", config["nin"]), check_count("nhidden", config["nhidden"])
         return cls.GATES * nhidden * (nin + nhidden + 1)
 
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        nin, nhidden = check_count("nin", config["nin"]), check_count("nhidden", config["nhidden"])
+        rows = cls.GATES * nhidden
+        yield from (("w_ih", rows * nin), ("w_hh", rows * nhidden), ("b", rows))
+
     def fused_rows(self) -> list[list[Value]]:
         """Row j is [W_ih[j] | W_hh[j]]: one dot against x + h gives row j's pre-activation."""
         return [a + b for a, b in zip(self.w_ih, self.w_hh, strict=True)]
@@ -303,11 +309,19 @@ class RNN(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
+        return cls._cell_class(config).count_parameters(config)
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        for name, n in cls._cell_class(config).state_layout(config):
+            yield f"cell.{name}", n
+
+    @staticmethod
+    def _cell_class(config: dict[str, Any]) -> type[RNNCell | LSTMCell]:
         cell = config.get("cell", "rnn")
         if cell not in CELLS:
-            raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
-        sizes = {"nin": config["nin"], "nhidden": config["nhidden"]}
-        return (RNNCell if cell == "rnn" else LSTMCell).count_parameters(sizes)
+            raise ValueError(f"cell must be one of {CELLS}, got {shown(cell)}")
+        return RNNCell if cell == "rnn" else LSTMCell
 
     def __call__(
         self, xs: Sequence[Vector], h0: State | None = None
@@ -391,6 +405,13 @@ class SequenceModel(Module):
     def count_parameters(cls, config: dict[str, Any]) -> int:
         readout = {"nin": config["nhidden"], "nout": config["nout"]}
         return RNN.count_parameters(config) + Layer.count_parameters(readout)
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        for name, n in RNN.state_layout(config):
+            yield f"rnn.{name}", n
+        for name, n in Layer.state_layout({"nin": config["nhidden"], "nout": config["nout"]}):
+            yield f"readout.{name}", n
 
     def __call__(
         self, xs: Sequence[Vector], h0: State | None = None
