@@ -281,7 +281,8 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Mo
         raise ModelFileError(
             f"{where}: its {name} config needs {wanted:,} weights, but the file holds {held:,}"
         )
-    _check_names(cls, config, state, where, cls.__name__)  # before building: no padding with junk keys
+    # before building: a file cannot pad its weight count with junk keys
+    _check_names(cls, config, state, where, cls.__name__)
     try:
         model = cls(**config)
     except (TypeError, ValueError) as e:
