@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value
-from nn.checks import check_count, shown
+from nn.checks import check_count, is_real, shown
 
 __all__ = [
     "FORMAT",
@@ -357,11 +357,11 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _is_finite_number(v: object) -> bool:
-    """A real int or float (not a bool) that a float holds as a finite value."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
+    """A real number (not a bool) that a float holds as a finite value."""
+    if not is_real(v):
         return False
     try:
-        return math.isfinite(v)
+        return math.isfinite(v)  # type: ignore[arg-type]
     except OverflowError:  # an int beyond float range, e.g. 10**400
         return False
 
