@@ -40,6 +40,9 @@ def _param_list(params: Iterable[Value], who: str) -> list[Value]:
     return list(unique.values())
 
 
+_FLOATS = {float}
+
+
 def checked_grads(params: list[Value], who: str) -> list[float]:
     """Every parameter's ``.grad`` as a float, checked before anything is updated.
 
@@ -47,7 +50,7 @@ def checked_grads(params: list[Value], who: str) -> list[float]:
     on ``.grad.data``, or backward without create_graph), None, a list, an array, a bool.
     """
     grads = [p.grad for p in params]
-    if all(type(g) is float for g in grads):  # the usual case: one pass, no conversions
+    if set(map(type, grads)) == _FLOATS:  # the usual case: one pass in C, no conversions
         return grads
     for i, g in enumerate(grads):
         if isinstance(g, Value):
@@ -76,9 +79,10 @@ def _ieee_divide(a: float, b: float) -> float:
 class Optimizer:
     """Holds the parameters; subclasses implement `step`.
 
-    A step is all or nothing: every gradient is checked (`checked_grads`) and the new values
-    and optimizer state are computed before any of them is stored, so a step that raises leaves
-    the parameters and the optimizer exactly as they were.
+    A step is all or nothing: every gradient is checked (`checked_grads`) before anything is
+    changed, and past that check the update is float arithmetic that cannot raise (a zero
+    denominator gives IEEE's nan or inf, as in PyTorch), so a step that raises leaves the
+    parameters and the optimizer exactly as they were.
     """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
@@ -114,20 +118,19 @@ class SGD(Optimizer):
     def step(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         params = self.params
-        grads = checked_grads(params, "SGD.step")
+        grads = checked_grads(params, "SGD.step")  # from here on, nothing can raise
         if wd:
             grads = [g + wd * p.data for p, g in zip(params, grads)]
         if mu == 0.0:
-            new = [p.data - lr * g for p, g in zip(params, grads)]
+            for p, g in zip(params, grads):
+                p.data -= lr * g
+            return
+        if self.buffers is None:
+            self.buffers = grads  # PyTorch: buf = clone(grad) on the first step
         else:
-            if self.buffers is None:
-                buffers = grads  # PyTorch: buf = clone(grad) on the first step
-            else:
-                buffers = [mu * b + g for b, g in zip(self.buffers, grads, strict=True)]
-            new = [p.data - lr * b for p, b in zip(params, buffers)]
-            self.buffers = buffers
-        for p, x in zip(params, new):
-            p.data = x
+            self.buffers = [mu * b + g for b, g in zip(self.buffers, grads, strict=True)]
+        for p, b in zip(params, self.buffers):
+            p.data -= lr * b
 
 
 class Adam(Optimizer):
@@ -160,30 +163,25 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         params = self.params
-        grads = checked_grads(params, "Adam.step")
+        grads = checked_grads(params, "Adam.step")  # from here on, nothing can raise
+        m, v = self.m, self.v
+        if not len(m) == len(v) == len(params):
+            raise ValueError(f"Adam.step: {len(params)} parameters but {len(m)} moments")
         t = self.t + 1
         b1, b2 = self.betas
         wd, eps = self.weight_decay, self.eps
-        if wd:
-            grads = [g + wd * p.data for p, g in zip(params, grads)]
         step_size = self.lr / (1.0 - b1**t)
         root_correction2 = math.sqrt(1.0 - b2**t)
         c1, c2 = 1.0 - b1, 1.0 - b2
-        m = [b1 * mi + c1 * g for mi, g in zip(self.m, grads, strict=True)]
-        v = [b2 * vi + c2 * g * g for vi, g in zip(self.v, grads, strict=True)]
-        if eps > 0.0:  # the denominator is positive (or nan/inf): plain division is IEEE's
-            new = [
-                p.data - step_size * (mi / (math.sqrt(vi) / root_correction2 + eps))
-                for p, mi, vi in zip(params, m, v)
-            ]
-        else:
-            new = [
-                p.data - step_size * _ieee_divide(mi, math.sqrt(vi) / root_correction2)
-                for p, mi, vi in zip(params, m, v)
-            ]
-        self.t, self.m, self.v = t, m, v
-        for p, x in zip(params, new):
-            p.data = x
+        if wd:
+            grads = [g + wd * p.data for p, g in zip(params, grads)]
+        self.t = t
+        for i, p in enumerate(params):
+            g = grads[i]
+            mi = m[i] = b1 * m[i] + c1 * g
+            vi = v[i] = b2 * v[i] + c2 * g * g
+            d = math.sqrt(vi) / root_correction2 + eps  # 0 only with eps=0 and no gradient yet
+            p.data -= step_size * (mi / d if d else _ieee_divide(mi, d))
 
 
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
