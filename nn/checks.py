@@ -13,7 +13,7 @@ import math
 import numbers
 import operator
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Set
 from typing import Any, SupportsFloat, SupportsIndex, cast
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "check_real",
     "is_integer",
     "is_real",
+    "ordered_items",
     "shown",
 ]
 
@@ -50,6 +51,19 @@ def is_integer(value: object) -> bool:
 def is_real(value: object) -> bool:
     """A real number (int, float, Fraction, numpy scalar), and not a bool."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def ordered_items(value: object) -> list[Any] | None:
+    """``value``'s items as a list if it is an ordered collection (a list, tuple, numpy row,
+    generator), else None: text, sets and mappings have no order that could pair item i with
+    weight i or target i, and a number or a `Value` is one item, not a list of them."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, (str, bytes, Set, Mapping, numbers.Number)) or not isinstance(
+        value, Iterable
+    ):
+        return None
+    return list(value)
 
 
 def check_count(name: str, value: object, least: int = 1, most: int = sys.maxsize) -> int:

@@ -16,12 +16,12 @@ import itertools
 import math
 import numbers
 import random
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import autograd
 from autograd import Value
-from nn.checks import check_count, check_int, check_parameter_count
+from nn.checks import check_count, check_int, check_parameter_count, ordered_items
 from nn.module import Module
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "make_rng"]
@@ -65,13 +65,12 @@ def _check_activation(activation: object) -> str | None:
 def _check_inputs(who: str, x: object, nin: int) -> Inputs:
     if isinstance(x, (Value, numbers.Real)):
         raise TypeError(f"{who} expects a list of {nin} inputs, got a single {type(x).__name__}")
-    if not isinstance(x, (list, tuple)):
-        if isinstance(x, (str, bytes, Set, Mapping)) or not isinstance(x, Iterable):  # no order
-            raise TypeError(f"{who} expects a list of {nin} inputs, got {type(x).__name__}")
-        x = list(x)  # e.g. a numpy row
-    if len(x) != nin:
-        raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
-    return x
+    items = x if isinstance(x, tuple) else ordered_items(x)  # e.g. a numpy row becomes a list
+    if items is None:
+        raise TypeError(f"{who} expects a list of {nin} inputs, got {type(x).__name__}")
+    if len(items) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(items)}")
+    return items
 
 
 def init_bound(nin: int, nout: int, activation: str | None) -> float:

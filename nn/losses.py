@@ -16,7 +16,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
-from nn.checks import is_integer, is_real, shown
+from nn.checks import is_integer, is_real, ordered_items, shown
 
 __all__ = [
     "batch_mean",
@@ -46,22 +46,20 @@ def _number(x: object, where: str) -> float:
 
 def _values(xs: object, where: str) -> list[Value]:
     """``xs`` as a non-empty list of Values; plain numbers become constant leaves."""
-    if isinstance(xs, (Value, numbers.Real)):
-        xs = [xs]
-    if isinstance(xs, (str, bytes, dict)) or not isinstance(xs, Iterable):
+    items = [xs] if isinstance(xs, (Value, numbers.Real)) else ordered_items(xs)
+    if items is None:
         raise TypeError(f"{where}: expected a list of Values or numbers, got {type(xs).__name__}")
-    out = [x if isinstance(x, Value) else Value(_number(x, where)) for x in xs]
+    out = [x if isinstance(x, Value) else Value(_number(x, where)) for x in items]
     if not out:
         raise ValueError(f"{where}: got an empty list")
     return out
 
 
 def _targets(ys: object, n: int, where: str) -> list[float]:
-    if isinstance(ys, numbers.Real):
-        ys = [ys]
-    if isinstance(ys, (str, bytes, dict)) or not isinstance(ys, Iterable):
+    items = [ys] if isinstance(ys, numbers.Real) else ordered_items(ys)
+    if items is None:
         raise TypeError(f"{where}: expected a list of numbers as targets, got {type(ys).__name__}")
-    targets = [_number(y, f"{where} target") for y in ys]
+    targets = [_number(y, f"{where} target") for y in items]
     if len(targets) != n:
         raise ValueError(f"{where}: {n} outputs but {len(targets)} targets")
     return targets
@@ -171,9 +169,10 @@ def hinge_loss(scores: Sequence[Value] | Value, ys: Sequence[int] | int) -> Valu
 
 
 def _batch(items: object, what: str) -> list[Any]:
-    if isinstance(items, (str, bytes, Value, numbers.Number)) or not isinstance(items, Iterable):
-        raise TypeError(f"batch_mean: {what} must be a list, one per example, got {items!r:.40}")
-    return list(items)
+    listed = None if isinstance(items, Value) else ordered_items(items)
+    if listed is None:
+        raise TypeError(f"batch_mean: {what} must be a list, one per example, got {shown(items)}")
+    return listed
 
 
 def batch_mean(

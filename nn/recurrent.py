@@ -12,13 +12,12 @@ are read once per step rather than once per row; see benchmarks/recurrent.py).
 from __future__ import annotations
 
 import math
-import numbers
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from autograd import Value, dots, is_grad_enabled
-from nn.checks import check_count, check_parameter_count, is_real, shown
+from nn.checks import check_count, check_parameter_count, is_real, ordered_items, shown
 from nn.layers import Layer, make_rng
 from nn.module import Module
 
@@ -56,17 +55,13 @@ def _uniform_vector(rng: random.Random, n: int, bound: float, name: str) -> list
 
 
 def _as_list(v: object, what: str, where: str, n: int | None = None) -> list[Any]:
-    """``v`` (a list, tuple, numpy row or other iterable) as a list; ValueError for a scalar or
-    a string, which have no length to speak of here."""
-    if isinstance(v, list):
-        return v
-    unordered = (Set, Mapping)
-    if isinstance(v, (str, bytes, Value, numbers.Number, *unordered)) or not isinstance(
-        v, Iterable
-    ):
+    """``v`` (a list, tuple, numpy row or other ordered iterable) as a list; ValueError for a
+    scalar, a string, a set or a mapping, which have no order or length to speak of here."""
+    items = ordered_items(v) if not isinstance(v, Value) else None
+    if items is None:
         size = f"{n} numbers" if n is not None else "vectors"
         raise ValueError(f"{where}: expected {what} as a list of {size}, got {type(v).__name__}")
-    return list(v)
+    return items
 
 
 def _as_values(v: object, n: int, what: str, where: str) -> list[Value]:

@@ -331,3 +331,17 @@ def test_10_to_the_400_is_a_value_error_with_a_short_message(call):
     with pytest.raises(ValueError) as info:
         call()
     assert len(str(info.value)) < 200  # the 401 digits are cut short
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: nn.mse_loss({Value(1.0), Value(2.0)}, [1.0, 2.0]),  # which pred meets which target?
+        lambda: nn.mse_loss([Value(1.0), Value(2.0)], {1.0, 2.0}),
+        lambda: nn.hinge_loss({0: Value(1.0)}, [1]),
+        lambda: nn.batch_mean(nn.mse_loss, {(1.0,)}, [[1.0]]),
+    ],
+)
+def test_unordered_collections_are_refused(call):
+    with pytest.raises(TypeError, match=r"got (set|dict|\{)"):
+        call()
