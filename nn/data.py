@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,7 +114,7 @@ def _features(x: Any, i: int) -> list[float]:
 
 
 def _label(y: Any, i: int) -> int:
-    if not is_integer(y) or y < 0:
+    if not is_integer(y) or not 0 <= y <= sys.maxsize:  # 10**400 classes is no class index
         raise ValueError(f"Dataset: label {i} must be a class index (an int >= 0), got {shown(y)}")
     return int(y)
 

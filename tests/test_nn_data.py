@@ -205,6 +205,7 @@ def test_bad_generator_arguments(call, message):
         (lambda: data.spirals(300, classes=10**400), "classes must be .* no larger than 300"),
         (lambda: data.spirals(10, classes=11), "classes must be .* no larger than 10, got 11"),
         (lambda: Dataset([[10**400]], [0]), "example 0 has a non-finite feature"),
+        (lambda: Dataset([[0.0]], [10**400]), "label 0 must be a class index"),
         (lambda: list(data.batches(data.xor(), 10**400)), "batch_size must be a positive"),
         (lambda: data.split(data.xor(), 10**400), "leaves an empty side"),
     ],
