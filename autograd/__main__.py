@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
 from autograd import Value, topological_order
 
 
@@ -14,7 +19,12 @@ def describe(node: Value) -> str:
     return f"{name:>4} = {made:<16} data {node.data:+.4f}  grad {node.grad:+.4f}{local}"
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
+    """Print the example; it takes no arguments, and argparse refuses any (and answers -h)."""
+    argparse.ArgumentParser(
+        prog="python -m autograd",
+        description="Build one tanh neuron, backpropagate, and print every node of its graph.",
+    ).parse_args(argv)
     # One neuron: tanh(w1*x1 + w2*x2 + b), the example every backprop course starts from.
     x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
     w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
@@ -35,4 +45,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:  # e.g. `python -m autograd | head -3`: end quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # for the final flush
+        sys.exit(141)

@@ -19,12 +19,13 @@ import inspect
 import math
 import numbers
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import autograd
 from autograd import Value
+from nn.checks import check_count, check_parameter_count
 from nn.layers import make_rng
 from nn.losses import softmax
 from nn.module import Module
@@ -51,15 +52,9 @@ MLP_RATIO = 4
 Vector = list[Value]
 
 
-def _size(name: str, n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")
-    return int(n)
-
-
 def _heads(name: str, dim: object, n_head: object) -> tuple[int, int]:
     """(width, heads), checked: the width splits evenly into the heads."""
-    width, heads = _size(name, dim), _size("n_head", n_head)
+    width, heads = check_count(name, dim), check_count("n_head", n_head)
     if width % heads:
         raise ValueError(f"{name} {width} must be a multiple of n_head {heads}")
     return width, heads
@@ -116,8 +111,8 @@ class Embedding(Module):
     def __init__(
         self, num: int, dim: int, seed: int | None = None, *, rng: random.Random | None = None
     ) -> None:
-        self.num = _size("num", num)
-        self.dim = _size("dim", dim)
+        self.num = check_count("num", num)
+        self.dim = check_count("dim", dim)
         self.weight = _gauss_rows(self.num, self.dim, make_rng(seed, rng))
 
     def __call__(self, i: int) -> list[Value]:
@@ -137,7 +132,11 @@ class Embedding(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        return _size("num", config["num"]) * _size("dim", config["dim"])
+        return sum(n for _, n in cls.state_layout(config))
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        yield "weight", check_count("num", config["num"]) * check_count("dim", config["dim"])
 
     def __repr__(self) -> str:
         return f"Embedding({self.num}, {self.dim})"
@@ -230,8 +229,13 @@ class CausalSelfAttention(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
+        return sum(n for _, n in cls.state_layout(config))
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
         dim, _ = _heads("dim", config["dim"], config["n_head"])
-        return 4 * dim * dim
+        for name in ("wq", "wk", "wv", "wo"):
+            yield name, dim * dim
 
     def __repr__(self) -> str:
         return f"CausalSelfAttention({self.dim}, {self.n_head})"
@@ -248,8 +252,8 @@ class FeedForward(Module):
         *,
         rng: random.Random | None = None,
     ) -> None:
-        self.dim = _size("dim", dim)
-        self.hidden = _size("hidden", hidden)
+        self.dim = check_count("dim", dim)
+        self.hidden = check_count("hidden", hidden)
         gen = make_rng(seed, rng)
         self.fc1 = Matrix.gaussian(self.hidden, self.dim, gen)
         self.fc2 = Matrix.gaussian(self.dim, self.hidden, gen)
@@ -262,7 +266,13 @@ class FeedForward(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        return 2 * _size("dim", config["dim"]) * _size("hidden", config["hidden"])
+        return sum(n for _, n in cls.state_layout(config))
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        size = check_count("dim", config["dim"]) * check_count("hidden", config["hidden"])
+        yield "fc1", size
+        yield "fc2", size
 
     def __repr__(self) -> str:
         return f"FeedForward({self.dim}, {self.hidden})"
@@ -299,10 +309,15 @@ class TransformerBlock(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        dim = _size("dim", config["dim"])
-        return CausalSelfAttention.count_parameters(
-            {"dim": dim, "n_head": config["n_head"]}
-        ) + FeedForward.count_parameters({"dim": dim, "hidden": MLP_RATIO * dim})
+        return sum(n for _, n in cls.state_layout(config))
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        dim = check_count("dim", config["dim"])
+        for name, n in CausalSelfAttention.state_layout({"dim": dim, "n_head": config["n_head"]}):
+            yield f"attn.{name}", n
+        for name, n in FeedForward.state_layout({"dim": dim, "hidden": MLP_RATIO * dim}):
+            yield f"mlp.{name}", n
 
     def __repr__(self) -> str:
         return f"TransformerBlock({self.attn.dim}, {self.attn.n_head})"
@@ -321,10 +336,11 @@ class GPT(Module):
         n_layer: int = 1,
         seed: int | None = None,
     ) -> None:
-        self.vocab_size = _size("vocab_size", vocab_size)
-        self.block_size = _size("block_size", block_size)
+        self.vocab_size = check_count("vocab_size", vocab_size)
+        self.block_size = check_count("block_size", block_size)
         self.n_embd, self.n_head = _heads("n_embd", n_embd, n_head)
-        self.n_layer = _size("n_layer", n_layer)
+        self.n_layer = check_count("n_layer", n_layer)
+        check_parameter_count("this GPT", self.count_parameters(self.config()))
         gen = make_rng(seed)
         self.wte = Embedding(self.vocab_size, self.n_embd, rng=gen)
         self.wpe = Embedding(self.block_size, self.n_embd, rng=gen)
@@ -418,14 +434,21 @@ class GPT(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
+        return sum(n for _, n in cls.state_layout(config))
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
         args = inspect.signature(cls).bind(**config)
         args.apply_defaults()  # the constructor's own defaults for what the config leaves out
         a = args.arguments
-        vocab, n = _size("vocab_size", a["vocab_size"]), _size("n_embd", a["n_embd"])
-        embeddings = Embedding.count_parameters({"num": vocab, "dim": n})
-        embeddings += Embedding.count_parameters({"num": a["block_size"], "dim": n})
-        block = TransformerBlock.count_parameters({"dim": n, "n_head": a["n_head"]})
-        return embeddings + _size("n_layer", a["n_layer"]) * block + vocab * n
+        vocab, n = check_count("vocab_size", a["vocab_size"]), check_count("n_embd", a["n_embd"])
+        yield "wte.weight", vocab * n
+        yield "wpe.weight", check_count("block_size", a["block_size"]) * n
+        block = list(TransformerBlock.state_layout({"dim": n, "n_head": a["n_head"]}))
+        for layer in range(check_count("n_layer", a["n_layer"])):
+            for name, size in block:
+                yield f"blocks.{layer}.{name}", size
+        yield "lm_head", vocab * n
 
     def __repr__(self) -> str:
         return (

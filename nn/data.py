@@ -14,9 +14,12 @@ import importlib.resources
 import math
 import numbers
 import random
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from nn.checks import check_count, check_flag, check_real, is_integer, is_real, shown
 
 __all__ = [
     "CharVocab",
@@ -98,21 +101,32 @@ class Dataset:
 
 
 def _features(x: Any, i: int) -> list[float]:
-    """Example ``i`` as floats. Text is refused, though float() would take "12" or its digits."""
+    """Example ``i`` as floats. Only numbers: text is refused, though float() would take "12",
+    and so is a bool, which is a yes/no answer, not a measurement."""
     try:
-        if isinstance(x, (str, bytes)) or any(isinstance(v, (str, bytes)) for v in x):
+        if isinstance(x, (str, bytes)):
             raise TypeError
-        row = [float(v) for v in x]
-    except (TypeError, ValueError):
-        raise TypeError(f"Dataset: example {i} is not a list of numbers: {x!r:.60}") from None
+        items = list(x)
+    except TypeError:
+        raise TypeError(f"Dataset: example {i} is not a list of numbers: {shown(x)}") from None
+    for v in items:
+        if type(v) is not float and not is_real(v):
+            raise TypeError(
+                f"Dataset: example {i} is not a list of numbers: it holds {shown(v)} "
+                f"({type(v).__name__}; features are numbers, not bools or text)"
+            )
+    try:
+        row = [float(v) for v in items]
+    except OverflowError:
+        row = [math.inf]
     if not all(map(math.isfinite, row)):
         raise ValueError(f"Dataset: example {i} has a non-finite feature")
     return row
 
 
 def _label(y: Any, i: int) -> int:
-    if isinstance(y, bool) or not isinstance(y, numbers.Integral) or y < 0:
-        raise ValueError(f"Dataset: label {i} must be a class index (an int >= 0), got {y!r}")
+    if not is_integer(y) or not 0 <= y <= sys.maxsize:  # 10**400 classes is no class index
+        raise ValueError(f"Dataset: label {i} must be a class index (an int >= 0), got {shown(y)}")
     return int(y)
 
 
@@ -127,8 +141,8 @@ def xor() -> Dataset:
 def moons(n: int = 100, noise: float = 0.1, seed: int = 0) -> Dataset:
     """Two interleaving half circles (class 0 on top, class 1 below), ``n`` points in a random
     order, Gaussian noise of standard deviation ``noise`` on both coordinates."""
-    n = _count("moons: n", n, 2)
-    noise = _noise("moons", noise)
+    n = check_count("moons: n", n, 2)
+    noise = check_real("moons: noise", noise)
     rng = random.Random(seed)
     n_top = n - n // 2
     points: list[tuple[list[float], int]] = []
@@ -147,9 +161,9 @@ def spirals(n: int = 300, classes: int = 3, noise: float = 0.2, seed: int = 0) -
     Point j of arm k sits at radius r = j / (m - 1) and angle 4k + 4r (plus Gaussian noise of
     standard deviation ``noise`` on the angle), so each arm turns about two thirds of a circle.
     """
-    n = _count("spirals: n", n, 1)
-    classes = _count("spirals: classes", classes, 1)
-    noise = _noise("spirals", noise)
+    n = check_count("spirals: n", n, 1)
+    classes = check_count("spirals: classes", classes, 1, most=n)  # no arm without a point
+    noise = check_real("spirals: noise", noise)
     rng = random.Random(seed)
     points: list[tuple[list[float], int]] = []
     for k in range(classes):
@@ -243,22 +257,6 @@ class CharVocab:
         return f"CharVocab({''.join(self.chars[1:])!r} + boundary {BOUNDARY!r})"
 
 
-def _count(name: str, n: object, least: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < least:
-        raise ValueError(f"{name} must be an integer >= {least}, got {n!r}")
-    return int(n)
-
-
-def _noise(who: str, noise: object) -> float:
-    if (
-        isinstance(noise, bool)
-        or not isinstance(noise, numbers.Real)
-        or not 0 <= float(noise) < math.inf
-    ):
-        raise ValueError(f"{who}: noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
-
-
 def _noisy_shuffled(
     points: list[tuple[list[float], int]], noise: float, rng: random.Random, name: str
 ) -> Dataset:
@@ -275,7 +273,7 @@ def split(data: Dataset, test: float | int = 0.2, *, seed: int = 0) -> tuple[Dat
     if not isinstance(data, Dataset):
         raise TypeError(f"split expects a Dataset, got {type(data).__name__}")
     n = len(data)
-    if isinstance(test, bool) or not isinstance(test, numbers.Real):
+    if not is_real(test):
         raise TypeError(f"split: test must be a fraction or a count, got {type(test).__name__}")
     if isinstance(test, numbers.Integral):
         n_test = int(test)
@@ -284,7 +282,7 @@ def split(data: Dataset, test: float | int = 0.2, *, seed: int = 0) -> tuple[Dat
     else:
         raise ValueError(f"split: a fractional test size must be in (0, 1), got {test!r}")
     if not 0 < n_test < n:
-        raise ValueError(f"split: {n_test} test examples out of {n} leaves an empty side")
+        raise ValueError(f"split: {shown(test)} test examples out of {n} leaves an empty side")
     order = list(range(n))
     random.Random(seed).shuffle(order)
     return data.subset(order[n_test:]), data.subset(order[:n_test])
@@ -305,12 +303,13 @@ def batches(
     """
     if not isinstance(dataset, Dataset):
         raise TypeError(f"batches expects a Dataset, got {type(dataset).__name__}")
+    check_flag("batches: shuffle", shuffle)
     n = len(dataset)
-    size = max(n, 1) if batch_size is None else _count("batches: batch_size", batch_size, 1)
+    size = max(n, 1) if batch_size is None else check_count("batches: batch_size", batch_size)
     order = list(range(n))
     if shuffle:
         if not isinstance(rng, random.Random):
-            if rng is not None and (isinstance(rng, bool) or not isinstance(rng, int)):
+            if rng is not None and not is_integer(rng):
                 raise TypeError(f"batches: rng must be a random.Random or an int seed, got {rng!r}")
             rng = random.Random(rng)
         rng.shuffle(order)

@@ -16,11 +16,12 @@ import itertools
 import math
 import numbers
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import autograd
 from autograd import Value
+from nn.checks import check_count, check_int, check_parameter_count, ordered_items
 from nn.module import Module
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "make_rng"]
@@ -45,21 +46,13 @@ def make_rng(seed: int | None = None, rng: random.Random | None = None) -> rando
         if not isinstance(rng, random.Random):
             raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}")
         return rng
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
-    return random.Random(seed)
-
-
-def _check_count(name: str, n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")
-    return int(n)
+    return random.Random(None if seed is None else check_int("seed", seed))
 
 
 def _check_widths(nouts: object) -> list[int]:
     if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
         raise ValueError(f"nouts must be a non-empty list of layer widths, got {nouts!r}")
-    return [_check_count("every layer width in nouts", n) for n in nouts]
+    return [check_count("every layer width in nouts", n) for n in nouts]
 
 
 def _check_activation(activation: object) -> str | None:
@@ -72,13 +65,12 @@ def _check_activation(activation: object) -> str | None:
 def _check_inputs(who: str, x: object, nin: int) -> Inputs:
     if isinstance(x, (Value, numbers.Real)):
         raise TypeError(f"{who} expects a list of {nin} inputs, got a single {type(x).__name__}")
-    if not isinstance(x, (list, tuple)):
-        if isinstance(x, (str, bytes, Set, Mapping)) or not isinstance(x, Iterable):  # no order
-            raise TypeError(f"{who} expects a list of {nin} inputs, got {type(x).__name__}")
-        x = list(x)  # e.g. a numpy row
-    if len(x) != nin:
-        raise ValueError(f"{who} expects {nin} inputs, got {len(x)}")
-    return x
+    items = x if isinstance(x, tuple) else ordered_items(x)  # e.g. a numpy row becomes a list
+    if items is None:
+        raise TypeError(f"{who} expects a list of {nin} inputs, got {type(x).__name__}")
+    if len(items) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(items)}")
+    return items
 
 
 def init_bound(nin: int, nout: int, activation: str | None) -> float:
@@ -104,10 +96,11 @@ class Neuron(Module):
         rng: random.Random | None = None,
         fan_out: int = 1,
     ) -> None:
-        self.nin = _check_count("nin", nin)
+        self.nin = check_count("nin", nin)
         self.activation = _check_activation(activation)
+        check_parameter_count("this Neuron", self.nin + 1)
         gen = make_rng(seed, rng)
-        bound = init_bound(self.nin, _check_count("fan_out", fan_out), self.activation)
+        bound = init_bound(self.nin, check_count("fan_out", fan_out), self.activation)
         self.w = [Value(gen.uniform(-bound, bound)) for _ in range(self.nin)]
         self.b = Value(0.0)
 
@@ -121,7 +114,12 @@ class Neuron(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        return _check_count("nin", config["nin"]) + 1
+        return check_count("nin", config["nin"]) + 1
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        yield "w", check_count("nin", config["nin"])
+        yield "b", 1
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
@@ -139,9 +137,10 @@ class Layer(Module):
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self.nin = _check_count("nin", nin)
-        self.nout = _check_count("nout", nout)
+        self.nin = check_count("nin", nin)
+        self.nout = check_count("nout", nout)
         self.activation = _check_activation(activation)
+        check_parameter_count("this Layer", self.count_parameters(self.config()))
         gen = make_rng(seed, rng)
         self.neurons = [
             Neuron(self.nin, self.activation, rng=gen, fan_out=self.nout) for _ in range(self.nout)
@@ -162,7 +161,14 @@ class Layer(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        return _check_count("nout", config["nout"]) * (_check_count("nin", config["nin"]) + 1)
+        return check_count("nout", config["nout"]) * (check_count("nin", config["nin"]) + 1)
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        neuron = list(Neuron.state_layout({"nin": config["nin"]}))
+        for i in range(check_count("nout", config["nout"])):
+            for name, n in neuron:
+                yield f"neurons.{i}.{name}", n
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -185,10 +191,11 @@ class MLP(Module):
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self.nin = _check_count("nin", nin)
+        self.nin = check_count("nin", nin)
         self.nouts = _check_widths(nouts)
         self.activation = _check_activation(activation)
         self.output_activation = _check_activation(output_activation)
+        check_parameter_count("this MLP", self.count_parameters(self.config()))
         gen = make_rng(seed, rng)
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1
@@ -218,8 +225,15 @@ class MLP(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        sizes = [_check_count("nin", config["nin"]), *_check_widths(config["nouts"])]
+        sizes = [check_count("nin", config["nin"]), *_check_widths(config["nouts"])]
         return sum(nout * (nin + 1) for nin, nout in itertools.pairwise(sizes))
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        sizes = [check_count("nin", config["nin"]), *_check_widths(config["nouts"])]
+        for i, (nin, nout) in enumerate(itertools.pairwise(sizes)):
+            for name, n in Layer.state_layout({"nin": nin, "nout": nout}):
+                yield f"layers.{i}.{name}", n
 
     def __repr__(self) -> str:
         return (

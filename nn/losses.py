@@ -16,6 +16,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
+from nn.checks import is_integer, is_real, ordered_items, shown
 
 __all__ = [
     "batch_mean",
@@ -30,31 +31,35 @@ __all__ = [
 _LOG_FLOOR = -100.0
 """binary_cross_entropy clamps each log at -100, as PyTorch does, so p = 0 or 1 is finite."""
 
+_BCE_GRAD_EPSILON = 1e-12
+"""binary_cross_entropy's gradient is (p - y) / max(p (1 - p), 1e-12), as PyTorch's is."""
+
 
 def _number(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+    if not is_real(x):
         raise TypeError(f"{where}: expected a real number, got {type(x).__name__}")
-    return float(x)
+    try:
+        return float(x)  # type: ignore[arg-type]
+    except OverflowError:
+        raise ValueError(f"{where}: {shown(x)} is too large for a float") from None
 
 
 def _values(xs: object, where: str) -> list[Value]:
     """``xs`` as a non-empty list of Values; plain numbers become constant leaves."""
-    if isinstance(xs, (Value, numbers.Real)):
-        xs = [xs]
-    if isinstance(xs, (str, bytes, dict)) or not isinstance(xs, Iterable):
+    items = [xs] if isinstance(xs, (Value, numbers.Real)) else ordered_items(xs)
+    if items is None:
         raise TypeError(f"{where}: expected a list of Values or numbers, got {type(xs).__name__}")
-    out = [x if isinstance(x, Value) else Value(_number(x, where)) for x in xs]
+    out = [x if isinstance(x, Value) else Value(_number(x, where)) for x in items]
     if not out:
         raise ValueError(f"{where}: got an empty list")
     return out
 
 
 def _targets(ys: object, n: int, where: str) -> list[float]:
-    if isinstance(ys, numbers.Real):
-        ys = [ys]
-    if isinstance(ys, (str, bytes, dict)) or not isinstance(ys, Iterable):
+    items = [ys] if isinstance(ys, numbers.Real) else ordered_items(ys)
+    if items is None:
         raise TypeError(f"{where}: expected a list of numbers as targets, got {type(ys).__name__}")
-    targets = [_number(y, f"{where} target") for y in ys]
+    targets = [_number(y, f"{where} target") for y in items]
     if len(targets) != n:
         raise ValueError(f"{where}: {n} outputs but {len(targets)} targets")
     return targets
@@ -105,46 +110,51 @@ def cross_entropy(logits: Sequence[Value], target_index: int) -> Value:
     """-log softmax(logits)[target_index] = logsumexp(l) - l_target (the softmax is never
     formed, so a confident wrong answer still gives a finite loss and gradient)."""
     shifted = _shifted(logits, "cross_entropy")
-    if isinstance(target_index, bool) or not isinstance(target_index, numbers.Integral):
+    if not is_integer(target_index):
         raise TypeError(
             f"cross_entropy: target_index must be an int, got {type(target_index).__name__}"
         )
     if not 0 <= target_index < len(shifted):
         raise ValueError(
-            f"cross_entropy: target_index {target_index} out of range for {len(shifted)} logits"
+            f"cross_entropy: target_index {shown(target_index)} out of range for {len(shifted)} logits"
         )
     log_total = autograd.sum([s.exp() for s in shifted]).log()
     return log_total - shifted[int(target_index)]
 
 
-def _clamped_log(x: Value) -> Value:
-    """log(x) clamped below at -100 (a constant there: x is then 0 to double precision)."""
-    if x.data > math.exp(_LOG_FLOOR):
-        return x.log()
-    return Value(_LOG_FLOOR)
+def _clamped_log(x: float) -> float:
+    """max(log x, -100), with log 0 = -inf clamped too."""
+    return max(math.log(x), _LOG_FLOOR) if x > 0.0 else _LOG_FLOOR
 
 
 def binary_cross_entropy(p: Value, y: float) -> Value:
     """-(y log p + (1 - y) log(1 - p)) for one probability p in [0, 1] and a target y in [0, 1].
 
-    For a 0/1 target only the one log term is built; each log is clamped at -100 (PyTorch's
-    choice), so a saturated sigmoid gives a large finite loss instead of log(0).
+    PyTorch's formulation, value and gradient: each log is clamped at -100, so a saturated
+    sigmoid gives a large finite loss, and the gradient is (p - y) / max(p (1 - p), 1e-12). Where
+    p (1 - p) >= 1e-12 that is the exact derivative, so the loss is built from log nodes (second
+    derivatives work); closer to 0 or 1 it is one node carrying PyTorch's value and gradient.
     """
     if not isinstance(p, Value):
         p = Value(_number(p, "binary_cross_entropy"))
     target = _number(y, "binary_cross_entropy target")
     if not 0.0 <= target <= 1.0:
-        raise ValueError(f"binary_cross_entropy: target must be in [0, 1], got {y!r}")
-    if not 0.0 <= p.data <= 1.0:
+        raise ValueError(f"binary_cross_entropy: target must be in [0, 1], got {shown(y)}")
+    x = p.data
+    if not 0.0 <= x <= 1.0:
         raise ValueError(
-            f"binary_cross_entropy: p must be a probability in [0, 1], got {p.data!r} "
+            f"binary_cross_entropy: p must be a probability in [0, 1], got {x!r} "
             "(apply a sigmoid to a score first)"
         )
+    if x * (1.0 - x) < _BCE_GRAD_EPSILON:  # where PyTorch's clamps act
+        value = -(target * _clamped_log(x) + (1.0 - target) * _clamped_log(1.0 - x))
+        slope = (x - target) / _BCE_GRAD_EPSILON
+        return (p - x) * slope + value  # data exactly `value`, d/dp exactly `slope`
     if target == 1.0:
-        return -_clamped_log(p)
+        return -p.log()
     if target == 0.0:
-        return -_clamped_log(1.0 - p)
-    return -(_clamped_log(p) * target + _clamped_log(1.0 - p) * (1.0 - target))
+        return -(1.0 - p).log()
+    return -(p.log() * target + (1.0 - p).log() * (1.0 - target))
 
 
 def hinge_loss(scores: Sequence[Value] | Value, ys: Sequence[int] | int) -> Value:
@@ -159,9 +169,10 @@ def hinge_loss(scores: Sequence[Value] | Value, ys: Sequence[int] | int) -> Valu
 
 
 def _batch(items: object, what: str) -> list[Any]:
-    if isinstance(items, (str, bytes, Value, numbers.Number)) or not isinstance(items, Iterable):
-        raise TypeError(f"batch_mean: {what} must be a list, one per example, got {items!r:.40}")
-    return list(items)
+    listed = None if isinstance(items, Value) else ordered_items(items)
+    if listed is None:
+        raise TypeError(f"batch_mean: {what} must be a list, one per example, got {shown(items)}")
+    return listed
 
 
 def batch_mean(

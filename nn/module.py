@@ -13,18 +13,30 @@ file holds (so a small file cannot make it allocate gigabytes).
 
 from __future__ import annotations
 
+import glob
 import inspect
 import json
 import math
 import os
 import secrets
+import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from autograd import Value
+from nn.checks import check_count, is_real, shown
 
-__all__ = ["FORMAT", "ModelFileError", "Module", "load"]
+__all__ = [
+    "FORMAT",
+    "MAX_FILE_BYTES",
+    "ModelFileError",
+    "Module",
+    "load",
+    "write_atomically",
+    "write_bytes_atomically",
+]
 
 FORMAT = "chainrule-model"
 FORMAT_VERSION = 1
@@ -77,6 +89,14 @@ class Module:
         checked as the constructor checks them): `load` compares it with the file's weights
         before building anything. ``config`` holds every required argument."""
         raise NotImplementedError(f"{cls.__name__} does not define count_parameters()")
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        """(name, length) of each entry of ``cls(**config)``'s state dict, in order, from the
+        config alone (a generator: nothing is stored). `load` checks a file's names against it
+        before building, so a file cannot pad its weight count with keys the model lacks.
+        A class without it is still loadable; its names are checked after building."""
+        raise NotImplementedError(f"{cls.__name__} does not define state_layout()")
 
     # ------------------------------------------------------------ state
 
@@ -141,35 +161,89 @@ class Module:
             "config": self.config(),
             "state": state,
         }
-        _write_atomically(Path(path), json.dumps(document, indent=1, allow_nan=False))
+        write_atomically(path, json.dumps(document, indent=1, allow_nan=False))
 
 
-def _write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to a new file beside ``target``, flush it to disk, then rename it over
-    ``target``: a reader sees the old file or the new one, never half of one. On any failure the
-    temp file is removed. Mode 0o666 lets the umask decide permissions, as for any new file."""
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+TEMP_SUFFIX = ".chainrule-tmp"
+"""Ends the name of the temp file `write_atomically` writes beside its target (as
+``.<target name>.<random>.chainrule-tmp``): hidden, recognisable, and removed by the next save to
+the same path if a killed process left it behind."""
+
+STALE_SECONDS = 600.0
+"""A temp file untouched for this long belongs to no running save (a write takes seconds)."""
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader sees the old file or the new one, never half.
+
+    The text goes to a temp file beside the target, is flushed to disk, then renamed over it.
+    A symlink is followed (its target is replaced, the link stays); an existing file keeps its
+    permission bits, a new one gets the umask's. Any OSError names ``path`` as given, and the
+    temp file is removed on failure.
+    """
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: str | os.PathLike[str], data: bytes) -> None:
+    """`write_atomically` for bytes (e.g. a PNG)."""
+    shown_path = os.fspath(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        target = Path(os.path.realpath(path))
+        _remove_stale_temp_files(target)
+        try:
+            mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = None
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                if mode is not None:
+                    os.chmod(tmp, mode)
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as e:
+        if e.errno is None:
+            raise OSError(f"cannot write {shown_path!r}: {e}") from e
+        raise OSError(e.errno, f"cannot write the file ({e.strerror})", shown_path) from e
 
 
-def load(path: str | os.PathLike[str]) -> Module:
-    """Rebuild a model saved with `Module.save`; ModelFileError if the file is not one."""
-    where = str(path)
-    if os.path.exists(path) and not os.path.isfile(path):  # a directory, a device, a pipe
-        raise ModelFileError(f"{where}: cannot read the model file (not a regular file)")
+def _remove_stale_temp_files(target: Path) -> None:
+    """Delete temp files that a killed save to ``target`` left behind (best effort)."""
+    now = time.time()
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ModelFileError(f"{where}: cannot read the model file ({e})") from e
+        leftovers = list(target.parent.glob(f".{glob.escape(target.name)}.*{TEMP_SUFFIX}"))
+    except OSError:
+        return
+    for leftover in leftovers:
+        try:
+            if now - leftover.lstat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+        except OSError:
+            pass
+
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""The largest model file `load` reads unless told otherwise (``max_bytes=``): 256 MiB, about
+10 million weights, the most a model may have (`nn.checks.MAX_PARAMETERS`)."""
+
+DOCUMENT_KEYS = ("format", "version", "class", "config", "state")
+
+
+def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Module:
+    """Rebuild a model saved with `Module.save`; ModelFileError, naming the file, if it is not
+    one. Files over ``max_bytes`` are refused before they are read."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"nn.load: path must be a str or a path, got {type(path).__name__}")
+    limit = check_count("nn.load: max_bytes", max_bytes)
+    raw = os.fspath(path)
+    where = str(raw) if str(raw).isprintable() else repr(raw)  # e.g. a NUL byte shown as \x00
+    text = _read_limited(raw, where, limit)
     try:
         document = json.loads(text, object_pairs_hook=_object_without_duplicates)
     except json.JSONDecodeError as e:
@@ -181,11 +255,16 @@ def load(path: str | os.PathLike[str]) -> Module:
     version = document.get("version")
     if type(version) is not int or version != FORMAT_VERSION:
         raise ModelFileError(f"{where}: unsupported model version {version!r}")
+    unknown = [key for key in document if key not in DOCUMENT_KEYS]
+    if unknown:
+        raise ModelFileError(
+            f"{where}: unknown key {shown(unknown[0])} (a model file holds {', '.join(DOCUMENT_KEYS)})"
+        )
     name = document.get("class")
     cls = _REGISTRY.get(name) if isinstance(name, str) else None
     if cls is None:
         known = ", ".join(sorted(_REGISTRY))
-        raise ModelFileError(f"{where}: unknown model class {name!r} (known: {known})")
+        raise ModelFileError(f"{where}: unknown model class {shown(name)} (known: {known})")
     config = document.get("config")
     if not isinstance(config, dict):
         raise ModelFileError(f"{where}: 'config' must be an object of constructor arguments")
@@ -202,6 +281,8 @@ def load(path: str | os.PathLike[str]) -> Module:
         raise ModelFileError(
             f"{where}: its {name} config needs {wanted:,} weights, but the file holds {held:,}"
         )
+    # before building: a file cannot pad its weight count with junk keys
+    _check_names(cls, config, state, where, cls.__name__)
     try:
         model = cls(**config)
     except (TypeError, ValueError) as e:
@@ -211,6 +292,58 @@ def load(path: str | os.PathLike[str]) -> Module:
     except ValueError as e:
         raise ModelFileError(f"{where}: weights do not fit {name}: {e}") from e
     return model
+
+
+def _read_limited(path: str | bytes, where: str, limit: int) -> str:
+    """The file's text, or ModelFileError naming it: missing, not a regular file, over
+    ``limit`` bytes, not UTF-8, or a path the system cannot take (a NUL byte)."""
+    not_regular = ModelFileError(f"{where}: cannot read the model file (not a regular file)")
+    if os.path.exists(path) and not os.path.isfile(path):  # do not open a pipe: it would block
+        raise not_regular
+    try:
+        with open(path, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # replaced since the check
+                raise not_regular
+            data = f.read(limit + 1)
+    except (OSError, ValueError) as e:
+        if isinstance(e, ModelFileError):
+            raise
+        raise ModelFileError(f"{where}: cannot read the model file ({e})") from e
+    if len(data) > limit:
+        raise ModelFileError(
+            f"{where}: the file is larger than nn.load's limit of {limit:,} bytes; if you trust "
+            "it, raise the limit: nn.load(path, max_bytes=...)"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ModelFileError(f"{where}: cannot read the model file ({e})") from e
+
+
+def _check_names(
+    cls: type[Module], config: dict[str, Any], state: dict[str, Any], where: str, name: str
+) -> None:
+    """Every state entry the config implies is in ``state`` with the right length, and nothing
+    else is; checked from the config alone (classes without `Module.state_layout` are checked by
+    `Module.load_state_dict` after building)."""
+    remaining = dict(state)
+    try:
+        for key, length in cls.state_layout(config):
+            values = remaining.pop(key, None)
+            if values is None:
+                raise ModelFileError(f"{where}: weights do not fit {name}: missing {key!r}")
+            if not isinstance(values, list) or len(values) != length:
+                got = len(values) if isinstance(values, list) else type(values).__name__
+                raise ModelFileError(
+                    f"{where}: weights do not fit {name}: {key!r}: expected a list of "
+                    f"{length} numbers, got {got}"
+                )
+    except NotImplementedError:
+        return
+    if remaining:
+        raise ModelFileError(
+            f"{where}: weights do not fit {name}: unexpected entry {shown(next(iter(remaining)))}"
+        )
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -224,11 +357,11 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _is_finite_number(v: object) -> bool:
-    """A real int or float (not a bool) that a float holds as a finite value."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
+    """A real number (not a bool) that a float holds as a finite value."""
+    if not is_real(v):
         return False
     try:
-        return math.isfinite(v)
+        return math.isfinite(v)  # type: ignore[arg-type]
     except OverflowError:  # an int beyond float range, e.g. 10**400
         return False
 

@@ -14,12 +14,12 @@ Adam: t += 1;  g = grad + weight_decay * p
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable
 
 from autograd import Value
+from nn.checks import check_count, check_real, is_real, shown
 
-__all__ = ["SGD", "Adam", "Optimizer", "clip_grad_norm", "cosine_lr"]
+__all__ = ["SGD", "Adam", "Optimizer", "checked_grads", "clip_grad_norm", "cosine_lr"]
 
 
 def _param_list(params: Iterable[Value], who: str) -> list[Value]:
@@ -40,22 +40,54 @@ def _param_list(params: Iterable[Value], who: str) -> list[Value]:
     return list(unique.values())
 
 
-def _hyper(name: str, value: object, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    x = float(value)
-    if not low <= x < high:
-        bounds = f"in [{low:g}, {high:g})" if high != math.inf else f"a finite number >= {low:g}"
-        raise ValueError(f"{name} must be {bounds}, got {value!r}")
-    return x
+_FLOATS = {float}
+
+
+def checked_grads(params: list[Value], who: str) -> list[float]:
+    """Every parameter's ``.grad`` as a float, checked before anything is updated.
+
+    TypeError naming the first bad one: a Value (left by ``backward(create_graph=True)``: step
+    on ``.grad.data``, or backward without create_graph), None, a list, an array, a bool.
+    """
+    grads = [p.grad for p in params]
+    if set(map(type, grads)) == _FLOATS:  # the usual case: one pass in C, no conversions
+        return grads
+    for i, g in enumerate(grads):
+        if isinstance(g, Value):
+            raise TypeError(
+                f"{who}: params[{i}].grad is a Value (from backward(create_graph=True)?); "
+                "an optimizer step needs float gradients: nothing was updated"
+            )
+        if not is_real(g):
+            raise TypeError(
+                f"{who}: params[{i}].grad is {shown(g)} ({type(g).__name__}), not a number: "
+                "nothing was updated"
+            )
+    return [float(g) for g in grads]
+
+
+def _ieee_divide(a: float, b: float) -> float:
+    """a / b with IEEE 754's answer for b == 0 (nan for 0/0, a signed inf otherwise), as PyTorch
+    computes it, where Python's ``/`` raises ZeroDivisionError."""
+    if b != 0.0:
+        return a / b
+    if a == 0.0 or math.isnan(a):
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
 
 class Optimizer:
-    """Holds the parameters; subclasses implement `step`."""
+    """Holds the parameters; subclasses implement `step`.
+
+    A step is all or nothing: every gradient is checked (`checked_grads`) before anything is
+    changed, and past that check the update is float arithmetic that cannot raise (a zero
+    denominator gives IEEE's nan or inf, as in PyTorch), so a step that raises leaves the
+    parameters and the optimizer exactly as they were.
+    """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         self.params = _param_list(params, type(self).__name__)
-        self.lr = _hyper("lr", lr)
+        self.lr = check_real("lr", lr)
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0 (call before each backward)."""
@@ -79,29 +111,33 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _hyper("momentum", momentum)
-        self.weight_decay = _hyper("weight_decay", weight_decay)
+        self.momentum = check_real("momentum", momentum)
+        self.weight_decay = check_real("weight_decay", weight_decay)
         self.buffers: list[float] | None = None  # momentum buffers, made on the first step
 
     def step(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         params = self.params
+        grads = checked_grads(params, "SGD.step")  # from here on, nothing can raise
+        if wd:
+            grads = [g + wd * p.data for p, g in zip(params, grads)]
         if mu == 0.0:
-            for p in params:
-                g = p.grad + wd * p.data if wd else p.grad
+            for p, g in zip(params, grads):
                 p.data -= lr * g
             return
-        grads = [p.grad + wd * p.data if wd else p.grad for p in params]
         if self.buffers is None:
             self.buffers = grads  # PyTorch: buf = clone(grad) on the first step
         else:
             self.buffers = [mu * b + g for b, g in zip(self.buffers, grads, strict=True)]
-        for p, b in zip(params, self.buffers, strict=True):
+        for p, b in zip(params, self.buffers):
             p.data -= lr * b
 
 
 class Adam(Optimizer):
-    """Adam with bias-corrected first and second moment estimates (PyTorch's formulation)."""
+    """Adam with bias-corrected first and second moment estimates (PyTorch's formulation).
+
+    With ``eps=0`` a parameter whose gradients have all been 0 gets nan, as in PyTorch (0/0).
+    """
 
     def __init__(
         self,
@@ -114,29 +150,38 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {shown(betas)}")
         self.betas = (
-            _hyper("betas[0]", betas[0], 0.0, 1.0),
-            _hyper("betas[1]", betas[1], 0.0, 1.0),
+            check_real("betas[0]", betas[0], 0.0, 1.0),
+            check_real("betas[1]", betas[1], 0.0, 1.0),
         )
-        self.eps = _hyper("eps", eps)
-        self.weight_decay = _hyper("weight_decay", weight_decay)
+        self.eps = check_real("eps", eps)
+        self.weight_decay = check_real("weight_decay", weight_decay)
         self.t = 0
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
-        self.t += 1
+        params = self.params
+        grads = checked_grads(params, "Adam.step")  # from here on, nothing can raise
+        m, v = self.m, self.v
+        if not len(m) == len(v) == len(params):
+            raise ValueError(f"Adam.step: {len(params)} parameters but {len(m)} moments")
+        t = self.t + 1
         b1, b2 = self.betas
         wd, eps = self.weight_decay, self.eps
-        step_size = self.lr / (1.0 - b1**self.t)
-        root_correction2 = math.sqrt(1.0 - b2**self.t)
-        m, v = self.m, self.v
-        for i, p in enumerate(self.params):
-            g = p.grad + wd * p.data if wd else p.grad
-            mi = m[i] = b1 * m[i] + (1.0 - b1) * g
-            vi = v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            p.data -= step_size * (mi / (math.sqrt(vi) / root_correction2 + eps))
+        step_size = self.lr / (1.0 - b1**t)
+        root_correction2 = math.sqrt(1.0 - b2**t)
+        c1, c2 = 1.0 - b1, 1.0 - b2
+        if wd:
+            grads = [g + wd * p.data for p, g in zip(params, grads)]
+        self.t = t
+        for i, p in enumerate(params):
+            g = grads[i]
+            mi = m[i] = b1 * m[i] + c1 * g
+            vi = v[i] = b2 * v[i] + c2 * g * g
+            d = math.sqrt(vi) / root_correction2 + eps  # 0 only with eps=0 and no gradient yet
+            p.data -= step_size * (mi / d if d else _ieee_divide(mi, d))
 
 
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
@@ -148,8 +193,8 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
     PyTorch, an inf norm scales every gradient by 0 and a nan norm makes every gradient nan.
     """
     items = _param_list(params, "clip_grad_norm")
-    limit = math.inf if max_norm == math.inf else _hyper("max_norm", max_norm)
-    total = math.hypot(*[p.grad for p in items])
+    limit = math.inf if max_norm == math.inf else check_real("max_norm", max_norm)
+    total = math.hypot(*checked_grads(items, "clip_grad_norm"))
     scale = limit / (total + 1e-6)
     if not scale >= 1.0:  # also a nan scale, which PyTorch's clamp passes on
         for p in items:
@@ -160,9 +205,8 @@ def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
 def cosine_lr(lr: float, epochs: int) -> Callable[[int], float]:
     """A learning-rate schedule for `nn.train.Trainer`: ``lr`` at epoch 1, falling along half a
     cosine towards 0 at epoch ``epochs + 1`` (late small steps settle the weights)."""
-    base = _hyper("lr", lr)
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
+    base = check_real("lr", lr)
+    epochs = check_count("epochs", epochs)
 
     def schedule(epoch: int) -> float:
         return base * 0.5 * (1.0 + math.cos(math.pi * (epoch - 1) / epochs))

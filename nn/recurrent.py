@@ -12,12 +12,12 @@ are read once per step rather than once per row; see benchmarks/recurrent.py).
 from __future__ import annotations
 
 import math
-import numbers
 import random
-from collections.abc import Iterable, Mapping, Sequence, Set
+from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from autograd import Value, dots, is_grad_enabled
+from nn.checks import check_count, check_parameter_count, is_real, ordered_items, shown
 from nn.layers import Layer, make_rng
 from nn.module import Module
 
@@ -40,12 +40,6 @@ State = list[Value] | tuple[list[Value], list[Value]]
 CELLS = ("rnn", "lstm")
 
 
-def _check_size(name: str, n: object) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
-    return int(n)  # a plain int, e.g. from numpy's int64, so that config() is JSON
-
-
 def _uniform_rows(
     rng: random.Random, nrows: int, ncols: int, bound: float, name: str
 ) -> list[list[Value]]:
@@ -61,17 +55,13 @@ def _uniform_vector(rng: random.Random, n: int, bound: float, name: str) -> list
 
 
 def _as_list(v: object, what: str, where: str, n: int | None = None) -> list[Any]:
-    """``v`` (a list, tuple, numpy row or other iterable) as a list; ValueError for a scalar or
-    a string, which have no length to speak of here."""
-    if isinstance(v, list):
-        return v
-    unordered = (Set, Mapping)
-    if isinstance(v, (str, bytes, Value, numbers.Number, *unordered)) or not isinstance(
-        v, Iterable
-    ):
+    """``v`` (a list, tuple, numpy row or other ordered iterable) as a list; ValueError for a
+    scalar, a string, a set or a mapping, which have no order or length to speak of here."""
+    items = ordered_items(v) if not isinstance(v, Value) else None
+    if items is None:
         size = f"{n} numbers" if n is not None else "vectors"
         raise ValueError(f"{where}: expected {what} as a list of {size}, got {type(v).__name__}")
-    return list(v)
+    return items
 
 
 def _as_values(v: object, n: int, what: str, where: str) -> list[Value]:
@@ -89,8 +79,8 @@ def _as_values(v: object, n: int, what: str, where: str) -> list[Value]:
     for x in items:
         if isinstance(x, Value):
             out.append(x)
-        elif isinstance(x, numbers.Real) and not isinstance(x, bool):
-            out.append(Value(x))  # type: ignore[arg-type]  # Value takes any real number
+        elif is_real(x):
+            out.append(Value(x))
         else:
             raise TypeError(f"{where}: {what} must hold numbers or Values, got {type(x).__name__}")
     return out
@@ -119,8 +109,23 @@ def detach_state(state: State) -> State:
 
 
 def grad_norms(steps: Sequence[Sequence[Value]]) -> list[float]:
-    """The Euclidean norm of ``.grad`` over each vector in ``steps`` (e.g. dLoss/dh_t per t)."""
-    return [math.hypot(*[v.grad for v in vec]) for vec in steps]  # no overflow in squaring
+    """The Euclidean norm of ``.grad`` over each vector in ``steps`` (e.g. dLoss/dh_t per t).
+
+    TypeError unless ``steps`` is a list of lists of Values (as `RNN` returns its outputs).
+    """
+    vectors = [
+        _as_list(vec, "a vector", "grad_norms") for vec in _as_list(steps, "steps", "grad_norms")
+    ]
+    norms = []
+    for t, vec in enumerate(vectors):
+        for v in vec:
+            if not isinstance(v, Value):
+                raise TypeError(
+                    f"grad_norms: step {t} holds a {type(v).__name__}, not a Value "
+                    "(expected a list of vectors of Values, e.g. an RNN's outputs)"
+                )
+        norms.append(math.hypot(*[v.grad for v in vec]))  # no overflow in squaring
+    return norms
 
 
 class _GatedCell(Module):
@@ -138,8 +143,9 @@ class _GatedCell(Module):
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        self.nin = _check_size("nin", nin)
-        self.nhidden = _check_size("nhidden", nhidden)
+        self.nin = check_count("nin", nin)
+        self.nhidden = check_count("nhidden", nhidden)
+        check_parameter_count(f"this {type(self).__name__}", self.count_parameters(self.config()))
         r = make_rng(seed, rng)
         bound = 1.0 / math.sqrt(nhidden)
         rows = self.GATES * nhidden
@@ -152,8 +158,14 @@ class _GatedCell(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
-        nin, nhidden = _check_size("nin", config["nin"]), _check_size("nhidden", config["nhidden"])
+        nin, nhidden = check_count("nin", config["nin"]), check_count("nhidden", config["nhidden"])
         return cls.GATES * nhidden * (nin + nhidden + 1)
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        nin, nhidden = check_count("nin", config["nin"]), check_count("nhidden", config["nhidden"])
+        rows = cls.GATES * nhidden
+        yield from (("w_ih", rows * nin), ("w_hh", rows * nhidden), ("b", rows))
 
     def fused_rows(self) -> list[list[Value]]:
         """Row j is [W_ih[j] | W_hh[j]]: one dot against x + h gives row j's pre-activation."""
@@ -181,7 +193,7 @@ class RNNCell(_GatedCell):
         """One step on checked inputs, with rows from `fused_rows` (built once per sequence)."""
         return [z.tanh() for z in dots(rows, x + h, self.b)]
 
-    def __call__(self, x: Vector, h: Vector) -> list[Value]:  # type: ignore[override]
+    def __call__(self, x: Vector, h: Vector) -> list[Value]:
         """The next hidden state from input ``x`` (nin numbers) and hidden state ``h``."""
         xv = _as_values(x, self.nin, "an input x", "RNNCell")
         return self.step(self.fused_rows(), xv, self.check_state(h))
@@ -235,9 +247,7 @@ class LSTMCell(_GatedCell):
         h_next = [oj * cj.tanh() for oj, cj in zip(o, c_next, strict=True)]
         return h_next, c_next
 
-    def __call__(  # type: ignore[override]
-        self, x: Vector, state: tuple[Vector, Vector]
-    ) -> tuple[list[Value], list[Value]]:
+    def __call__(self, x: Vector, state: tuple[Vector, Vector]) -> tuple[list[Value], list[Value]]:
         """The next (h, c) from input ``x`` (nin numbers) and the state ``(h, c)``."""
         xv = _as_values(x, self.nin, "an input x", "LSTMCell")
         return self.step(self.fused_rows(), xv, self.check_state(state))
@@ -268,7 +278,7 @@ class RNN(Module):
     ) -> None:
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
-        self.bptt_steps = None if bptt_steps is None else _check_size("bptt_steps", bptt_steps)
+        self.bptt_steps = None if bptt_steps is None else check_count("bptt_steps", bptt_steps)
         self.cell: RNNCell | LSTMCell = (RNNCell if cell == "rnn" else LSTMCell)(
             nin, nhidden, seed=seed, rng=rng
         )
@@ -294,13 +304,21 @@ class RNN(Module):
 
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
+        return cls._cell_class(config).count_parameters(config)
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        for name, n in cls._cell_class(config).state_layout(config):
+            yield f"cell.{name}", n
+
+    @staticmethod
+    def _cell_class(config: dict[str, Any]) -> type[RNNCell | LSTMCell]:
         cell = config.get("cell", "rnn")
         if cell not in CELLS:
-            raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
-        sizes = {"nin": config["nin"], "nhidden": config["nhidden"]}
-        return (RNNCell if cell == "rnn" else LSTMCell).count_parameters(sizes)
+            raise ValueError(f"cell must be one of {CELLS}, got {shown(cell)}")
+        return RNNCell if cell == "rnn" else LSTMCell
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self, xs: Sequence[Vector], h0: State | None = None
     ) -> tuple[list[list[Value]], State]:
         """Run over ``xs`` (a list of input vectors): (the hidden vector h_t of every step, the
@@ -383,7 +401,14 @@ class SequenceModel(Module):
         readout = {"nin": config["nhidden"], "nout": config["nout"]}
         return RNN.count_parameters(config) + Layer.count_parameters(readout)
 
-    def __call__(  # type: ignore[override]
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        for name, n in RNN.state_layout(config):
+            yield f"rnn.{name}", n
+        for name, n in Layer.state_layout({"nin": config["nhidden"], "nout": config["nout"]}):
+            yield f"readout.{name}", n
+
+    def __call__(
         self, xs: Sequence[Vector], h0: State | None = None
     ) -> tuple[list[list[Value]], State]:
         """(the readout of every step's hidden vector, the last state)."""

@@ -9,7 +9,7 @@ The loop is what you would write by hand::
             loss.backward()
             optimizer.step()
 
-`Trainer` adds a progress bar (tqdm, if installed), accuracy, and a history of per-epoch numbers
+`Trainer` adds a progress bar (tqdm.auto, if installed: a widget in Jupyter, text elsewhere), accuracy, and a history of per-epoch numbers
 as plain lists, ready to plot.
 """
 
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import gc
 import math
-import numbers
 import random
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -28,8 +28,9 @@ from typing import Any
 
 import autograd
 from autograd import Value
+from nn.checks import check_callable, check_count, check_flag, check_int, check_real, shown
 from nn.data import Dataset, batches
-from nn.losses import binary_cross_entropy, cross_entropy, hinge_loss, mse_loss
+from nn.losses import batch_mean, binary_cross_entropy, cross_entropy, hinge_loss, mse_loss
 from nn.module import Module
 from nn.optim import Adam, Optimizer
 
@@ -173,6 +174,34 @@ def accuracy(model: Module, data: Dataset, loss: str | Objective = "cross_entrop
     return evaluate(model, data, loss)[1]
 
 
+class _CollectorThresholds:
+    """The cycle collector's thresholds, shared by every thread: the first `rare_gc_passes` to
+    enter saves and raises them, the last to leave puts them back, whatever order threads leave
+    in (a thread restoring what another one had saved would leave them changed for good)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+        self.saved = gc.get_threshold()
+
+    def enter(self, threshold: int) -> None:
+        with self.lock:
+            if self.users == 0:
+                self.saved = old = gc.get_threshold()
+                if 0 < old[0] < threshold:
+                    gc.set_threshold(threshold, *old[1:])
+            self.users += 1
+
+    def leave(self) -> None:
+        with self.lock:
+            self.users -= 1
+            if self.users == 0:
+                gc.set_threshold(*self.saved)
+
+
+_THRESHOLDS = _CollectorThresholds()
+
+
 @contextmanager
 def rare_gc_passes(threshold: int = 10_000) -> Iterator[None]:
     """Run the cycle collector's youngest generation every ``threshold`` allocations, not 700.
@@ -180,15 +209,13 @@ def rare_gc_passes(threshold: int = 10_000) -> Iterator[None]:
     A training step allocates tens of thousands of nodes and frees them by reference counting
     (graphs hold no cycles), so the frequent collector passes over them are pure cost: about a
     quarter of a digits epoch (benchmarks/training.py). Nothing is switched off, and the old
-    thresholds come back on exit.
+    thresholds come back when the last thread (or nested block) using it exits.
     """
-    old = gc.get_threshold()
-    if 0 < old[0] < threshold:
-        gc.set_threshold(threshold, *old[1:])
+    _THRESHOLDS.enter(threshold)
     try:
         yield
     finally:
-        gc.set_threshold(*old)
+        _THRESHOLDS.leave()
 
 
 def _progress_bar(total: int, enabled: bool) -> Any:
@@ -196,7 +223,7 @@ def _progress_bar(total: int, enabled: bool) -> Any:
     if not enabled:
         return None
     try:
-        from tqdm import tqdm  # type: ignore[import-untyped]
+        from tqdm.auto import tqdm  # type: ignore[import-untyped]  # a widget in Jupyter
     except ImportError:
         return None
     return tqdm(total=total, unit="step", dynamic_ncols=True, file=sys.stderr)
@@ -234,26 +261,19 @@ class Trainer:
             raise TypeError(
                 f"optimizer must be an nn.optim optimizer, got {type(optimizer).__name__}"
             )
-        if batch_size is not None and (
-            isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
-        ):
-            raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        self.rng = random.Random(seed)
+        self.batch_size = None if batch_size is None else check_count("batch_size", batch_size)
+        self.shuffle = check_flag("shuffle", shuffle)
+        self.rng = random.Random(None if seed is None else check_int("seed", seed))
         self.progress = progress
-        if isinstance(update_every, bool) or not isinstance(update_every, int) or update_every < 1:
-            raise ValueError(f"update_every must be a positive integer, got {update_every!r}")
-        self.update_every = update_every
-        self.lr_schedule = lr_schedule
+        self.update_every = check_count("update_every", update_every)
+        self.lr_schedule = check_callable("lr_schedule", lr_schedule)
         self.history: History = {"loss": [], "accuracy": [], "seconds": [], "step_loss": []}
 
     def step(self, batch: Dataset) -> tuple[float, int]:
         """One optimizer step on ``batch``: (its mean loss, how many it classified right)."""
         model, objective = self.model, self.objective
         outputs = [model(x) for x in batch.xs]
-        losses = [objective.loss(o, y) for o, y in zip(outputs, batch.ys, strict=True)]
-        loss = autograd.sum(losses) / len(losses)
+        loss = batch_mean(objective.loss, outputs, batch.ys)
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
@@ -271,11 +291,12 @@ class Trainer:
         lrs: list[float] = []
         for epoch in range(first, last + 1):
             lr = self.lr_schedule(epoch)
-            if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 <= lr < math.inf:
+            try:
+                lrs.append(check_real(f"lr_schedule({epoch})", lr))
+            except (TypeError, ValueError):
                 raise ValueError(
-                    f"lr_schedule({epoch}) gave {lr!r}: a learning rate is a finite number >= 0"
-                )
-            lrs.append(float(lr))
+                    f"lr_schedule({epoch}) gave {shown(lr)}: a learning rate is a finite number >= 0"
+                ) from None
         return lrs
 
     def _train_epoch(self, train: Dataset, description: str, bar: Any) -> None:
@@ -309,9 +330,10 @@ class Trainer:
         """Train for ``epochs`` passes over ``train``; returns the (growing) history.
 
         ``callback(epoch, history)`` runs after each epoch; returning True stops training early.
+        Every argument is checked before the first step.
         """
-        if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
-            raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}")
+        epochs = check_count("epochs", epochs, least=0)
+        check_callable("callback", callback)
         train = _check_data(train, self.model, self.objective, "the training data")
         if test is not None:
             test = _check_data(test, self.model, self.objective, "the test data")

@@ -132,7 +132,7 @@ def test_batches_keyword_names_of_the_spec_and_an_empty_dataset():
 
 def test_bad_batches_fail_at_the_call():
     d = data.xor()
-    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
         data.batches(d, 0)
     with pytest.raises(TypeError, match=r"rng must be a random\.Random or an int seed"):
         data.batches(d, 2, rng="seed")
@@ -181,7 +181,7 @@ def test_bad_datasets(xs, ys, error, message):
     [
         (lambda: data.moons(1), "n must be an integer >= 2"),
         (lambda: data.moons(10, noise=-0.1), "noise must be a finite number >= 0"),
-        (lambda: data.spirals(10, classes=0), "classes must be an integer >= 1"),
+        (lambda: data.spirals(10, classes=0), "classes must be a positive integer"),
         (lambda: data.moons(10, noise=math.inf), "noise must be a finite number >= 0"),
         (lambda: data.spirals(10, noise=math.inf), "noise must be a finite number >= 0"),
         (lambda: data.moons(10, noise=math.nan), "noise must be a finite number >= 0"),
@@ -227,3 +227,39 @@ def test_char_vocab_encodes_with_a_boundary_and_decodes_back():
         data.CharVocab(["a.b"])
     with pytest.raises(ValueError, match="at least one"):
         data.CharVocab([""])
+
+
+# ---------------------------------------------------------------- far too large, bools
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: data.moons(10**400), "n must be an integer >= 2 no larger than"),
+        (lambda: data.moons(10, noise=10**400), "noise must be a finite number >= 0"),
+        (lambda: data.spirals(10**400), "n must be a positive integer no larger than"),
+        (lambda: data.spirals(10, noise=10**400), "noise must be a finite number >= 0"),
+        (lambda: data.spirals(300, classes=10**400), "classes must be .* no larger than 300"),
+        (lambda: data.spirals(10, classes=11), "classes must be .* no larger than 10, got 11"),
+        (lambda: Dataset([[10**400]], [0]), "example 0 has a non-finite feature"),
+        (lambda: Dataset([[0.0]], [10**400]), "label 0 must be a class index"),
+        (lambda: list(data.batches(data.xor(), 10**400)), "batch_size must be a positive"),
+        (lambda: data.split(data.xor(), 10**400), "leaves an empty side"),
+    ],
+)
+def test_10_to_the_400_is_a_value_error_and_nothing_hangs(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("row", [[True, 0.0], [0.0, False]])
+def test_a_dataset_refuses_bool_features(row):
+    with pytest.raises(
+        TypeError, match=r"example 0 is not a list of numbers: it holds (True|False)"
+    ):
+        Dataset([row], [0])
+
+
+def test_batches_refuses_a_shuffle_that_is_not_a_bool():
+    with pytest.raises(TypeError, match="shuffle must be True or False"):
+        data.batches(data.xor(), 2, shuffle="no")

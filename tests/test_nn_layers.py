@@ -307,3 +307,49 @@ def test_bad_seed_and_rng_types():
         nn.MLP(2, [3], seed="0")
     with pytest.raises(TypeError, match=r"rng must be a random\.Random"):
         nn.MLP(2, [3], rng=42)
+
+
+# ---------------------------------------------------------------- sizes far too large
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.Neuron(10**400),
+        lambda: nn.Layer(2, 10**400),
+        lambda: nn.MLP(2, [10**400]),
+        lambda: nn.MLP(10**400, [1]),
+        lambda: nn.RNN(10**400, 2),
+        lambda: nn.RNN(2, 10**400),
+        lambda: nn.RNN(2, 2, bptt_steps=10**400),
+        lambda: nn.SequenceModel(2, 2, 10**400),
+    ],
+)
+def test_a_size_of_10_to_the_400_is_a_value_error(make):
+    with pytest.raises(ValueError, match=r"must be a positive integer no larger than .*got 1000"):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("make", "who"),
+    [
+        (lambda: nn.MLP(10**9, [1]), "MLP"),
+        (lambda: nn.Layer(10**4, 10**4), "Layer"),
+        (lambda: nn.Neuron(10**8), "Neuron"),
+        (lambda: nn.RNN(10**6, 10), "RNNCell"),
+        (lambda: nn.RNN(10, 2000, cell="lstm"), "LSTMCell"),
+    ],
+)
+def test_a_model_over_the_parameter_limit_is_refused_up_front(make, who):
+    with pytest.raises(ValueError, match=rf"this {who} would have [\d,]+ parameters, more than"):
+        make()
+
+
+def test_the_parameter_limit_can_be_raised(monkeypatch):
+    from nn import checks
+
+    monkeypatch.setattr(checks, "MAX_PARAMETERS", 10)
+    with pytest.raises(ValueError, match=r"more than the limit of 10 .*nn\.checks\.MAX_PARAMETERS"):
+        nn.MLP(2, [4])
+    monkeypatch.setattr(checks, "MAX_PARAMETERS", 12)
+    assert len(nn.MLP(2, [4]).parameters()) == 12

@@ -91,17 +91,48 @@ def test_binary_cross_entropy_is_clamped_at_100_like_pytorch():
     assert nn.binary_cross_entropy(Value(0.0), 1).data == 100.0
     assert nn.binary_cross_entropy(Value(1.0), 0).data == 100.0
     assert nn.binary_cross_entropy(Value(1.0), 1).data == 0.0
-    # a saturated sigmoid: the loss is finite, not a log(0) error
+    # a saturated sigmoid: the loss is finite, not a log(0) error, and backward runs
     s = Value(40.0).sigmoid()
     assert s.data == 1.0
     loss = nn.binary_cross_entropy(s, 0)
     loss.backward()
-    assert loss.data == 100.0 and s.grad == 0.0  # the clamped log is a constant
-    # just above the clamp (log 1e-40 = -92.1) the log and its derivative -1/p are exact
-    p = Value(1e-40)
-    loss = nn.binary_cross_entropy(p, 1)
+    assert loss.data == 100.0 and math.isfinite(s.grad)
+
+
+# PyTorch (torch.nn.functional.binary_cross_entropy, float64):
+#   loss = -(y * max(log p, -100) + (1 - y) * max(log(1 - p), -100))
+#   dloss/dp = (p - y) / max(p * (1 - p), 1e-12)     (ATen's binary_cross_entropy_backward)
+# Each expected number below is that formula worked by hand for the given p and y.
+@pytest.mark.parametrize(
+    ("p", "y", "value", "grad"),
+    [
+        (0.0, 0.3, 30.0, -0.3e12),  # -(0.3 * -100 + 0.7 * log 1); (0 - 0.3) / 1e-12
+        (1.0, 0.3, 70.0, 0.7e12),  # -(0.3 * log 1 + 0.7 * -100); (1 - 0.3) / 1e-12
+        (1e-40, 1, 40 * math.log(10), -1e12),  # log 1e-40 = -92.1 is above the clamp
+        (0.0, 1, 100.0, -1e12),
+        (1.0, 0, 100.0, 1e12),
+        (0.0, 0, 0.0, 0.0),  # a perfect answer: log(1 - 0) = 0, and (0 - 0) / 1e-12 = 0
+        (1e-13, 0.5, 0.5 * 13 * math.log(10), (1e-13 - 0.5) / 1e-12),  # log(1 - 1e-13) ~ -1e-13
+        (0.5, 0.3, math.log(2), 0.2 / 0.25),  # the unclamped case: (p - y) / (p (1 - p))
+        (1e-6, 1, 6 * math.log(10), -1 / 1e-6),
+    ],
+)
+def test_binary_cross_entropy_matches_pytorch_where_it_clamps(p, y, value, grad):
+    leaf = Value(p)
+    loss = nn.binary_cross_entropy(leaf, y)
     loss.backward()
-    assert loss.data == pytest.approx(40 * math.log(10)) and p.grad == pytest.approx(-1e40)
+    assert loss.data == pytest.approx(value, rel=1e-9, abs=1e-12)
+    assert leaf.grad == pytest.approx(grad, rel=1e-9)
+
+
+def test_binary_cross_entropy_gradient_follows_pytorch_just_inside_one():
+    # p = 1 - 1e-13: p (1 - p) < 1e-12, so PyTorch's gradient is (p - 1) / 1e-12 ~ -0.1, not -1/p
+    p = 1.0 - 1e-13
+    leaf = Value(p)
+    loss = nn.binary_cross_entropy(leaf, 1)
+    loss.backward()
+    assert loss.data == -math.log(p)
+    assert leaf.grad == pytest.approx((p - 1.0) / 1e-12, rel=1e-12)
 
 
 def test_hinge_by_hand():
@@ -278,4 +309,39 @@ def test_losses_build_small_graphs():
 )
 def test_bad_input(call, error, message):
     with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: nn.mse_loss([10**400], [1.0]),
+        lambda: nn.mse_loss([Value(1.0)], [10**400]),
+        lambda: nn.binary_cross_entropy(10**400, 1),
+        lambda: nn.binary_cross_entropy(Value(0.5), 10**400),
+        lambda: nn.hinge_loss([Value(1.0)], [10**400]),
+        lambda: nn.hinge_loss([10**400], [1]),
+        lambda: nn.cross_entropy([Value(1.0)], 10**400),
+        lambda: nn.cross_entropy([10**400, 1.0], 0),
+        lambda: nn.softmax([10**400]),
+        lambda: nn.log_softmax([1.0, 10**400]),
+    ],
+)
+def test_10_to_the_400_is_a_value_error_with_a_short_message(call):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert len(str(info.value)) < 200  # the 401 digits are cut short
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: nn.mse_loss({Value(1.0), Value(2.0)}, [1.0, 2.0]),  # which pred meets which target?
+        lambda: nn.mse_loss([Value(1.0), Value(2.0)], {1.0, 2.0}),
+        lambda: nn.hinge_loss({0: Value(1.0)}, [1]),
+        lambda: nn.batch_mean(nn.mse_loss, {(1.0,)}, [[1.0]]),
+    ],
+)
+def test_unordered_collections_are_refused(call):
+    with pytest.raises(TypeError, match=r"got (set|dict|\{)"):
         call()

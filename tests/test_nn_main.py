@@ -1,5 +1,7 @@
 """The ``chainrule`` command: demos train, report, and write their PNGs."""
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +99,82 @@ def test_python_dash_m_nn(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "accuracy 100%" in result.stdout
+
+
+# ---------------------------------------------------------------- failing early and cleanly
+
+
+@pytest.fixture
+def fake_demo(monkeypatch):
+    """A registered demo that records whether it ran, with one figure."""
+    monkeypatch.setattr(demos, "DEMOS", dict(demos.DEMOS))
+    monkeypatch.setattr("nn.demos.cli.DEMOS", demos.DEMOS)
+    ran = []
+
+    def figure():
+        import matplotlib.figure
+
+        return matplotlib.figure.Figure(figsize=(1, 1))
+
+    @demos.demo("fake", "records that it ran")
+    def fake(options):
+        ran.append(options)
+        return demos.DemoResult(["trained"], {}, {"fake.png": figure})
+
+    return ran
+
+
+def test_an_unwritable_out_is_reported_before_training(tmp_path, capsys, fake_demo):
+    (tmp_path / "file").write_text("not a folder")
+    out = tmp_path / "file" / "pngs"
+    status, _, err = run(capsys, "demo", "fake", "--out", str(out), "--no-progress")
+    assert status == 1 and fake_demo == []  # nothing trained
+    assert err.count("\n") == 1 and str(out) in err and "Traceback" not in err
+
+
+def test_a_full_disk_leaves_no_empty_png(tmp_path, capsys, fake_demo, monkeypatch):
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    status, _, err = run(capsys, "demo", "fake", "--out", str(tmp_path), "--no-progress")
+    assert status == 1 and "No space left on device" in err and "fake.png" in err
+    assert list(tmp_path.iterdir()) == []  # neither a 0-byte PNG nor a temp file
+
+
+def test_ctrl_c_exits_130_with_one_line(capsys, monkeypatch):
+    monkeypatch.setattr(demos, "DEMOS", dict(demos.DEMOS))
+    monkeypatch.setattr("nn.demos.cli.DEMOS", demos.DEMOS)
+
+    @demos.demo("interrupted", "is interrupted")
+    def interrupted(options):
+        raise KeyboardInterrupt
+
+    status, _, err = run(capsys, "demo", "interrupted", "--no-progress")
+    assert status == 130 and err.strip() == "chainrule: interrupted"
+
+
+def test_ctrl_c_on_a_real_process(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nn", "demo", "moons", "--epochs", "100000", "--no-progress",
+         "--out", str(tmp_path)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stdout.readline().startswith("chainrule demo moons")  # training has started
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.strip() == "chainrule: interrupted"
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """As in ``chainrule demo xor | head -1``: no BrokenPipeError traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nn", "demo", "xor", "--no-progress", "--out", str(tmp_path)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    with proc:
+        proc.stdout.close()  # the reader is gone before the first line is written
+        err = proc.stderr.read().decode()
+        proc.wait(timeout=60)
+    assert err == "" and proc.returncode == 141

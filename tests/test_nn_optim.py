@@ -266,3 +266,106 @@ def test_cosine_lr():
 def test_bad_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call([Value(1.0)])
+
+
+# ---------------------------------------------------------------- all-or-nothing steps
+
+OPTIMIZERS = [
+    lambda ps: nn.SGD(ps, lr=0.1),
+    lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+    lambda ps: nn.Adam(ps, lr=0.1),
+    lambda ps: nn.Adam(ps, lr=0.1, weight_decay=0.01),
+]
+
+
+def optimizer_state(opt):
+    """Everything a step may change: the parameters' data and the optimizer's attributes."""
+    state = {k: v if not isinstance(v, list) else list(v) for k, v in vars(opt).items()}
+    state["params"] = [p.data for p in opt.params]
+    return state
+
+
+def create_graph_grad():
+    """A grad that is a Value, as backward(create_graph=True) leaves it."""
+    x = Value(0.5)
+    (x * x).backward(create_graph=True)
+    assert isinstance(x.grad, Value)
+    return x.grad
+
+
+BAD_GRADS = [
+    ("Value", create_graph_grad, r"params\[1\]\.grad is a Value"),
+    ("None", lambda: None, r"params\[1\]\.grad is None"),
+    ("list", lambda: [1.0], r"params\[1\]\.grad is \[1\.0\] \(list\)"),
+    ("bool", lambda: True, r"params\[1\]\.grad is True"),
+    ("str", lambda: "0.1", r"params\[1\]\.grad is '0\.1'"),
+]
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+@pytest.mark.parametrize(("kind", "bad", "message"), BAD_GRADS, ids=[b[0] for b in BAD_GRADS])
+def test_a_step_with_a_bad_grad_changes_nothing(make, kind, bad, message):
+    params = [Value(1.0), Value(2.0), Value(3.0)]
+    opt = make(params)
+    for p in params:  # one good step first, so momentum buffers and Adam moments exist
+        p.grad = 0.5
+    opt.step()
+    before = optimizer_state(opt)
+    params[0].grad, params[1].grad, params[2].grad = 1.0, bad(), 1.0
+    with pytest.raises(TypeError, match=message):
+        opt.step()
+    assert optimizer_state(opt) == before
+    assert all(type(p.data) is float for p in params)
+
+
+def test_a_step_refuses_a_numpy_array_grad():
+    import numpy as np  # in the dev extra (matplotlib needs it)
+
+    params = [Value(1.0), Value(2.0)]
+    opt = nn.Adam(params)
+    before = optimizer_state(opt)
+    params[0].grad, params[1].grad = 1.0, np.array([1.0, 2.0])
+    with pytest.raises(TypeError, match=r"params\[1\]\.grad .*ndarray"):
+        opt.step()
+    assert optimizer_state(opt) == before
+    params[1].grad = np.float64(2.0)  # a numpy scalar is a number
+    opt.step()
+    assert opt.t == 1 and all(type(p.data) is float for p in params)
+
+
+def test_clip_grad_norm_refuses_a_value_grad():
+    p = Value(1.0)
+    p.grad = create_graph_grad()
+    with pytest.raises(TypeError, match="grad is a Value"):
+        nn.clip_grad_norm([p], 1.0)
+
+
+def test_adam_with_eps_0_and_a_zero_grad_gives_nan_like_pytorch():
+    # PyTorch: m = v = 0, so the update is lr * 0 / (sqrt(0) + 0) = nan; no ZeroDivisionError
+    ps = [Value(1.0), Value(2.0)]
+    opt = nn.Adam(ps, lr=0.1, eps=0.0)
+    ps[0].grad, ps[1].grad = 0.5, 0.0
+    opt.step()
+    assert ps[0].data == pytest.approx(0.9)  # m/sqrt(v) with bias correction: sign(g) * lr
+    assert math.isnan(ps[1].data)
+    assert opt.t == 1
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda p: nn.SGD(p, lr=10**400),
+        lambda p: nn.SGD(p, lr=0.1, momentum=10**400),
+        lambda p: nn.SGD(p, lr=0.1, weight_decay=10**400),
+        lambda p: nn.Adam(p, lr=10**400),
+        lambda p: nn.Adam(p, betas=(10**400, 0.9)),
+        lambda p: nn.Adam(p, eps=10**400),
+        lambda p: nn.Adam(p, weight_decay=10**400),
+        lambda p: nn.clip_grad_norm(p, 10**400),
+        lambda p: cosine_lr(10**400, 3),
+        lambda p: cosine_lr(0.1, 10**400),
+    ],
+)
+def test_10_to_the_400_is_a_value_error(call):
+    with pytest.raises(ValueError, match=r"must be .*, got 1000"):
+        call([Value(1.0)])

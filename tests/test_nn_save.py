@@ -168,7 +168,7 @@ BAD_FILES = {
     "weights for another shape": (edited(lambda d: d["config"].update(nouts=[3, 1])),
                                   "MLP config needs 13 weights, but the file holds 9"),
     "weights for a smaller shape": (edited(lambda d: d["config"].update(nouts=[1, 1])),
-                                    "unexpected entry 'layers.0.neurons.1.w'"),
+                                    "'layers.1.neurons.0.w': expected a list of 1 numbers, got 2"),
     "missing argument": (edited(lambda d: d["config"].pop("nin")),
                          "missing a required argument: 'nin'"),
     "string weight": (edited(lambda d: d["state"]["layers.0.neurons.0.w"].__setitem__(0, "1")),
@@ -307,3 +307,125 @@ def test_saving_a_class_of_your_own_is_refused_before_writing(tmp_path):
     with pytest.raises(TypeError, match=r"cannot save Mine: nn.load rebuilds only"):
         Mine(2, [3], seed=0).save(path)
     assert not path.exists()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: type(m).__name__)
+def test_state_layout_from_the_config_alone_matches_the_state_dict(model):
+    layout = list(type(model).state_layout(model.config()))
+    assert layout == [(name, len(values)) for name, values in model.state_dict().items()]
+    assert sum(n for _, n in layout) == type(model).count_parameters(model.config())
+
+
+# ---------------------------------------------------------------- load: limits, names, paths
+
+
+def test_a_junk_key_is_refused_before_the_model_is_built(tmp_path, monkeypatch):
+    """The file's weight count padded with a key the model lacks: refused from the config alone."""
+    document = {"format": "chainrule-model", "version": 1, "class": "MLP",
+                "config": {"nin": 1000, "nouts": [1000], "activation": "tanh",
+                           "output_activation": None},
+                "state": {"junk": [0] * 1_001_000}}  # fmt: skip
+    path = tmp_path / "junk.json"
+    path.write_text(json.dumps(document))
+
+    def no_building(*args, **kwargs):
+        raise AssertionError("the model was built")
+
+    monkeypatch.setattr(nn.MLP, "__init__", no_building)
+    with pytest.raises(ModelFileError, match=r"missing 'layers\.0\.neurons\.0\.w'") as info:
+        nn.load(path)
+    assert str(path) in str(info.value)
+
+
+def test_an_extra_key_beside_the_right_ones_is_refused_before_building(tmp_path, monkeypatch):
+    model = nn.MLP(2, [2], seed=0)
+    model.save(tmp_path / "m.json")
+    document = json.loads((tmp_path / "m.json").read_text())
+    document["state"]["junk"] = [0.5] * 100
+    (tmp_path / "m.json").write_text(json.dumps(document))
+    monkeypatch.setattr(nn.MLP, "__init__", lambda *a, **k: pytest.fail("built"))
+    with pytest.raises(ModelFileError, match="unexpected entry 'junk'"):
+        nn.load(tmp_path / "m.json")
+
+
+def test_an_unknown_top_level_key_is_refused(tmp_path):
+    model = nn.MLP(2, [2], seed=0)
+    model.save(tmp_path / "m.json")
+    document = json.loads((tmp_path / "m.json").read_text())
+    document["extra"] = [0.0] * 10
+    (tmp_path / "m.json").write_text(json.dumps(document))
+    with pytest.raises(ModelFileError, match="unknown key 'extra'"):
+        nn.load(tmp_path / "m.json")
+
+
+def test_a_file_over_the_size_limit_is_refused_naming_the_limit(tmp_path):
+    path = tmp_path / "m.json"
+    nn.MLP(2, [2], seed=0).save(path)
+    size = path.stat().st_size
+    with pytest.raises(ModelFileError, match=rf"limit of {size - 1:,} bytes.*max_bytes=") as info:
+        nn.load(path, max_bytes=size - 1)
+    assert str(path) in str(info.value)
+    assert nn.load(path, max_bytes=size).config() == nn.MLP(2, [2]).config()
+    assert nn.module.MAX_FILE_BYTES == 256 * 1024 * 1024
+
+
+def test_a_path_with_a_nul_byte_is_named_in_the_error():
+    with pytest.raises(ModelFileError, match=r"model\\x00\.json.*cannot read the model file"):
+        nn.load("model\0.json")
+
+
+def test_a_path_of_the_wrong_type_is_a_type_error():
+    with pytest.raises(TypeError, match="path must be a str or a path, got int"):
+        nn.load(3)  # open(3) would read file descriptor 3
+
+
+# ---------------------------------------------------------------- save: links, modes, errors
+
+
+def test_save_through_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "real.json"
+    link = tmp_path / "link.json"
+    nn.MLP(2, [3], seed=0).save(target)
+    link.symlink_to(target)
+    nn.MLP(2, [3], seed=1).save(link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert nn.load(target).state_dict() == nn.MLP(2, [3], seed=1).state_dict()
+    assert sorted(os.listdir(tmp_path)) == ["link.json", "real.json"]
+
+
+def test_save_keeps_an_existing_files_mode(tmp_path):
+    path = tmp_path / "m.json"
+    nn.MLP(2, [3], seed=0).save(path)
+    path.chmod(0o600)
+    nn.MLP(2, [3], seed=1).save(path)
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("where", ["missing folder", "read-only folder"])
+def test_a_failed_save_names_the_path_given(tmp_path, monkeypatch, where):
+    path = tmp_path / "nope" / "m.json"
+    if where == "read-only folder":
+        path = tmp_path / "m.json"
+
+        def permission_denied(name, *args):  # what a read-only folder does (also for root)
+            raise PermissionError(13, "Permission denied", name)
+
+        monkeypatch.setattr(os, "open", permission_denied)
+    with pytest.raises(OSError) as info:
+        nn.MLP(2, [3], seed=0).save(path)
+    assert str(path) in str(info.value) and "tmp" not in str(info.value).replace(str(tmp_path), "")
+    assert info.value.filename == str(path)
+    assert isinstance(
+        info.value, FileNotFoundError if where == "missing folder" else PermissionError
+    )
+
+
+def test_a_stale_temp_file_is_removed_by_the_next_save(tmp_path):
+    path = tmp_path / "m.json"
+    stale = tmp_path / ".m.json.0123456789ab.chainrule-tmp"
+    fresh = tmp_path / ".m.json.ba9876543210.chainrule-tmp"  # maybe another process's save
+    stale.write_text("{")
+    fresh.write_text("{")
+    os.utime(stale, (0, 0))
+    nn.MLP(2, [3], seed=0).save(path)
+    assert sorted(os.listdir(tmp_path)) == [fresh.name, "m.json"]

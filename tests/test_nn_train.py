@@ -247,6 +247,7 @@ def test_progress_false_is_silent(capsys):
 
 def test_without_tqdm_about_ten_epoch_lines(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     nn.fit(nn.MLP(2, [3, 1], seed=0), data.moons(20), loss="hinge", epochs=30, batch_size=None)
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 10
@@ -295,3 +296,74 @@ def test_bad_training_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call(model)
     assert model.state_dict() == before
+
+
+# ---------------------------------------------------------------- checked before the first step
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"callback": 3}, TypeError, "callback must be a function"),
+        ({"callback": "stop"}, TypeError, "callback must be a function"),
+        ({"shuffle": "no"}, TypeError, "shuffle must be True or False, got 'no'"),
+        ({"shuffle": 0}, TypeError, "shuffle must be True or False, got 0"),
+        ({"lr_schedule": 0.1}, TypeError, "lr_schedule must be a function"),
+        ({"epochs": 10**400}, ValueError, "epochs must be an integer >= 0 no larger than"),
+        ({"batch_size": 10**400}, ValueError, "batch_size must be a positive integer no larger"),
+    ],
+)
+def test_bad_fit_arguments_fail_before_any_step(kwargs, error, message):
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(error, match=message):
+        nn.fit(model, data.xor(), loss="hinge", progress=False, **kwargs)
+    assert model.state_dict() == before
+
+
+def test_trainer_step_is_batch_mean_of_the_objective():
+    model = nn.MLP(2, [3, 2], seed=0)
+    xs, ys = data.xor().xs, data.xor().ys
+    expected = nn.batch_mean(nn.cross_entropy, [model(x) for x in xs], ys).data
+    loss, _ = nn.Trainer(model, progress=False).step(data.xor())
+    assert loss == expected
+
+
+@pytest.mark.parametrize("order", ["first in, first out", "last in, first out"])
+def test_rare_gc_passes_restores_the_thresholds_whatever_order_threads_leave(order):
+    import gc
+    import threading
+
+    from nn.train import rare_gc_passes
+
+    before = gc.get_threshold()
+    assert before[0] < 10_000  # the test needs a change to see
+    a_in, both_in = threading.Event(), threading.Barrier(3)
+    leave = {"a": threading.Event(), "b": threading.Event()}
+    inside = []
+
+    def a():
+        with rare_gc_passes():
+            a_in.set()
+            both_in.wait()
+            leave["a"].wait()
+
+    def b():
+        a_in.wait()  # a enters first, then b
+        with rare_gc_passes():
+            both_in.wait()
+            leave["b"].wait()
+
+    threads = {"a": threading.Thread(target=a), "b": threading.Thread(target=b)}
+    for t in threads.values():
+        t.start()
+    both_in.wait()
+    inside.append(gc.get_threshold()[0])
+    first, second = ("a", "b") if order == "first in, first out" else ("b", "a")
+    leave[first].set()
+    threads[first].join()
+    inside.append(gc.get_threshold()[0])  # the other thread is still training: still rare
+    leave[second].set()
+    threads[second].join()
+    assert inside == [10_000, 10_000]
+    assert gc.get_threshold() == before

@@ -447,9 +447,9 @@ def test_5000_step_sequence_trains_at_the_default_recursion_limit(kind):
             "h0: expected a hidden state h as a list",
         ),
         (lambda: nn.RNN(1, 2, cell="gru"), "cell must be one of ('rnn', 'lstm'), got 'gru'"),
-        (lambda: nn.RNN(1, 2, bptt_steps=0), "bptt_steps must be a positive int, got 0"),
-        (lambda: nn.RNN(0, 2), "nin must be a positive int, got 0"),
-        (lambda: RNNCell(1, 2.5), "nhidden must be a positive int, got 2.5"),
+        (lambda: nn.RNN(1, 2, bptt_steps=0), "bptt_steps must be a positive integer, got 0"),
+        (lambda: nn.RNN(0, 2), "nin must be a positive integer, got 0"),
+        (lambda: RNNCell(1, 2.5), "nhidden must be a positive integer, got 2.5"),
         (
             lambda: RNNCell(1, 2, seed=1, rng=random.Random(1)),
             "give either seed= or rng=, not both",
@@ -608,3 +608,9 @@ def test_the_recorded_graph_lives_until_the_next_forward_or_clear_steps():
     assert live_values() - base == one_graph
     rnn.clear_steps()
     assert live_values() == base
+
+
+@pytest.mark.parametrize("steps", ["ab", [["a"]], [[1.0, 2.0]], 3])
+def test_grad_norms_names_what_it_expected(steps):
+    with pytest.raises((TypeError, ValueError), match="grad_norms: "):
+        nn.grad_norms(steps)

@@ -193,9 +193,9 @@ def test_adding_problem_sequences():
 
 @pytest.mark.parametrize("chunk", [0, -3, 2.5])
 def test_a_chunk_must_be_a_positive_int(chunk):
-    with pytest.raises(ValueError, match=f"chunk must be a positive int, got {chunk}"):
+    with pytest.raises(ValueError, match=f"chunk must be a positive integer, got {chunk}"):
         rnn_tasks.train_char_model(chunk=chunk, updates=1, nhidden=2)
-    with pytest.raises(ValueError, match=f"chunk must be a positive int, got {chunk}"):
+    with pytest.raises(ValueError, match=f"chunk must be a positive integer, got {chunk}"):
         rnn_tasks.char_loss(nn.SequenceModel(2, 2, 2, seed=0), Vocab("ab"), "abab", chunk=chunk)
 
 

@@ -7,12 +7,16 @@ pictures (loss curve; decision boundary for moons) as PNGs into ``./chainrule-ou
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from nn.demos.registry import DEMOS, DemoOptions, DemoResult
+from nn.module import write_bytes_atomically
 from nn.plots import NOTEBOOKS_EXTRA_HINT
 
 __all__ = ["main"]
@@ -37,15 +41,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _matplotlib_available() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def check_out_dir(out: Path) -> None:
+    """Make ``out`` and prove a file can be written there, before any training: OSError (naming
+    ``out``) otherwise, so a bad --out costs seconds, not a training run."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as e:
+        raise OSError(e.errno, f"cannot write files in --out {str(out)!r} ({e.strerror})") from e
+
+
 def write_figures(result: DemoResult, out: Path) -> list[Path]:
-    """Save the demo's figures as PNGs with matplotlib's Agg backend (no window needed)."""
+    """Save the demo's figures as PNGs with matplotlib's Agg backend (no window needed), each
+    written atomically: a full disk leaves the old file or none, never an empty PNG."""
     if not result.figures:
         return []
-    try:
-        import matplotlib
-    except ImportError:
+    if not _matplotlib_available():
         print(f"matplotlib is not installed, so no plots were written ({NOTEBOOKS_EXTRA_HINT})")
         return []
+    import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -53,16 +77,39 @@ def write_figures(result: DemoResult, out: Path) -> list[Path]:
     written = []
     for name, make in result.figures.items():
         fig = make()
+        buffer = io.BytesIO()
         try:
-            fig.savefig(out / name, dpi=110)
+            fig.savefig(buffer, format="png", dpi=110)
         finally:
             plt.close(fig)
+        write_bytes_atomically(out / name, buffer.getvalue())
         written.append(out / name)
     return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status: 0, 1 on an error (one line on stderr),
+    2 on a bad command line, 130 on Ctrl-C. A closed stdout (``| head -1``) ends it quietly."""
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("\nchainrule: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141  # as a shell reports a command ended by SIGPIPE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # e.g. a captured stdout with no file number
+        pass
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command != "demo":
@@ -70,6 +117,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0 if args.command is None else 2
     if args.epochs is not None and args.epochs < 1:
         parser.error(f"--epochs must be at least 1, got {args.epochs}")
+    out = Path(args.out)
+    if _matplotlib_available():  # without it, nothing is written (and write_figures says so)
+        try:
+            check_out_dir(out)
+        except OSError as e:
+            print(f"chainrule: error: {e.strerror}", file=sys.stderr)
+            return 1
     options = DemoOptions(epochs=args.epochs, seed=args.seed, progress=not args.no_progress)
     print(f"chainrule demo {args.name}: {DEMOS[args.name].help}", flush=True)
     start = time.perf_counter()
@@ -81,9 +135,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     seconds = time.perf_counter() - start
     for line in result.summary:
         print(line)
-    print(f"time: {seconds:.1f} s")
-    for path in write_figures(result, Path(args.out)):
+    print(f"time: {seconds:.1f} s", flush=True)
+    try:
+        written = write_figures(result, out)
+    except OSError as e:
+        print(f"chainrule: error: {e}", file=sys.stderr)
+        return 1
+    for path in written:
         print(f"wrote {path}")
+    sys.stdout.flush()  # a closed pipe shows up here, inside main, not at interpreter exit
     return 0
 
 

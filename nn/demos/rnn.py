@@ -24,7 +24,7 @@ def _progress(total: int, enabled: bool) -> tuple[Callable[[int, float], None] |
     if not enabled:
         return None, None
     try:
-        from tqdm import tqdm  # type: ignore[import-untyped]
+        from tqdm.auto import tqdm  # type: ignore[import-untyped]  # a widget in Jupyter
     except ImportError:
         return None, None
     bar = tqdm(total=total, desc="training", unit="update", leave=True)

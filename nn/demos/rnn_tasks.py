@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import autograd
 from autograd import Value
+from nn.checks import check_count
 from nn.demos.text import Vocab, grammar_text
 from nn.layers import make_rng
 from nn.losses import cross_entropy, mse_loss
@@ -184,9 +185,7 @@ class CharModelResult:
 
 
 def _check_chunk(chunk: object) -> int:
-    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
-        raise ValueError(f"chunk must be a positive int, got {chunk!r}")
-    return chunk
+    return check_count("chunk", chunk)
 
 
 def char_loss(model: SequenceModel, vocab: Vocab, text: str, chunk: int = 50) -> float:

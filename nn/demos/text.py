@@ -12,6 +12,8 @@ import math
 import random
 from collections.abc import Iterable, Sequence
 
+from nn.checks import check_count
+
 __all__ = [
     "ADJECTIVES",
     "DETERMINERS",
@@ -48,8 +50,7 @@ def sentence(rng: random.Random) -> str:
 
 def grammar_text(n_sentences: int = 100, seed: int = 0) -> str:
     """``n_sentences`` sentences, each on its own line (the same text for the same seed)."""
-    if isinstance(n_sentences, bool) or not isinstance(n_sentences, int) or n_sentences < 1:
-        raise ValueError(f"n_sentences must be a positive int, got {n_sentences!r}")
+    n_sentences = check_count("n_sentences", n_sentences)
     gen = random.Random(seed)
     return "".join(sentence(gen) + "\n" for _ in range(n_sentences))
 
