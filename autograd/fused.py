@@ -49,20 +49,18 @@ def dot_layout(pairs: int, offset: float = 0.0) -> DotLayout | None:
     return layout
 
 
-def _sequence(items: object, where: str) -> None:
-    """TypeError for operands given as a str/bytes (their items are characters or byte values)
-    or an unordered set (the pairing of a dot product would be arbitrary)."""
+def _sequence(items: object, where: str, ordered: bool = True) -> None:
+    """TypeError for operands given as a str/bytes (their items are characters or byte values),
+    as a non-iterable, or (when ``ordered``) as a set: a dot product's pairing would be arbitrary."""
+    if type(items) is list or type(items) is tuple:  # the usual case, accepted at once
+        return
+    kind = type(items).__name__
     if isinstance(items, (str, bytes, bytearray, memoryview)):
-        raise TypeError(f"{where}: expected Values or numbers, got {type(items).__name__}")
-    if isinstance(items, (set, frozenset)) or not hasattr(items, "__iter__"):
-        raise TypeError(
-            f"{where}: expected a sequence of Values or numbers, got {type(items).__name__}"
-            + (
-                " (unordered: the pairing would be arbitrary)"
-                if isinstance(items, (set, frozenset))
-                else ""
-            )
-        )
+        raise TypeError(f"{where}: expected Values or numbers, got {kind}")
+    if ordered and isinstance(items, (set, frozenset)):
+        raise TypeError(f"{where}: got a {kind}, unordered: the pairing would be arbitrary")
+    if not hasattr(items, "__iter__"):
+        raise TypeError(f"{where}: expected an iterable of Values or numbers, got {kind}")
 
 
 def _operand(x: object, where: str) -> float:
@@ -75,7 +73,7 @@ def _operand(x: object, where: str) -> float:
 def sum(values: Iterable[Value | Number]) -> Value:
     """The sum of ``values`` as one node; plain numbers are added up into its constant (shown
     as "sum + c")."""
-    _sequence(values, "sum")
+    _sequence(values, "sum", ordered=False)
     items = list(values)
     parents = [v for v in items if isinstance(v, Value)]
     total = builtins.sum(v.data for v in parents)
@@ -110,14 +108,14 @@ def dots(
     """
     _sequence(rows, "dots")
     _sequence(xs, "dot")
-    for row in rows:
-        _sequence(row, "dot")
     if biases is None:
         biases = [None] * len(rows)
     elif len(biases) != len(rows):
         raise ValueError(f"dots: {len(rows)} rows of weights but {len(biases)} biases")
     n = len(xs)
     for i, row in enumerate(rows):
+        if type(row) is not list:
+            _sequence(row, "dot")
         if len(row) != n:
             where = f" in row {i}" if len(rows) > 1 else ""
             raise ValueError(f"dot: {len(row)} weights but {n} inputs{where} (lengths must match)")

@@ -164,11 +164,32 @@ class Op:
     def __repr__(self) -> str:
         return f"<op {self.name!r}>" if self.name else "<leaf>"
 
+    def __copy__(self) -> Op:
+        return self  # a definition, shared by every node: never copied
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
+        return self
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        """Pickled by reference: a built-in op by its name in this module."""
+        for name, value in globals().items():
+            if value is self:
+                return name
+        raise TypeError(
+            f"op {self.name!r} (made by define_op) cannot be pickled: pickle the values you "
+            "need (data, grad), or define the op again where the graph is loaded"
+        )
+
     # ------------------------------------------------------------ what a node needs
 
     def label(self, constant: Any) -> str:
         """The op as a drawing writes it, given the node's constant ("tanh", "* 7")."""
         return self.name
+
+    def operands(self, variables: Sequence[Any], constant: Any) -> list[Any]:
+        """The op's operands in order, given a node's parents (or values for them) and its
+        constant: the parents themselves here; a `Form` puts its constants back in place."""
+        return list(variables)
 
     def local_grads(self, operands: Sequence[float], out: float) -> tuple[float, ...]:
         """d(out)/d(operand) for each operand that is a node, as floats."""
@@ -321,6 +342,14 @@ class Form(Op):
 
     def evaluate(self, node: Any, parent_values: Sequence[float]) -> float:
         return self.forward(*self.operands(parent_values, node.constant))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _form_of, (self.base, self.positions)
+
+
+def _form_of(base: Op, positions: tuple[int, ...]) -> Form:
+    """Unpickling a `Form`: the one its base op hands out."""
+    return base.with_constants(positions)
 
 
 # ---------------------------------------------------------------- the arithmetic operators
