@@ -30,8 +30,11 @@ def as_constant(x: object) -> float | None:
     kind = type(x)
     if kind is float:
         return x  # type: ignore[return-value]
-    if kind is int:
-        return _to_float(x)  # type: ignore[arg-type]
+    if kind is int:  # x ** 2, x * 3: converted here, a call fewer than _to_float
+        try:
+            return float(x)  # type: ignore[arg-type]
+        except OverflowError:
+            return _to_float(x)  # type: ignore[arg-type]  # raises, naming the number
     if kind is bool or not isinstance(x, numbers.Real):
         return None
     return _to_float(x)  # any other real: a Fraction, a numpy scalar, an int subclass
