@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from operator import mul
+from operator import attrgetter, mul
 from typing import cast
 
 from autograd.ops import DOT, SUM, DotLayout
@@ -125,13 +125,14 @@ def dots(
     layout = dot_layout(n) if x_parents else None  # weight i pairs with parent n + i
     out = []
     for row, bias in zip(rows, biases):
-        if x_parents is None or not all(map(_is_value, row)) or not _is_bias_ok(bias):
+        simple_bias = bias is None or type(bias) is Value  # anything else: the general path
+        if x_parents is None or not simple_bias or not all(map(_is_value, row)):
             out.append(_mixed_dot(row, xs, bias, x_data))
             continue
         # The common cases: a layer's weights (nodes) against inputs that are all nodes or all
         # numbers, plus a bias node. Written out, as this is most of a network's forward pass.
-        weights = cast("Sequence[Value]", row)  # checked just above
-        w_data = [w.data for w in weights]
+        weights: Sequence[Value] = row  # type: ignore[assignment]  # checked just above
+        w_data = list(map(_data, weights))
         total = builtins.sum(map(mul, w_data, x_data))
         if bias is None:
             parents = (*weights, *x_parents)
@@ -142,10 +143,6 @@ def dots(
             local_grads = (*x_data, *w_data, 1.0) if x_parents else (*x_data, 1.0)
         out.append(make_node(total, DOT, parents, local_grads, layout))
     return out
-
-
-def _is_bias_ok(bias: object) -> bool:
-    return bias is None or type(bias) is Value  # anything else takes the general path
 
 
 def _mixed_dot(
@@ -195,6 +192,7 @@ def _mixed_dot(
 
 
 _is_value = Value.__instancecheck__
+_data = attrgetter("data")
 _JUST_FLOAT = {float}
 
 
@@ -204,8 +202,7 @@ def _operands(
     """The operands' floats, and which of them are nodes: all of them, none (the empty tuple),
     or None when Values and numbers are mixed."""
     if all(map(_is_value, items)):
-        values = cast("Sequence[Value]", items)
-        return tuple([v.data for v in values]), tuple(values)
+        return tuple(map(_data, items)), tuple(items)  # type: ignore[arg-type]  # all Values
     if set(map(type, items)) == _JUST_FLOAT:  # a layer's inputs as plain floats (data sets)
         return tuple(cast("Sequence[float]", items)), ()
     data = tuple([v.data if isinstance(v, Value) else _operand(v, where) for v in items])
