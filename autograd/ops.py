@@ -460,9 +460,13 @@ POW.add_form(Form(POW, (0,), _constant_to_power, _constant_base_grads))
 # ---------------------------------------------------------------- functions of one operand
 
 
+_ONE, _ZERO, _MINUS_ONE = (1.0,), (0.0,), (-1.0,)
+"""The derivatives of relu and abs: shared tuples, so their nodes allocate none."""
+
+
 def _abs_derivative(x: float, out: float) -> tuple[float]:
     # The subgradient at 0 is taken as 0, as PyTorch does; a nan operand gets a nan derivative.
-    return (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else x,)
+    return _ONE if x > 0.0 else _MINUS_ONE if x < 0.0 else _ZERO if x == 0.0 else (x,)
 
 
 def _relu(x: float) -> float:
@@ -471,7 +475,7 @@ def _relu(x: float) -> float:
 
 def _relu_derivative(x: float, out: float) -> tuple[float]:
     # The derivative at 0 is taken as 0, as PyTorch does; relu(nan) has a nan derivative.
-    return (1.0 if x > 0.0 else 0.0 if x <= 0.0 else x,)
+    return _ONE if x > 0.0 else _ZERO if x <= 0.0 else (x,)
 
 
 def _sqrt_derivative(x: Any, out: Any) -> tuple[Any]:
