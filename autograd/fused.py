@@ -106,8 +106,9 @@ def dots(
     The same graph as calling `dot` per row; the inputs are read and checked once, not once
     per row, which is most of the cost of a dot product on scalars.
     """
-    _sequence(rows, "dots")
-    _sequence(xs, "dot")
+    if type(rows) is not list or type(xs) is not list:  # a layer passes lists: no call
+        _sequence(rows, "dots")
+        _sequence(xs, "dot")
     if biases is None:
         biases = [None] * len(rows)
     elif len(biases) != len(rows):
