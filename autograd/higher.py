@@ -18,9 +18,9 @@ from typing import Any
 
 from autograd.check import (
     GradcheckError,
-    input_point,
     analytic_grad,
     check_tolerance,
+    input_point,
     mismatch_table,
 )
 from autograd.graph import gradients
