@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from operator import attrgetter, mul
+from operator import mul
 from typing import cast
 
 from autograd.ops import DOT, SUM, DotLayout
@@ -123,24 +123,29 @@ def dots(
     x_data, x_parents = _operands(xs, "dot input")
     if not n:  # no products: only a bias, if any, which _mixed_dot handles
         x_parents = None
+    if x_parents is None:  # Values and numbers mixed among the inputs
+        return [_mixed_dot(row, xs, bias, x_data) for row, bias in zip(rows, biases)]
     layout = dot_layout(n) if x_parents else None  # weight i pairs with parent n + i
     out = []
     for row, bias in zip(rows, biases):
-        simple_bias = bias is None or type(bias) is Value  # anything else: the general path
-        if x_parents is None or not simple_bias or not all(map(_is_value, row)):
+        # The common cases: a layer's weights (nodes) against inputs that are all nodes or all
+        # numbers, plus a bias node. Written out, as this is most of a network's forward pass;
+        # reading the weights' data checks that they are all Values (anything else, a Value
+        # subclass included, takes the general path).
+        w_data = None
+        if bias is None or type(bias) is Value:
+            w_data = [w.data for w in row if type(w) is Value]
+        if w_data is None or len(w_data) != n:
             out.append(_mixed_dot(row, xs, bias, x_data))
             continue
-        # The common cases: a layer's weights (nodes) against inputs that are all nodes or all
-        # numbers, plus a bias node. Written out, as this is most of a network's forward pass.
-        weights: Sequence[Value] = row  # type: ignore[assignment]  # checked just above
-        w_data = list(map(_data, weights))
+        weights: Sequence[Value] = row  # type: ignore[assignment]  # all Values: checked above
         total = builtins.sum(map(mul, w_data, x_data))
         if bias is None:
             parents = (*weights, *x_parents)
             local_grads = (*x_data, *w_data) if x_parents else x_data
         else:
             total += bias.data  # type: ignore[union-attr]  # a Value, checked above
-            parents = (*weights, *x_parents, bias)  # type: ignore[arg-type]
+            parents = (*weights, *x_parents, bias)  # type: ignore[arg-type]  # a Value
             local_grads = (*x_data, *w_data, 1.0) if x_parents else (*x_data, 1.0)
         out.append(make_node(total, DOT, parents, local_grads, layout))
     return out
@@ -193,7 +198,6 @@ def _mixed_dot(
 
 
 _is_value = Value.__instancecheck__
-_data = attrgetter("data")
 _JUST_FLOAT = {float}
 
 
@@ -203,7 +207,7 @@ def _operands(
     """The operands' floats, and which of them are nodes: all of them, none (the empty tuple),
     or None when Values and numbers are mixed."""
     if all(map(_is_value, items)):
-        return tuple(map(_data, items)), tuple(items)  # type: ignore[arg-type]  # all Values
+        return tuple([v.data for v in items]), tuple(items)  # type: ignore[union-attr, arg-type]
     if set(map(type, items)) == _JUST_FLOAT:  # a layer's inputs as plain floats (data sets)
         return tuple(cast("Sequence[float]", items)), ()
     data = tuple([v.data if isinstance(v, Value) else _operand(v, where) for v in items])
