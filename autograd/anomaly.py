@@ -14,12 +14,14 @@ from __future__ import annotations
 import math
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd.graph import _extras
 from autograd.mode import MODE, ModeSwitch
 from autograd.ops import Op
-from autograd.value import Value
+
+if TYPE_CHECKING:  # value calls this module's checks; here a Value is only read
+    from autograd.value import Value
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled"]
 
@@ -165,7 +167,7 @@ def _outside_domain(op: Op, parents: tuple[Value, ...]) -> str:
 
 
 def _data(x: Any) -> float:
-    return float(x.data if isinstance(x, Value) else x)
+    return float(getattr(x, "data", x))  # a Value's data, or the number itself
 
 
 def _floats(values: Any, labels: tuple[Value, ...] = (), limit: int = 8) -> str:

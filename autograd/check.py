@@ -18,7 +18,8 @@ class GradcheckError(AssertionError):
     """Analytic and numerical gradients disagree; the message is a table of every input."""
 
 
-def _floats(inputs: Sequence[Number], where: str) -> list[float]:
+def input_point(inputs: Sequence[Number], where: str) -> list[float]:
+    """The point a check is made at, as floats; TypeError naming ``where`` and the bad input."""
     if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
         raise TypeError(f"{where}: inputs must be a list of numbers, got {type(inputs).__name__}")
     values = []
@@ -47,7 +48,7 @@ def _call(f: ScalarFunction, point: list[float], where: str) -> Value:
 
 def numerical_grad(f: ScalarFunction, inputs: Sequence[Number], eps: float = 1e-6) -> list[float]:
     """df/dx_i by central differences, (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)."""
-    point = _floats(inputs, "numerical_grad")
+    point = input_point(inputs, "numerical_grad")
     check_tolerance(eps, "eps", "numerical_grad", positive=True)
     grads = []
     with no_grad():
@@ -60,7 +61,7 @@ def numerical_grad(f: ScalarFunction, inputs: Sequence[Number], eps: float = 1e-
 
 def analytic_grad(f: ScalarFunction, inputs: Sequence[Number]) -> list[float]:
     """df/dx_i by one backward pass (graph recording on, even inside `no_grad`)."""
-    point = _floats(inputs, "analytic_grad")
+    point = input_point(inputs, "analytic_grad")
     leaves = [Value(x) for x in point]
     with enable_grad():  # under no_grad f would build no graph, and every gradient be 0
         out = f(*leaves)
@@ -80,7 +81,7 @@ def gradcheck(
 ) -> bool:
     """True if backward matches central differences for every input, within
     ``|analytic - numeric| <= atol + rtol * |numeric|``; otherwise raise GradcheckError."""
-    point = _floats(inputs, "gradcheck")
+    point = input_point(inputs, "gradcheck")
     check_tolerance(eps, "eps", "gradcheck", positive=True)
     check_tolerance(atol, "atol", "gradcheck")
     check_tolerance(rtol, "rtol", "gradcheck")

@@ -49,20 +49,18 @@ def dot_layout(pairs: int, offset: float = 0.0) -> DotLayout | None:
     return layout
 
 
-def _sequence(items: object, where: str) -> None:
-    """TypeError for operands given as a str/bytes (their items are characters or byte values)
-    or an unordered set (the pairing of a dot product would be arbitrary)."""
+def _sequence(items: object, where: str, ordered: bool = True) -> None:
+    """TypeError for operands given as a str/bytes (their items are characters or byte values),
+    as a non-iterable, or (when ``ordered``) as a set: a dot product's pairing would be arbitrary."""
+    if type(items) is list or type(items) is tuple:  # the usual case, accepted at once
+        return
+    kind = type(items).__name__
     if isinstance(items, (str, bytes, bytearray, memoryview)):
-        raise TypeError(f"{where}: expected Values or numbers, got {type(items).__name__}")
-    if isinstance(items, (set, frozenset)) or not hasattr(items, "__iter__"):
-        raise TypeError(
-            f"{where}: expected a sequence of Values or numbers, got {type(items).__name__}"
-            + (
-                " (unordered: the pairing would be arbitrary)"
-                if isinstance(items, (set, frozenset))
-                else ""
-            )
-        )
+        raise TypeError(f"{where}: expected Values or numbers, got {kind}")
+    if ordered and isinstance(items, (set, frozenset)):
+        raise TypeError(f"{where}: got a {kind}, unordered: the pairing would be arbitrary")
+    if not hasattr(items, "__iter__"):
+        raise TypeError(f"{where}: expected an iterable of Values or numbers, got {kind}")
 
 
 def _operand(x: object, where: str) -> float:
@@ -75,7 +73,7 @@ def _operand(x: object, where: str) -> float:
 def sum(values: Iterable[Value | Number]) -> Value:
     """The sum of ``values`` as one node; plain numbers are added up into its constant (shown
     as "sum + c")."""
-    _sequence(values, "sum")
+    _sequence(values, "sum", ordered=False)
     items = list(values)
     parents = [v for v in items if isinstance(v, Value)]
     total = builtins.sum(v.data for v in parents)
@@ -108,46 +106,49 @@ def dots(
     The same graph as calling `dot` per row; the inputs are read and checked once, not once
     per row, which is most of the cost of a dot product on scalars.
     """
-    _sequence(rows, "dots")
-    _sequence(xs, "dot")
-    for row in rows:
-        _sequence(row, "dot")
+    if type(rows) is not list or type(xs) is not list:  # a layer passes lists: no call
+        _sequence(rows, "dots")
+        _sequence(xs, "dot")
     if biases is None:
         biases = [None] * len(rows)
     elif len(biases) != len(rows):
         raise ValueError(f"dots: {len(rows)} rows of weights but {len(biases)} biases")
     n = len(xs)
     for i, row in enumerate(rows):
+        if type(row) is not list:
+            _sequence(row, "dot")
         if len(row) != n:
             where = f" in row {i}" if len(rows) > 1 else ""
             raise ValueError(f"dot: {len(row)} weights but {n} inputs{where} (lengths must match)")
     x_data, x_parents = _operands(xs, "dot input")
     if not n:  # no products: only a bias, if any, which _mixed_dot handles
         x_parents = None
+    if x_parents is None:  # Values and numbers mixed among the inputs
+        return [_mixed_dot(row, xs, bias, x_data) for row, bias in zip(rows, biases)]
     layout = dot_layout(n) if x_parents else None  # weight i pairs with parent n + i
     out = []
     for row, bias in zip(rows, biases):
-        if x_parents is None or not all(map(_is_value, row)) or not _is_bias_ok(bias):
+        # The common cases: a layer's weights (nodes) against inputs that are all nodes or all
+        # numbers, plus a bias node. Written out, as this is most of a network's forward pass;
+        # reading the weights' data checks that they are all Values (anything else, a Value
+        # subclass included, takes the general path).
+        w_data = None
+        if bias is None or type(bias) is Value:
+            w_data = [w.data for w in row if type(w) is Value]
+        if w_data is None or len(w_data) != n:
             out.append(_mixed_dot(row, xs, bias, x_data))
             continue
-        # The common cases: a layer's weights (nodes) against inputs that are all nodes or all
-        # numbers, plus a bias node. Written out, as this is most of a network's forward pass.
-        weights = cast("Sequence[Value]", row)  # checked just above
-        w_data = [w.data for w in weights]
+        weights: Sequence[Value] = row  # type: ignore[assignment]  # all Values: checked above
         total = builtins.sum(map(mul, w_data, x_data))
         if bias is None:
             parents = (*weights, *x_parents)
             local_grads = (*x_data, *w_data) if x_parents else x_data
         else:
             total += bias.data  # type: ignore[union-attr]  # a Value, checked above
-            parents = (*weights, *x_parents, bias)  # type: ignore[arg-type]
+            parents = (*weights, *x_parents, bias)  # type: ignore[arg-type]  # a Value
             local_grads = (*x_data, *w_data, 1.0) if x_parents else (*x_data, 1.0)
         out.append(make_node(total, DOT, parents, local_grads, layout))
     return out
-
-
-def _is_bias_ok(bias: object) -> bool:
-    return bias is None or type(bias) is Value  # anything else takes the general path
 
 
 def _mixed_dot(
@@ -206,8 +207,7 @@ def _operands(
     """The operands' floats, and which of them are nodes: all of them, none (the empty tuple),
     or None when Values and numbers are mixed."""
     if all(map(_is_value, items)):
-        values = cast("Sequence[Value]", items)
-        return tuple([v.data for v in values]), tuple(values)
+        return tuple([v.data for v in items]), tuple(items)  # type: ignore[union-attr, arg-type]
     if set(map(type, items)) == _JUST_FLOAT:  # a layer's inputs as plain floats (data sets)
         return tuple(cast("Sequence[float]", items)), ()
     data = tuple([v.data if isinstance(v, Value) else _operand(v, where) for v in items])

@@ -18,9 +18,9 @@ from typing import Any
 
 from autograd.check import (
     GradcheckError,
-    _floats,
     analytic_grad,
     check_tolerance,
+    input_point,
     mismatch_table,
 )
 from autograd.graph import gradients
@@ -124,7 +124,7 @@ def hessian(f: Callable[..., Value], inputs: Sequence[Number]) -> list[list[floa
 
     ``f`` is called as ``f(*values)`` with one Value per input, as in `gradcheck`.
     """
-    leaves = [Value(x) for x in _floats(inputs, "hessian")]
+    leaves = [Value(x) for x in input_point(inputs, "hessian")]
     with enable_grad():  # as in analytic_grad: no_grad around the call must not zero it
         out = f(*leaves)
         if not isinstance(out, Value):
@@ -147,7 +147,7 @@ def gradgradcheck(
 
     ``f`` is called as ``f(*values)`` with one Value per input, as in `gradcheck`.
     """
-    point = _floats(inputs, "gradgradcheck")
+    point = input_point(inputs, "gradgradcheck")
     check_tolerance(eps, "eps", "gradgradcheck", positive=True)
     check_tolerance(atol, "atol", "gradgradcheck")
     check_tolerance(rtol, "rtol", "gradgradcheck")

@@ -164,11 +164,32 @@ class Op:
     def __repr__(self) -> str:
         return f"<op {self.name!r}>" if self.name else "<leaf>"
 
+    def __copy__(self) -> Op:
+        return self  # a definition, shared by every node: never copied
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
+        return self
+
+    def __reduce__(self) -> str | tuple[Any, ...]:
+        """Pickled by reference: a built-in op by its name in this module."""
+        for name, value in globals().items():
+            if value is self:
+                return name
+        raise TypeError(
+            f"op {self.name!r} (made by define_op) cannot be pickled: pickle the values you "
+            "need (data, grad), or define the op again where the graph is loaded"
+        )
+
     # ------------------------------------------------------------ what a node needs
 
     def label(self, constant: Any) -> str:
         """The op as a drawing writes it, given the node's constant ("tanh", "* 7")."""
         return self.name
+
+    def operands(self, variables: Sequence[Any], constant: Any) -> list[Any]:
+        """The op's operands in order, given a node's parents (or values for them) and its
+        constant: the parents themselves here; a `Form` puts its constants back in place."""
+        return list(variables)
 
     def local_grads(self, operands: Sequence[float], out: float) -> tuple[float, ...]:
         """d(out)/d(operand) for each operand that is a node, as floats."""
@@ -247,10 +268,10 @@ class Form(Op):
     """An op with some operands constant: ``x - 2`` is SUB with the constant at position 1.
 
     ``node.constant`` holds the constant (a tuple when there are several) and ``node.parents``
-    the other operands, in order. Its forward takes the full operand list, its derivative gives
-    the derivatives of the non-constant operands only. Both are the base op's (the operands put
-    back in place) unless the base op gives the form its own (``x ** c`` allows a negative base,
-    ``x ** y`` does not).
+    the other operands, in order. Forward and derivative take the full operand list (the
+    constants put back in place) and are the base op's, unless the base op gives the form its
+    own (``x ** c`` allows a negative base, ``x ** y`` does not); of the derivatives, those of
+    the non-constant operands are kept.
     """
 
     __slots__ = ("base", "positions", "variables")
@@ -271,7 +292,7 @@ class Form(Op):
         elif grads is not None:
             chosen = tuple(grads[i] for i in self.variables)
         else:
-            chosen = _select(base.derivative, self.variables)
+            chosen = base.derivative
         domain = tuple(base.domain[i] for i in self.variables)
         super().__init__(
             base.name,
@@ -303,33 +324,32 @@ class Form(Op):
         return f"{self.name}({', '.join(args)})"
 
     def local_grads(self, operands: Sequence[float], out: float) -> tuple[float, ...]:
+        if self.constant_grads is not None:
+            return self.constant_grads
         grads = self.derivative(*operands, out)
-        return tuple([_as_float(d, self.name) for d in grads])
+        if len(grads) != self.base.arity:
+            raise TypeError(
+                f"op {self.name!r}: derivative returned {len(grads)} values for "
+                f"{self.base.arity} operands"
+            )
+        return tuple([_as_float(grads[i], self.name) for i in self.variables])
 
     def grads_as_values(self, node: Any) -> tuple[Any, ...]:
         if self.constant_grads is not None or self.piecewise_constant:
             return node.local_grads  # type: ignore[no-any-return]
-        return self.derivative(*self.operands(node.parents, node.constant), node)
+        grads = self.derivative(*self.operands(node.parents, node.constant), node)
+        return tuple(grads[i] for i in self.variables)
 
     def evaluate(self, node: Any, parent_values: Sequence[float]) -> float:
         return self.forward(*self.operands(parent_values, node.constant))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _form_of, (self.base, self.positions)
 
-def _select(derivative: Derivative, variables: tuple[int, ...]) -> Derivative:
-    """A base op's derivative, keeping the derivatives of the non-constant operands."""
-    if len(variables) == 1:  # x * 7: one index, no loop (the hot case)
-        (index,) = variables
 
-        def one(*operands_and_out: Any) -> tuple[Any, ...]:
-            return (derivative(*operands_and_out)[index],)
-
-        return one
-
-    def some(*operands_and_out: Any) -> tuple[Any, ...]:
-        grads = derivative(*operands_and_out)
-        return tuple([grads[i] for i in variables])
-
-    return some
+def _form_of(base: Op, positions: tuple[int, ...]) -> Form:
+    """Unpickling a `Form`: the one its base op hands out."""
+    return base.with_constants(positions)
 
 
 # ---------------------------------------------------------------- the arithmetic operators
@@ -357,12 +377,10 @@ def _power(a: float, b: float) -> float:
 
 def _power_derivative(a: Any, b: Any) -> Any:
     """d/da a ** b = b * a ** (b - 1), with its value at a = 0 (0 for b > 1, 1 for b = 1, a pole
-    for b < 1). A constant exponent of 0, 1 or 2 needs no power (and, under create_graph, adds no
+    for b < 1). A constant exponent of 0 or 1 needs no power (and, under create_graph, adds no
     nodes); a node exponent always keeps the formula, so d/db of it is right."""
     constant = type(b) is float
     exponent = b if constant else data_of(b)
-    if constant and exponent == 2.0:  # the square, first: the common case
-        return a * 2.0
     if constant and exponent == 0.0:
         return 0.0
     if data_of(a) == 0.0 and not exponent > 1.0:
@@ -423,19 +441,32 @@ def _constant_to_power(c: float, b: float) -> float:
     return _power_of_node(c, b)
 
 
+def _constant_power_grads(a: Any, c: float, out: Any) -> tuple[Any, float]:
+    """d/da of a ** c for a constant c (the square, the common case, first); d/dc is not
+    needed (c is a constant): 0.0 holds its place."""
+    return (a * 2.0 if c == 2.0 else _power_derivative(a, c)), 0.0
+
+
+def _constant_base_grads(c: float, b: Any, out: Any) -> tuple[float, Any]:
+    """d/db of c ** b for a constant c >= 0: c ** b * ln c (0 for c = 0); d/dc is not needed."""
+    return 0.0, (out * math.log(c) if c else 0.0)
+
+
 # x ** c, the power function: any real base where the power is real. c ** x, an exponential.
-POW.add_form(Form(POW, (1,), _power, lambda a, c, out: (_power_derivative(a, c),)))
-POW.add_form(
-    Form(POW, (0,), _constant_to_power, lambda c, b, out: (out * math.log(c) if c else 0.0,))
-)
+POW.add_form(Form(POW, (1,), _power, _constant_power_grads))
+POW.add_form(Form(POW, (0,), _constant_to_power, _constant_base_grads))
 
 
 # ---------------------------------------------------------------- functions of one operand
 
 
+_ONE, _ZERO, _MINUS_ONE = (1.0,), (0.0,), (-1.0,)
+"""The derivatives of relu and abs: shared tuples, so their nodes allocate none."""
+
+
 def _abs_derivative(x: float, out: float) -> tuple[float]:
     # The subgradient at 0 is taken as 0, as PyTorch does; a nan operand gets a nan derivative.
-    return (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0 if x == 0.0 else x,)
+    return _ONE if x > 0.0 else _MINUS_ONE if x < 0.0 else _ZERO if x == 0.0 else (x,)
 
 
 def _relu(x: float) -> float:
@@ -444,7 +475,7 @@ def _relu(x: float) -> float:
 
 def _relu_derivative(x: float, out: float) -> tuple[float]:
     # The derivative at 0 is taken as 0, as PyTorch does; relu(nan) has a nan derivative.
-    return (1.0 if x > 0.0 else 0.0 if x <= 0.0 else x,)
+    return _ONE if x > 0.0 else _ZERO if x <= 0.0 else (x,)
 
 
 def _sqrt_derivative(x: Any, out: Any) -> tuple[Any]:

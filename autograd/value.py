@@ -30,8 +30,11 @@ def as_constant(x: object) -> float | None:
     kind = type(x)
     if kind is float:
         return x  # type: ignore[return-value]
-    if kind is int:
-        return _to_float(x)  # type: ignore[arg-type]
+    if kind is int:  # x ** 2, x * 3: converted here, a call fewer than _to_float
+        try:
+            return float(x)  # type: ignore[arg-type]
+        except OverflowError:
+            return _to_float(x)  # type: ignore[arg-type]  # raises, naming the number
     if kind is bool or not isinstance(x, numbers.Real):
         return None
     return _to_float(x)  # any other real: a Fraction, a numpy scalar, an int subclass
@@ -54,6 +57,8 @@ def make_node(
     """A new node made by ``op``. Under no_grad it is a leaf: no op, parents or derivatives.
 
     Only ``MODE.plain`` is read on the common path, so anomaly detection costs nothing when off.
+    `Value`'s operators fill in the same nine attributes themselves while ``MODE.plain`` holds
+    (a call fewer per op) and call this otherwise.
     """
     out = _new_value(Value)
     out.data = data
@@ -97,38 +102,80 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
     """The operator and its reflected twin for one binary op (as CPython's fractions does).
 
     A Value on both sides makes a node with two parents; a plain number is the node's constant
-    (``x - 2``: the op's form with a constant second operand; ``2 - x``: its first).
+    (``x - 2``: the op's form with a constant second operand; ``2 - x``: its first). The node
+    is filled in here, as `make_node` does, when no mode is changed (see `make_node`).
     """
     forward, derivative, fixed = op.forward, op.derivative, op.constant_grads
     right, left = op.with_constants((1,)), op.with_constants((0,))
-    right_forward, right_derivative, right_fixed = (
-        right.forward,
-        right.derivative,
-        right.constant_grads,
-    )
-    left_forward, left_derivative, left_fixed = left.forward, left.derivative, left.constant_grads
+    right_forward, right_derivative = right.forward, right.derivative
+    left_forward, left_derivative = left.forward, left.derivative
+    right_fixed, left_fixed = right.constant_grads, left.constant_grads
 
     def operator(self: Value, other: Any) -> Value:
-        if type(other) is Value or isinstance(other, Value):
+        c: float | None
+        kind = type(other)
+        if kind is float:  # the common constant, checked first
+            c = other
+        elif kind is Value or isinstance(other, Value):
             a = self.data
             b = other.data
             out = forward(a, b)
             grads = fixed or derivative(a, b, out)
-            return make_node(out, op, (self, other), grads, None)
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
-            return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
+            if not MODE.plain:
+                return make_node(out, op, (self, other), grads, None)
+            node = _new_value(Value)
+            node.data = out
+            node.grad = 0.0
+            node.label = ""
+            node.op = op
+            node.parents = (self, other)
+            node.local_grads = grads
+            node.constant = None
+            node._extra = None
+            return node
+        else:
+            c = as_constant(other)
+            if c is None:
+                return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
         a = self.data
         out = right_forward(a, c)
-        return make_node(out, right, (self,), right_fixed or right_derivative(a, c, out), c)
+        grads = right_fixed or (right_derivative(a, c, out)[0],)
+        if not MODE.plain:
+            return make_node(out, right, (self,), grads, c)
+        node = _new_value(Value)
+        node.data = out
+        node.grad = 0.0
+        node.label = ""
+        node.op = right
+        node.parents = (self,)
+        node.local_grads = grads
+        node.constant = c
+        node._extra = None
+        return node
 
     def reflected(self: Value, other: Any) -> Value:
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
-            return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
+        c: float | None
+        if type(other) is float:
+            c = other
+        else:
+            c = as_constant(other)
+            if c is None:
+                return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
         b = self.data
         out = left_forward(c, b)
-        return make_node(out, left, (self,), left_fixed or left_derivative(c, b, out), c)
+        grads = left_fixed or (left_derivative(c, b, out)[1],)
+        if not MODE.plain:
+            return make_node(out, left, (self,), grads, c)
+        node = _new_value(Value)
+        node.data = out
+        node.grad = 0.0
+        node.label = ""
+        node.op = left
+        node.parents = (self,)
+        node.local_grads = grads
+        node.constant = c
+        node._extra = None
+        return node
 
     operator.__doc__ = f"self {op.name} other"
     reflected.__doc__ = f"other {op.name} self (a constant on the left)"
@@ -136,13 +183,25 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
 
 
 def _unary(op: Op) -> Callable[[Value], Value]:
-    """The method for an op of one operand (``x.tanh()``)."""
+    """The method for an op of one operand (``x.tanh()``), filling in its node as `_binary`."""
     forward, derivative, fixed = op.forward, op.derivative, op.constant_grads
 
     def method(self: Value) -> Value:
         x = self.data
         out = forward(x)
-        return make_node(out, op, (self,), fixed or derivative(x, out), None)
+        grads = fixed or derivative(x, out)
+        if not MODE.plain:
+            return make_node(out, op, (self,), grads, None)
+        node = _new_value(Value)
+        node.data = out
+        node.grad = 0.0
+        node.label = ""
+        node.op = op
+        node.parents = (self,)
+        node.local_grads = grads
+        node.constant = None
+        node._extra = None
+        return node
 
     method.__name__ = method.__qualname__ = op.name
     return method

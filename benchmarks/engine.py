@@ -1,10 +1,12 @@
 """Engine benchmark: chainrule against a hand-derived, no-graph pure-Python baseline.
 
-Also: second-order gradients (create_graph, Hessian-vector products) against first-order
-backward, and what detect_anomaly costs when on (off, ops read the same one switch as before).
+Also: a per-op table (each op on `Value` against `MinimalNode`, the least a node storing
+local derivatives can be), second-order gradients (create_graph, Hessian-vector products)
+against first-order backward, and what detect_anomaly costs when on.
 
 Run: ``python benchmarks/engine.py`` (stdlib only). Prints a table of medians; every ratio is
-against a baseline measured in the same run, so the numbers mean the same on any machine. The
+against a baseline measured in the same run (taking turns with it), in CPU time, so the
+numbers mean the same on any machine, busy or not. The
 network timed is an `nn.MLP` (measured as fast as the same forward hand-written with `dots`).
 Optional columns appear for other scalar engines that happen to be installed (micrograd, torch).
 """
@@ -26,11 +28,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from timing import median_time
-
 import autograd
 import nn
 from autograd import Value
+
+clock = time.process_time
+"""Every time here is this process's CPU time (GC included): on a machine shared with other
+work, what other processes run does not count, where wall-clock medians drift by 2x."""
 
 SIZES = (2, 16, 16, 1)
 BATCH = 100
@@ -235,9 +239,9 @@ def per_op_seconds(
     times: list[list[float]] = [[] for _ in kinds]
     for _ in range(samples):
         for (xs, ys), spent in zip(operands, times):
-            start = time.perf_counter()
+            start = clock()
             kept = list(map(op, xs, ys))
-            spent.append(time.perf_counter() - start)
+            spent.append(clock() - start)
             del kept
     return [statistics.median(spent) / n for spent in times]
 
@@ -265,28 +269,37 @@ def per_op_rows(repeats: int, n: int = 2_000) -> list[tuple[str, str, str, str]]
 
 
 def mlp_step_seconds(model: object, repeats: int) -> float:
+    """Seconds per training step of one model (see `mlp_steps_seconds`)."""
+    return mlp_steps_seconds([model], repeats)[0]
+
+
+def mlp_steps_seconds(models: list[object], repeats: int) -> list[float]:
+    """Seconds per training step of each model (three steps back to back, GC on), the models
+    taking turns run by run so that a busy moment of the machine hits them all alike."""
     xs, ys = make_data()
-
-    def three_steps() -> None:
-        for _ in range(3):
-            model.step(xs, ys)  # type: ignore[attr-defined]
-
+    times: list[list[float]] = [[] for _ in models]
     gc.enable()
-    return median_time(three_steps, repeats) / 3
+    for _ in range(repeats):
+        for model, spent in zip(models, times):
+            start = clock()
+            for _ in range(3):
+                model.step(xs, ys)  # type: ignore[attr-defined]
+            spent.append((clock() - start) / 3)
+    return [statistics.median(spent) for spent in times]
 
 
 def chain_seconds_per_node(n: int, repeats: int) -> tuple[float, float]:
     """Forward and backward time per node of a chain of n unary/binary ops."""
     forward_times, backward_times = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         x = Value(0.5)
         y = x
         for _ in range(n // 2):
             y = (y * 0.999).tanh()
-        mid = time.perf_counter()
+        mid = clock()
         y.backward()
-        end = time.perf_counter()
+        end = clock()
         forward_times.append((mid - start) / n)
         backward_times.append((end - mid) / n)
         del x, y
@@ -331,16 +344,16 @@ def second_order_seconds(repeats: int) -> tuple[float, float, float]:
     floats, values, hvps = [], [], []
     for _ in range(repeats):
         loss = mlp_loss(model, xs, ys)
-        start = time.perf_counter()
+        start = clock()
         loss.backward()
-        floats.append(time.perf_counter() - start)
-        start = time.perf_counter()
+        floats.append(clock() - start)
+        start = clock()
         g = autograd.grad(loss, model.params, create_graph=True)
-        values.append(time.perf_counter() - start)
+        values.append(clock() - start)
         gv = autograd.dot(g, v)
-        start = time.perf_counter()
+        start = clock()
         autograd.grad(gv, model.params)
-        hvps.append(time.perf_counter() - start)
+        hvps.append(clock() - start)
         del loss, g, gv
     return statistics.median(floats), statistics.median(values), statistics.median(hvps)
 
@@ -359,8 +372,7 @@ def main() -> None:
     args = parser.parse_args()
 
     rows: list[tuple[str, str, str, str]] = per_op_rows(args.repeats)
-    baseline = mlp_step_seconds(NoGraphMLP(), args.repeats)
-    ours = mlp_step_seconds(ChainruleMLP(), args.repeats)
+    baseline, ours = mlp_steps_seconds([NoGraphMLP(), ChainruleMLP()], 2 * args.repeats)
     rows.append(
         ("MLP 2-16-16-1 step, batch 100", "no-graph baseline", f"{baseline * 1e3:.2f} ms", "1.00x")
     )

@@ -254,3 +254,10 @@ def test_long_operand_lists_are_shortened() -> None:
     xs = [Value(1e308) for _ in range(20)]
     with detect_anomaly(), pytest.raises(AnomalyError, match=r"\.\.\. \(12 more\)"):
         autograd.sum(xs)
+
+
+def test_a_forward_anomaly_names_operands_outside_the_ops_domain() -> None:
+    x = Value(1000.0, label="x")
+    with detect_anomaly(), pytest.raises(AnomalyError) as error:
+        x.exp()
+    assert "outside the domain: operand 0 = 1000.0 not in [-10.0, 10.0]" in str(error.value)

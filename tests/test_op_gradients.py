@@ -55,6 +55,28 @@ def test_every_op_definition_matches_finite_differences_first_and_second(name, d
     assert autograd.gradgradcheck(f, xs, atol=1e-4, rtol=1e-3)
 
 
+BINARY_NAMES = sorted(name for name, op in ops.BUILTIN.items() if op.arity == 2)
+
+
+@pytest.mark.parametrize("position", [0, 1])
+@pytest.mark.parametrize("name", BINARY_NAMES)
+@settings(max_examples=40)
+@given(data=st.data())
+def test_every_constant_form_matches_finite_differences_first_and_second(name, position, data):
+    # x - 2 and 2 - x: each binary op with a constant on either side, from the same table.
+    op = ops.BUILTIN[name]
+    a, b = data.draw(testing.inputs_for(op))
+    constant, variable = (a, b) if position == 0 else (b, a)
+    f = (
+        (lambda v: apply_op(op, constant, v))
+        if position == 0
+        else (lambda v: apply_op(op, v, constant))
+    )
+    assert f(Value(variable)).op is op.with_constants((position,))
+    assert _tolerant_gradcheck(f, [variable])
+    assert autograd.gradgradcheck(f, [variable], atol=1e-4, rtol=1e-3)
+
+
 @pytest.mark.parametrize("name", sorted(ops.BUILTIN))
 def test_the_operators_build_the_same_node_as_the_definition(name):
     op = ops.BUILTIN[name]
