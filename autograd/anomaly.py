@@ -45,7 +45,7 @@ class detect_anomaly(ModeSwitch):
 
     Slow (each node records where it was made): use it to find a bug, not to train. Nodes made
     before the block have no creation site; run the forward pass inside the block too. The
-    switch is process-wide, like `no_grad`.
+    switch belongs to the calling thread, like `no_grad`.
     """
 
     def __init__(self) -> None:

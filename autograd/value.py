@@ -57,7 +57,8 @@ def _node(
 ) -> Value:
     """A new node made by an op. Under no_grad it is a leaf: no op, parents or derivatives.
 
-    Only ``MODE.plain`` is read on the common path, so anomaly detection costs nothing when off.
+    Only ``MODE.plain`` is read on the common path (no thread has changed a mode), so anomaly
+    detection costs nothing when off.
     """
     out = _new_value(Value)
     out.data = data
@@ -68,11 +69,12 @@ def _node(
         out.op = op
         out.parents = parents
         out.local_grads = local_grads
-    elif MODE.record:  # recording under detect_anomaly(): check the result, note the call site
+    elif MODE.record:  # some thread changed a mode: under detect_anomaly(), check and note
         out.op = op
         out.parents = parents
         out.local_grads = local_grads
-        _check_new_node(out, op, parents, local_grads)
+        if MODE.anomaly:
+            _check_new_node(out, op, parents, local_grads)
     else:  # no_grad(): a leaf
         out.op = ""
         out.parents = ()
