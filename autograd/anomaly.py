@@ -16,7 +16,7 @@ import os
 import sys
 from typing import Any
 
-from autograd.graph import _extras
+from autograd.hooks import own_extras
 from autograd.mode import MODE, ModeSwitch
 from autograd.value import Value
 
@@ -66,7 +66,7 @@ def check_forward(
     """Called by every op under anomaly mode: note the call site, and raise if out is not finite."""
     site = _call_site()
     if out.parents:  # recorded (not under no_grad): keep the site for backward's errors
-        _extras(out).created_at = site
+        own_extras(out).created_at = site
     if not math.isfinite(out.data):
         raise AnomalyError(
             _report(

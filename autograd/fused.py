@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from operator import mul
 from typing import cast
 
-from autograd.graph import dot_layout, set_dot_pairs
+from autograd.hooks import dot_layout, set_dot_pairs
 from autograd.value import Number, Value, _node, as_constant
 
 __all__ = ["sum", "dot", "dots"]

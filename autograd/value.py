@@ -16,7 +16,7 @@ from autograd import ops
 from autograd.mode import MODE
 
 if TYPE_CHECKING:
-    from autograd.graph import Hook
+    from autograd.hooks import Hook
 
 __all__ = ["Value", "Number", "as_constant", "format_constant"]
 
@@ -291,6 +291,6 @@ class Value:
         this call's gradient, and its replacement is what accumulates into ``.grad``. Returns
         a function that removes the hook.
         """
-        from autograd.graph import register_hook
+        from autograd.hooks import register_hook
 
         return register_hook(self, hook)

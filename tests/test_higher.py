@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 import autograd
 from autograd import GradcheckError, Value, dot, grad, gradgradcheck
 from autograd import sum as vsum
-from autograd.graph import _extras, dot_layout
 from autograd.higher import RULES, hessian, local_grads_as_values
+from autograd.hooks import dot_layout, own_extras
 from autograd.value import _node
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -539,6 +539,6 @@ def test_extras_helper_copies_a_shared_layout() -> None:
     a, b = Value(1.0), Value(2.0)
     node = dot([a], [b])
     shared = node._extra
-    own = _extras(node)
+    own = own_extras(node)
     assert own is node._extra and own is not shared and not own.shared
     assert own.dot_pairs == 1 and shared.hooks == [] and not own.hooks
