@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from autograd import ops
+from autograd.copying import deep_copy, reduce, shallow_copy
 from autograd.mode import MODE
 
 if TYPE_CHECKING:
@@ -187,6 +188,17 @@ class Value:
     def op_label(self) -> str:
         """The op as views write it, with any constant operand ("" for a leaf)."""
         return self.op
+
+    # ------------------------------------------------------------ copies and pickle, any depth
+
+    def __copy__(self) -> Value:
+        return shallow_copy(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        return deep_copy(self, memo)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return reduce(self)
 
     def is_leaf(self) -> bool:
         """True for a node with no parents (made by the user, or under no_grad)."""
