@@ -14,11 +14,13 @@ from __future__ import annotations
 import math
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd.hooks import own_extras
 from autograd.mode import MODE, ModeSwitch
-from autograd.value import Value
+
+if TYPE_CHECKING:  # value imports this module; here a Value is only read
+    from autograd.value import Value
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled"]
 
@@ -148,7 +150,8 @@ def _describe(node: Value) -> str:
 
 
 def _data(x: Any) -> float:
-    return x.data if isinstance(x, Value) else x  # type: ignore[no-any-return]
+    data: float = getattr(x, "data", x)  # a Value's data, or the float itself
+    return data
 
 
 def _floats(values: Any, labels: tuple[Value, ...] = (), limit: int = 8) -> str:

@@ -13,10 +13,11 @@ whichever path `backward` would take, one node per step: the fast path's loop, o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import autograd.value
 from autograd.anomaly import check_contribution, check_gradient
 from autograd.hooks import Hook, hooks_of
 from autograd.mode import MODE
@@ -30,6 +31,20 @@ __all__ = [
     "gradients",
     "topological_order",
 ]
+
+
+def _higher_not_imported(*args: object) -> Any:
+    raise RuntimeError("create_graph needs autograd.higher: import autograd")
+
+
+local_grads_as_values: Callable[[Value], tuple[Any, ...]] = _higher_not_imported
+"""A node's local derivatives as Values, for create_graph: `autograd.higher` sets it to its
+`local_grads_as_values` when imported (higher builds on this module, so it cannot be imported
+here)."""
+
+sum_of_products: Callable[[list[tuple[Any, Any]]], Any] = _higher_not_imported
+"""A node's gradient from its children's (local derivative, gradient) pairs, for create_graph:
+`autograd.higher.sum_of_products`, set as `local_grads_as_values` is."""
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -236,8 +251,6 @@ def _walk(
     once its whole gradient, after hooks, is in ``grads`` and it has passed it on; then puts
     the leaves' gradients in ``grads``. With ``sent``, each (parent, local derivative,
     contribution) a node passes on is also appended there (floats only)."""
-    if create_graph:
-        from autograd.higher import local_grads_as_values
     check = MODE.anomaly
     incoming: dict[Value, Any] = {root: [(1.0, seed)] if create_graph else seed}
     for node in reversed(order):
@@ -273,12 +286,7 @@ def _finish(node: Value, incoming: Any, create_graph: bool, check: bool) -> Any:
     Children send floats, already summed; under ``create_graph`` they send (local derivative,
     gradient) pairs, multiplied and summed here as one fused dot node.
     """
-    if create_graph:
-        from autograd.higher import sum_of_products
-
-        grad = sum_of_products(incoming)
-    else:
-        grad = incoming
+    grad = sum_of_products(incoming) if create_graph else incoming
     hooks = hooks_of(node)
     if hooks:
         if create_graph and not isinstance(grad, Value):
@@ -324,3 +332,6 @@ def _added(before: Any, grad: Any) -> Any:
     """A leaf's new ``.grad``: ``before + grad``, or ``grad`` itself onto a fresh 0.0 (so that a
     Value gradient under create_graph is stored as is, not as a new ``0.0 + grad`` node)."""
     return grad if type(before) is float and before == 0.0 else before + grad
+
+
+autograd.value.backward_walk = backward  # what Value.backward runs (see there)

@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
+from autograd import graph
 from autograd.check import (
     GradcheckError,
     _floats,
@@ -323,3 +324,8 @@ def gradgradcheck(
     if tables:
         raise GradcheckError("\n\n".join(tables))
     return True
+
+
+# create_graph in autograd.graph builds gradients with these (graph cannot import this module)
+graph.local_grads_as_values = local_grads_as_values
+graph.sum_of_products = sum_of_products

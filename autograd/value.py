@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from autograd import ops
+from autograd.anomaly import check_forward
 from autograd.copying import deep_copy, reduce, shallow_copy
+from autograd.hooks import Hook, register_hook
 from autograd.mode import MODE
-
-if TYPE_CHECKING:
-    from autograd.hooks import Hook
 
 __all__ = ["Value", "Number", "as_constant", "format_constant"]
 
@@ -88,12 +87,19 @@ def _node(
 def _check_new_node(
     out: Value, op: str, parents: tuple[Value, ...], local_grads: tuple[float, ...]
 ) -> None:
-    from autograd.anomaly import check_forward  # imported here: anomaly imports this module
-
     check_forward(out, op, parents, local_grads)
 
 
 _new_value = object.__new__
+
+
+def _graph_not_imported(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("Value.backward needs autograd.graph: import autograd")
+
+
+backward_walk: Callable[..., None] = _graph_not_imported
+"""What `Value.backward` runs: `autograd.graph.backward`, set by that module when it is imported
+(importing `autograd` does). graph builds on this module, so this module cannot import it."""
 
 _UNIT = (1.0,)
 """Shared by every node whose one local derivative is 1 (x + c, x - c): saves a tuple each."""
@@ -291,9 +297,7 @@ class Value:
         collector: prefer ``autograd.grad(y, [x], create_graph=True)``, which stores nothing,
         or set ``.grad = 0.0`` once done.
         """
-        from autograd.graph import backward
-
-        backward(self, grad, create_graph=create_graph)
+        backward_walk(self, grad, create_graph=create_graph)
 
     def register_hook(self, hook: Hook) -> Callable[[], None]:
         """Call ``hook(grad)`` when this node's gradient is final during backward.
@@ -303,6 +307,4 @@ class Value:
         this call's gradient, and its replacement is what accumulates into ``.grad``. Returns
         a function that removes the hook.
         """
-        from autograd.hooks import register_hook
-
         return register_hook(self, hook)
