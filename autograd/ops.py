@@ -116,7 +116,8 @@ def rpow_const(c: float, b: float) -> Unary:
 def _checked_pow(a: float, b: float) -> float:
     """``a ** b``, with ``±inf`` where Python raises OverflowError (as exp and * overflow)."""
     try:
-        return a**b
+        result: float = a**b
+        return result
     except OverflowError:
         # Negative only for a negative base to an odd integer power: (-1e200) ** 3 is -inf.
         return -math.inf if a < 0.0 and b % 2.0 == 1.0 else math.inf

@@ -125,14 +125,14 @@ def _binary(
             return _node(out, symbol, (self, other), (d_self, d_other))
         c = as_constant(other)
         if c is None:
-            return NotImplemented
+            return NotImplemented  # type: ignore[no-any-return]
         out, d_self, _ = rule(self.data, c)
         return _node(out, symbol, (self,), _UNIT if d_self == 1.0 else (d_self,))
 
     def reflected(self: Value, other: Any) -> Value:
         c = as_constant(other)
         if c is None:
-            return NotImplemented
+            return NotImplemented  # type: ignore[no-any-return]
         out, _, d_self = rule(c, self.data)
         name = symbol if symbol in "+*" else f"{format_constant(c)}{symbol}"
         return _node(out, name, (self,), (d_self,))

@@ -181,7 +181,7 @@ class RNNCell(_GatedCell):
         """One step on checked inputs, with rows from `fused_rows` (built once per sequence)."""
         return [z.tanh() for z in dots(rows, x + h, self.b)]
 
-    def __call__(self, x: Vector, h: Vector) -> list[Value]:  # type: ignore[override]
+    def __call__(self, x: Vector, h: Vector) -> list[Value]:
         """The next hidden state from input ``x`` (nin numbers) and hidden state ``h``."""
         xv = _as_values(x, self.nin, "an input x", "RNNCell")
         return self.step(self.fused_rows(), xv, self.check_state(h))
@@ -235,9 +235,7 @@ class LSTMCell(_GatedCell):
         h_next = [oj * cj.tanh() for oj, cj in zip(o, c_next, strict=True)]
         return h_next, c_next
 
-    def __call__(  # type: ignore[override]
-        self, x: Vector, state: tuple[Vector, Vector]
-    ) -> tuple[list[Value], list[Value]]:
+    def __call__(self, x: Vector, state: tuple[Vector, Vector]) -> tuple[list[Value], list[Value]]:
         """The next (h, c) from input ``x`` (nin numbers) and the state ``(h, c)``."""
         xv = _as_values(x, self.nin, "an input x", "LSTMCell")
         return self.step(self.fused_rows(), xv, self.check_state(state))
@@ -300,7 +298,7 @@ class RNN(Module):
         sizes = {"nin": config["nin"], "nhidden": config["nhidden"]}
         return (RNNCell if cell == "rnn" else LSTMCell).count_parameters(sizes)
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self, xs: Sequence[Vector], h0: State | None = None
     ) -> tuple[list[list[Value]], State]:
         """Run over ``xs`` (a list of input vectors): (the hidden vector h_t of every step, the
@@ -383,7 +381,7 @@ class SequenceModel(Module):
         readout = {"nin": config["nhidden"], "nout": config["nout"]}
         return RNN.count_parameters(config) + Layer.count_parameters(readout)
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self, xs: Sequence[Vector], h0: State | None = None
     ) -> tuple[list[list[Value]], State]:
         """(the readout of every step's hidden vector, the last state)."""

@@ -57,7 +57,7 @@ def _resolve(importer: str, is_package: bool, node: ast.ImportFrom) -> str:
 
 def imports(name: str, path: Path, known: set[str]) -> set[str]:
     """The modules of ``known`` that module ``name`` imports when it runs."""
-    found = set()
+    found: set[str] = set()
     for node in runtime_nodes(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
@@ -157,7 +157,7 @@ views): each is to go there. The test fails on any other, and on an entry that h
 def private_crossings(package: str) -> set[tuple[str, str, str]]:
     """(importing module, defining module, name) for each private name one module takes from
     another: ``from m import _x``, or ``m._x`` on a module imported as ``m``."""
-    found = set()
+    found: set[tuple[str, str, str]] = set()
     known = set(modules("autograd")) | set(modules("nn"))
     for name, path in modules(package).items():
         tree = ast.parse(path.read_text(), str(path))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
@@ -192,7 +192,7 @@ def test_decorated_generator_send_throw_close_and_return() -> None:
     log: list[Any] = []
 
     @enable_grad()
-    def echo() -> Iterator[Any]:
+    def echo() -> Generator[Any, Any, None]:
         try:
             while True:
                 received = yield autograd.is_grad_enabled()
@@ -214,11 +214,11 @@ def test_decorated_generator_send_throw_close_and_return() -> None:
     assert log == ["a", ("caught", True), ("closed", True)]
 
     @no_grad()
-    def returns() -> Iterator[int]:
+    def returns() -> Generator[int, None, int]:
         yield 1
         return 7
 
-    def outer() -> Iterator[int]:
+    def outer() -> Generator[int, None, None]:
         result = yield from returns()
         log.append(result)
 

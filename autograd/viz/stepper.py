@@ -32,10 +32,10 @@ from autograd.viz.draw import (
     _signed,
     _Style,
     check_options,
-    check_size,
     check_values,
     render_plan,
 )
+from autograd.viz.plan import check_size
 
 __all__ = ["BackwardReplay", "BackwardStepper", "print_steps", "replay_backward", "step_through"]
 
