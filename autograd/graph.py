@@ -6,8 +6,8 @@ Backward has two paths that give the same gradients:
 - the general path: `gradients` walks the nodes one at a time (`_walk`), summing this call's
   gradients in a dict, so hooks see and may replace a node's whole gradient, and `backward`
   only then writes them to ``.grad``. `autograd.grad` uses the dict without writing anything.
-Whether a node has hooks is read from the node while ordering the graph: no count is kept
-anywhere. Both order the graph with an explicit stack, never recursion. `backward_steps` runs
+Whether a node has hooks is read from the nodes of the graph walked, once any hook exists in
+the process (`autograd.hooks.HOOK_WATCH`); no count of hooks is kept anywhere. Both order the graph with an explicit stack, never recursion. `backward_steps` runs
 whichever path `backward` would take, one node per step: the fast path's loop, or `_walk`.
 """
 
@@ -19,16 +19,18 @@ from typing import Any
 
 import autograd.value
 from autograd.anomaly import check_contribution, check_gradient
-from autograd.hooks import Hook, hooks_of
+from autograd.hooks import HOOK_WATCH, Hook, hooks_of, register_hook
 from autograd.mode import MODE
 from autograd.value import Value, as_constant
 
 __all__ = [
     "BackwardStep",
     "Edge",
+    "Hook",  # defined in autograd.hooks, also importable from here as before
     "backward",
     "backward_steps",
     "gradients",
+    "register_hook",  # as Hook
     "topological_order",
 ]
 
@@ -51,12 +53,11 @@ def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, itself included, each after all of its parents."""
     if not isinstance(root, Value):
         raise TypeError(f"topological_order expects a Value, got {type(root).__name__}")
-    return _depth_first(root, skip_leaves=False)[0]
+    return _depth_first(root, skip_leaves=False)
 
 
-def _depth_first(root: Value, skip_leaves: bool) -> tuple[list[Value], bool]:
-    """Post-order depth-first search from ``root`` along parent links, with an explicit stack;
-    and whether any node it meets (leaves included) has hooks.
+def _depth_first(root: Value, skip_leaves: bool) -> list[Value]:
+    """Post-order depth-first search from ``root`` along parent links, with an explicit stack.
 
     A node is pushed back under a ``None`` marker before its parents go on top, and emitted
     when the marker comes off, by which time every parent has been emitted. The stack holds
@@ -64,9 +65,9 @@ def _depth_first(root: Value, skip_leaves: bool) -> tuple[list[Value], bool]:
     which keeps million-node graphs fast.
     """
     order: list[Value] = []
-    hooked = False
-    visited: set[Value] = set()
-    stack: list[Value | None] = [root]
+    visited = {root}
+    stack: list[Value | None] = [root, None]
+    stack.extend(p for p in reversed(root.parents) if p.parents or not skip_leaves)
     while stack:
         node = stack.pop()
         if node is None:  # all of the node below the marker's parents are done
@@ -75,30 +76,34 @@ def _depth_first(root: Value, skip_leaves: bool) -> tuple[list[Value], bool]:
         if node in visited:  # reached again through another child
             continue
         visited.add(node)
-        extra = node._extra
-        if extra is not None and extra.hooks:
-            hooked = True
         stack.append(node)
         stack.append(None)
         for parent in reversed(node.parents):  # so the first parent comes off first
-            if parent.parents:
-                if parent not in visited:
-                    stack.append(parent)
-            else:  # a leaf: an extra on a leaf is there for its hooks
-                extra = parent._extra
-                if extra is not None and extra.hooks:
-                    hooked = True
-                if not skip_leaves and parent not in visited:
-                    stack.append(parent)
-    return order, hooked
+            if (parent.parents or not skip_leaves) and parent not in visited:
+                stack.append(parent)
+    return order
 
 
 def _backward_order(root: Value) -> tuple[list[Value], bool]:
     """The nodes backward visits (not leaves: they pass nothing on), and whether any node of
-    the graph has hooks (backward then takes the general path)."""
-    if not root.parents:
-        return [], bool(hooks_of(root))
-    return _depth_first(root, skip_leaves=True)
+    the graph, leaves included, has hooks (backward then takes the general path)."""
+    order = _depth_first(root, skip_leaves=True) if root.parents else []
+    return order, HOOK_WATCH.seen and _has_hooks(root, order)
+
+
+def _has_hooks(root: Value, order: list[Value]) -> bool:
+    if not order:
+        return bool(hooks_of(root))
+    for node in order:
+        extra = node._extra
+        if extra is not None and extra.hooks:
+            return True
+        for parent in node.parents:
+            if not parent.parents:
+                extra = parent._extra
+                if extra is not None and extra.hooks:
+                    return True
+    return False
 
 
 def _seed(root: Value, grad: object, create_graph: bool = False) -> float:

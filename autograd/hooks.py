@@ -1,7 +1,8 @@
 """Gradient hooks and the other rarely used per-node data (`NodeExtras`).
 
-A node's hooks live on the node, nowhere else: backward finds them while it walks the graph,
-so there is no registry to keep in step, and a copied or unpickled node keeps its hooks.
+A node's hooks live on the node, nowhere else: backward reads them from the nodes it walks, so
+there is no count to keep in step, and a copied or unpickled node keeps its hooks. Until the
+first hook appears in the process (`HOOK_WATCH`), backward does not look at all.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ if TYPE_CHECKING:
     from autograd.value import Value
 
 __all__ = [
+    "HOOK_WATCH",
     "Hook",
+    "HookWatch",
     "NodeExtras",
     "RemovableHook",
     "dot_layout",
@@ -25,6 +28,21 @@ __all__ = [
 
 Hook = Callable[[Any], Any]
 """Called with a node's gradient during backward; a non-None return value replaces it."""
+
+
+class HookWatch:
+    """Whether any node in this process may have hooks: ``seen`` turns True when a hook is
+    registered, or a node with hooks is copied or unpickled, and never turns back (so nothing
+    has to be counted, or uncounted when a node goes). Until then backward, whose fast path
+    has no hooks to run, does not look for them."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen = False
+
+
+HOOK_WATCH = HookWatch()
 
 
 class NodeExtras:
@@ -49,6 +67,16 @@ class NodeExtras:
         self.created_at: str | None = None
         self.dot_pairs = dot_pairs
         self.shared = shared
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a copy or an unpickled node's extras; hooks among them put backward on watch."""
+        for name, value in state.items():
+            setattr(self, name, value)
+        if self.hooks:
+            HOOK_WATCH.seen = True
 
 
 _DOT_LAYOUTS: dict[int, NodeExtras] = {}
@@ -112,4 +140,5 @@ def register_hook(node: Value, hook: Hook) -> RemovableHook:
         raise TypeError(f"register_hook expects a callable, got {type(hook).__name__}")
     hooks = own_extras(node).hooks
     hooks.append(hook)
+    HOOK_WATCH.seen = True
     return RemovableHook(hooks, hook)

@@ -7,7 +7,7 @@ import gc
 import math
 import pickle
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pytest
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import Value, graph
+from autograd import Value, graph, hooks
 from autograd.hooks import hooks_of
 
 
@@ -369,6 +369,22 @@ def test_hooks_survive_copies_of_a_model() -> None:
     twin.zero_grad()
     twin([0.5, -0.5])[0].backward()  # the copy's parameter has the hook too
     assert twin.parameters()[0].grad == 0.0
+
+
+@pytest.mark.parametrize("clone", [copy.deepcopy, lambda v: pickle.loads(pickle.dumps(v))])
+def test_a_hooked_copy_puts_backward_on_watch(
+    clone: Callable[[Value], Value], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in a new process that unpickles a hooked model: no hook was registered there."""
+    x = Value(2.0)
+    x.register_hook(zero_gradient)
+    monkeypatch.setattr(hooks.HOOK_WATCH, "seen", False)
+    (y := Value(1.0) * 3.0).backward()  # no hooks anywhere yet: the fast path
+    assert not hooks.HOOK_WATCH.seen and y.grad == 1.0
+    copied = clone(x)
+    assert hooks.HOOK_WATCH.seen
+    (copied * copied).backward()
+    assert copied.grad == 0.0
 
 
 def test_hooks_survive_copies_of_a_value() -> None:
