@@ -92,17 +92,14 @@ def _backward_order(root: Value) -> tuple[list[Value], bool]:
 
 
 def _has_hooks(root: Value, order: list[Value]) -> bool:
-    if not order:
-        return bool(hooks_of(root))
+    """Whether ``root`` or a parent of a node in ``order`` (so any node of the graph) has hooks."""
+    if hooks_of(root):
+        return True
     for node in order:
-        extra = node._extra
-        if extra is not None and extra.hooks:
-            return True
         for parent in node.parents:
-            if not parent.parents:
-                extra = parent._extra
-                if extra is not None and extra.hooks:
-                    return True
+            extra = parent._extra
+            if extra is not None and extra.hooks:
+                return True
     return False
 
 

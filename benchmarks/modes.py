@@ -2,9 +2,10 @@
 
 1. Per op: the grad/anomaly switches as they were (one process-wide object), as they are while
    no thread is in a mode, and while another thread sits inside ``no_grad``.
-2. Backward with no hooks: `autograd.graph.backward`, which reads every node's hooks while it
-   orders the graph, against the same walk reading none (how it was when a global count of
-   live hooks chose the path), on a 200,000-op chain and on an MLP batch's graph.
+2. Backward on a graph with no hooks, on a 200,000-op chain and an MLP batch's graph: the walk
+   as it was (a global count of live hooks chose the path, so it read no hooks), against
+   `autograd.graph.backward` before any hook exists in the process, and once one does
+   somewhere (it then reads the hooks of every node it walks).
 
 Run: ``python benchmarks/modes.py`` (stdlib only). Prints medians, and ratios against the
 before-column measured in the same run.
@@ -141,19 +142,35 @@ def mlp_graph() -> Value:
 
 
 def backward_table(repeats: int, chain: int) -> None:
-    print(f"\nbackward, no hooks (medians of {repeats})   before (no checks)      now   ratio")
-    for name, root, nodes in (
+    """Columns: the walk reading no hooks; `backward` before any hook exists in the process;
+    `backward` once one does (on a node of another graph), when it reads every node's."""
+    graphs = (
         (f"chain of {chain:,} ops, per node", chain_graph(chain), chain),
         ("MLP batch graph, per call", mlp_graph(), 1),
-    ):
-        best: dict[str, float] = {}
-        for _ in range(2):
-            for kind, run in (("before", backward_without_hook_checks), ("now", backward)):
-                t = median_time(lambda run=run, root=root: run(root), repeats) / nodes
-                best[kind] = min(t, best.get(kind, t))
+    )
+    best: dict[tuple[str, str], float] = {}
+    for watching in (False, True):
+        if watching:
+            Value(0.0).register_hook(lambda g: None)  # turns HOOK_WATCH on for good
+        runs = [
+            ("before", backward_without_hook_checks),
+            ("watching" if watching else "now", backward),
+        ]
+        for _ in range(3):  # alternate, so that drift on a shared machine hits every column alike
+            for name, root, nodes in graphs:
+                for kind, run in runs:
+                    t = median_time(lambda run=run, root=root: run(root), repeats) / nodes
+                    best[name, kind] = min(t, best.get((name, kind), t))
+    print(f"\nbackward, no hooks in the graph (medians of {repeats})")
+    print(f"{'':<36}{'before':>10}{'now':>17}{'a hook elsewhere':>24}")
+    for name, _, nodes in graphs:
         unit, scale = ("ns", 1e9) if nodes > 1 else ("ms", 1e3)
-        before, now = best["before"] * scale, best["now"] * scale
-        print(f"{name:<38} {before:>9.1f} {unit} {now:>9.1f} {unit} {now / before:>6.2f}x")
+        before = best[name, "before"]
+        cells = [f"{before * scale:>7.1f} {unit}"]
+        for kind in ("now", "watching"):
+            t = best[name, kind]
+            cells.append(f"{t * scale:>7.1f} {unit} {t / before:>5.2f}x")
+        print(f"{name:<36}" + "".join(f"{c:>17}" for c in cells))
 
 
 def main() -> None:
