@@ -7,8 +7,9 @@ Backward has two paths that give the same gradients:
   gradients in a dict, so hooks see and may replace a node's whole gradient, and `backward`
   only then writes them to ``.grad``. `autograd.grad` uses the dict without writing anything.
 Whether a node has hooks is read from the nodes of the graph walked, once any hook exists in
-the process (`autograd.hooks.HOOK_WATCH`); no count of hooks is kept anywhere. Both order the graph with an explicit stack, never recursion. `backward_steps` runs
-whichever path `backward` would take, one node per step: the fast path's loop, or `_walk`.
+the process (`autograd.hooks.HOOK_WATCH`); no count of hooks is kept anywhere. Both paths order
+the graph with an explicit stack, never recursion. `backward_steps` runs whichever path
+`backward` would take, one node per step: the fast path's loop, or `_walk`.
 """
 
 from __future__ import annotations
