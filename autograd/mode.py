@@ -42,7 +42,8 @@ class Switches:
 
     ``plain`` is True while no thread has changed a mode: every op of every thread then records
     without checks, after one attribute read. While it is False, an op reads its own thread's
-    ``record`` and ``anomaly`` (slower, and only then).
+    ``record`` and ``anomaly`` (slower, and only then). A thread that ends inside a mode (a
+    switch entered by hand and never left) keeps ``plain`` False: slower, still correct.
     """
 
     __slots__ = ("_changed", "_lock", "_threads", "plain")
@@ -114,7 +115,9 @@ class ModeSwitch:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        MODE.set(**{self._switch: self._stack().pop()})
+        stack = self._stack()
+        if stack:  # empty if entered in another thread (a generator finalized here): not ours
+            MODE.set(**{self._switch: stack.pop()})
 
     def _again(self) -> ModeSwitch:
         """A new switch with the same setting: each call of a decorated function uses its own."""

@@ -233,3 +233,27 @@ def test_decorated_generator_exception_restores_the_consumer_mode() -> None:
     with pytest.raises(autograd.AnomalyError):
         next(overflow())
     assert not autograd.is_anomaly_enabled()
+
+
+def test_leaving_a_switch_in_another_thread_changes_neither() -> None:
+    """As when a generator suspended inside ``with no_grad()`` is finalized by another thread."""
+    switch = no_grad()
+    entered, left = threading.Event(), threading.Event()
+    seen: list[tuple[bool, bool]] = []
+
+    def hold() -> None:
+        switch.__enter__()
+        entered.set()
+        left.wait()
+        seen.append(state())
+        switch.__exit__(None, None, None)
+        seen.append(state())
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    entered.wait()
+    switch.__exit__(None, None, None)  # not entered in this thread: nothing to restore here
+    assert state() == DEFAULT
+    left.set()
+    thread.join()
+    assert seen == [(False, False), DEFAULT]
