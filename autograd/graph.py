@@ -315,7 +315,7 @@ def _replacement(hook: Hook, node: Value, replaced: object, create_graph: bool) 
     if number is not None:
         return number
     name = getattr(hook, "__qualname__", type(hook).__name__)
-    where = repr(node.label) if node.label else f"a {node.op or 'leaf'!r} node"
+    where = repr(node.label) if node.label else f"a {node.op_label or 'leaf'!r} node"
     expected = "a real number or a Value" if create_graph else "a real number or None"
     hint = "" if create_graph else " (gradients are Values only with create_graph=True)"
     raise TypeError(
