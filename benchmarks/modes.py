@@ -14,6 +14,8 @@ before-column measured in the same run.
 from __future__ import annotations
 
 import argparse
+import gc
+import statistics
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -141,35 +143,53 @@ def mlp_graph() -> Value:
     return autograd.sum([(model(x)[0] - 1.0) ** 2 for x in xs])
 
 
+def paired(runs: list[Callable[[], object]], repeats: int) -> list[float]:
+    """Median seconds of each of ``runs``, timed back to back ``repeats`` times in turn, so that
+    load from elsewhere on a shared machine falls on all of them alike (GC off meanwhile)."""
+    times: list[list[float]] = [[] for _ in runs]
+    gc.disable()  # a collection scanning the big graph would land on one run or the other
+    try:
+        for _ in range(repeats):
+            for run, seen in zip(runs, times):
+                seen.append(median_time(run, 1))
+    finally:
+        gc.enable()
+    return [statistics.median(seen) for seen in times]
+
+
 def backward_table(repeats: int, chain: int) -> None:
     """Columns: the walk reading no hooks; `backward` before any hook exists in the process;
     `backward` once one does (on a node of another graph), when it reads every node's."""
-    graphs = (
+    graphs = [
         (f"chain of {chain:,} ops, per node", chain_graph(chain), chain),
         ("MLP batch graph, per call", mlp_graph(), 1),
-    )
-    best: dict[tuple[str, str], float] = {}
-    for watching in (False, True):
-        if watching:
-            Value(0.0).register_hook(lambda g: None)  # turns HOOK_WATCH on for good
-        runs = [
-            ("before", backward_without_hook_checks),
-            ("watching" if watching else "now", backward),
-        ]
-        for _ in range(3):  # alternate, so that drift on a shared machine hits every column alike
-            for name, root, nodes in graphs:
-                for kind, run in runs:
-                    t = median_time(lambda run=run, root=root: run(root), repeats) / nodes
-                    best[name, kind] = min(t, best.get((name, kind), t))
-    print(f"\nbackward, no hooks in the graph (medians of {repeats})")
+    ]
+    results = {}
+    for name, root, _ in graphs:
+        results[name] = paired(
+            [
+                lambda root=root: backward_without_hook_checks(root),
+                lambda root=root: backward(root),
+            ],
+            repeats,
+        )
+    Value(0.0).register_hook(lambda g: None)  # turns HOOK_WATCH on for good
+    for name, root, _ in graphs:
+        before, watching = paired(
+            [
+                lambda root=root: backward_without_hook_checks(root),
+                lambda root=root: backward(root),
+            ],
+            repeats,
+        )
+        results[name] = [min(results[name][0], before), results[name][1], watching]
+    print(f"\nbackward, no hooks in the graph (medians of {repeats}, timed in turn)")
     print(f"{'':<36}{'before':>10}{'now':>17}{'a hook elsewhere':>24}")
     for name, _, nodes in graphs:
         unit, scale = ("ns", 1e9) if nodes > 1 else ("ms", 1e3)
-        before = best[name, "before"]
+        before, now, watching = (t / nodes for t in results[name])
         cells = [f"{before * scale:>7.1f} {unit}"]
-        for kind in ("now", "watching"):
-            t = best[name, kind]
-            cells.append(f"{t * scale:>7.1f} {unit} {t / before:>5.2f}x")
+        cells += [f"{t * scale:>7.1f} {unit} {t / before:>5.2f}x" for t in (now, watching)]
         print(f"{name:<36}" + "".join(f"{c:>17}" for c in cells))
 
 
