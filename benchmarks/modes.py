@@ -92,14 +92,14 @@ OPS: dict[str, Callable[[Value, Value], Value]] = {
 }
 
 
-def per_op_ns(op: Callable[[Value, Value], Value], n: int, repeats: int) -> float:
+def per_op_ns(op: Callable[[Value, Value], Value], n: int) -> float:
     a, b = Value(0.5), Value(0.25)
 
     def run() -> None:
         for _ in range(n):
             op(a, b)
 
-    return median_time(run, repeats) / n * 1e9
+    return median_time(run, 1) / n * 1e9
 
 
 def backward_without_hook_checks(root: Value) -> None:
@@ -203,14 +203,14 @@ def main() -> None:
     names = list(SETUPS)
     print("op       " + "".join(f"{name:>34}" for name in names))
     for op_name, op in OPS.items():
-        best: dict[str, float] = {}
-        for _ in range(2):  # alternate, so that drift on a shared machine hits every setup alike
+        times: dict[str, list[float]] = {name: [] for name in names}
+        for _ in range(args.repeats):  # every setup in turn: load from elsewhere hits all alike
             for name, setup in SETUPS.items():
                 with setup():
-                    t = per_op_ns(op, args.ops, args.repeats)
-                best[name] = min(t, best.get(name, t))
-        base = best[names[0]]
-        cells = [f"{best[n]:>6.0f} ns {best[n] / base:>5.2f}x" for n in names]
+                    times[name].append(per_op_ns(op, args.ops))
+        medians = {name: statistics.median(t) for name, t in times.items()}
+        base = medians[names[0]]
+        cells = [f"{medians[n]:>6.0f} ns {medians[n] / base:>5.2f}x" for n in names]
         print(f"{op_name:<9}" + "".join(f"{c:>34}" for c in cells))
     backward_table(args.repeats, args.chain)
 
