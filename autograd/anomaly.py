@@ -16,7 +16,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from autograd.graph import _extras
+from autograd.hooks import own_extras
 from autograd.mode import MODE, ModeSwitch
 from autograd.ops import Op
 
@@ -48,7 +48,7 @@ class detect_anomaly(ModeSwitch):
 
     Slow (each node records where it was made): use it to find a bug, not to train. Nodes made
     before the block have no creation site; run the forward pass inside the block too. The
-    switch is process-wide, like `no_grad`.
+    switch belongs to the calling thread, like `no_grad`.
     """
 
     def __init__(self) -> None:
@@ -69,7 +69,7 @@ def check_forward(
     """Called by every op under anomaly mode: note the call site, and raise if out is not finite."""
     site = _call_site()
     if out.parents:  # recorded (not under no_grad): keep the site for backward's errors
-        _extras(out).created_at = site
+        own_extras(out).created_at = site
     if not math.isfinite(out.data):
         rows = [
             ("operands", _floats([p.data for p in parents], labels=parents)),

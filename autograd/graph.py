@@ -1,13 +1,15 @@
-"""Walking the graph: topological order, backward, step-by-step backward, and gradient hooks.
+"""Walking the graph: topological order, backward, and backward one step at a time.
 
 Backward has two paths that give the same gradients:
-- the fast path (no hooks anywhere): gradients are summed straight into each node's ``.grad``;
-- the general path (hooks registered, a graph of gradients requested, or anomaly detection on):
-  `gradients` sums this call's gradients in a dict, so hooks see and may replace a node's whole
-  gradient, and `backward` only then writes them to ``.grad``. `autograd.grad` uses the dict
-  without writing anything.
-Both order the graph with an explicit stack, never recursion. `backward_steps` does the same
-work one node at a time, with the arithmetic of whichever path `backward` would take.
+- the fast path (no hooks on any node it walks, no graph of gradients requested, anomaly
+  detection off): gradients are summed straight into each node's ``.grad``;
+- the general path: `gradients` walks the nodes one at a time (`_walk`), summing this call's
+  gradients in a dict, so hooks see and may replace a node's whole gradient, and `backward`
+  only then writes them to ``.grad``. `autograd.grad` uses the dict without writing anything.
+Whether a node has hooks is read from the nodes of the graph walked, once any hook exists in
+the process (`autograd.hooks.HOOK_WATCH`); no count of hooks is kept anywhere. Both paths order
+the graph with an explicit stack, never recursion. `backward_steps` runs whichever path
+`backward` would take, one node per step: the fast path's loop, or `_walk`.
 """
 
 from __future__ import annotations
@@ -16,22 +18,36 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import autograd.value
+from autograd.anomaly import check_contribution, check_gradient
+from autograd.hooks import HOOK_WATCH, Hook, hooks_of, register_hook
 from autograd.mode import MODE
 from autograd.value import Value, as_constant
 
 __all__ = [
     "BackwardStep",
     "Edge",
-    "Hook",
+    "Hook",  # defined in autograd.hooks, also importable from here as before
     "backward",
     "backward_steps",
     "gradients",
-    "register_hook",
+    "register_hook",  # as Hook
     "topological_order",
 ]
 
-Hook = Callable[[Any], Any]
-"""Called with a node's gradient during backward; a non-None return value replaces it."""
+
+def _higher_not_imported(*args: object) -> Any:
+    raise RuntimeError("create_graph needs autograd.higher: import autograd")
+
+
+local_grads_as_values: Callable[[Value], tuple[Any, ...]] = _higher_not_imported
+"""A node's local derivatives as Values, for create_graph: `autograd.higher` sets it to its
+`local_grads_as_values` when imported (higher builds on this module, so it cannot be imported
+here)."""
+
+sum_of_products: Callable[[list[tuple[Any, Any]]], Any] = _higher_not_imported
+"""A node's gradient from its children's (local derivative, gradient) pairs, for create_graph:
+`autograd.higher.sum_of_products`, set as `local_grads_as_values` is."""
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -69,9 +85,31 @@ def _depth_first(root: Value, skip_leaves: bool) -> list[Value]:
     return order
 
 
-def _seed(root: Value, grad: object) -> float:
+def _backward_order(root: Value) -> tuple[list[Value], bool]:
+    """The nodes backward visits (not leaves: they pass nothing on), and whether any node of
+    the graph, leaves included, has hooks (backward then takes the general path)."""
+    order = _depth_first(root, skip_leaves=True) if root.parents else []
+    return order, HOOK_WATCH.seen and _has_hooks(root, order)
+
+
+def _has_hooks(root: Value, order: list[Value]) -> bool:
+    """Whether ``root`` or a parent of a node in ``order`` (so any node of the graph) has hooks."""
+    if hooks_of(root):
+        return True
+    for node in order:
+        for parent in node.parents:
+            extra = parent._extra
+            if extra is not None and extra.hooks:
+                return True
+    return False
+
+
+def _seed(root: Value, grad: object, create_graph: bool = False) -> float:
+    """The checked seed of a backward call (``root`` and ``create_graph`` checked too)."""
     if not isinstance(root, Value):
         raise TypeError(f"backward expects a Value, got {type(root).__name__}")
+    if not isinstance(create_graph, bool):
+        raise TypeError(f"backward: create_graph must be a bool, got {type(create_graph).__name__}")
     seed = as_constant(grad)
     if seed is None:
         raise TypeError(f"backward: grad must be a real number, got {type(grad).__name__}")
@@ -80,21 +118,26 @@ def _seed(root: Value, grad: object) -> float:
 
 def backward(root: Value, grad: object = 1.0, *, create_graph: bool = False) -> None:
     """d(root)/d(node) into every node's ``.grad``; see `Value.backward` for the semantics."""
-    seed = _seed(root, grad)
-    if create_graph or _hooks.live or MODE.anomaly:
-        _store(gradients(root, seed, create_graph), create_graph)
+    seed = _seed(root, grad, create_graph)
+    order, hooked = _backward_order(root)
+    if create_graph or hooked or MODE.anomaly:
+        _store(_gradients(root, seed, create_graph, order), create_graph)
         return
-    if not root.parents:  # a leaf: accumulate like any other leaf
+    if not order:  # a leaf: accumulate like any other leaf
         root.grad += seed
         return
-    order = _depth_first(root, skip_leaves=True)  # leaves have nothing to pass on
-    for node in order:
-        node.grad = 0.0  # an intermediate's grad is this call's alone
-    root.grad = seed
+    _start(root, seed, order)
     for node in reversed(order):
         upstream = node.grad
         for parent, local in zip(node.parents, node.local_grads):
             parent.grad += local * upstream
+
+
+def _start(root: Value, seed: float, order: list[Value]) -> None:
+    """Zero every intermediate (its grad is this call's alone) and seed the root."""
+    for node in order:
+        node.grad = 0.0
+    root.grad = seed
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,185 +176,47 @@ def backward_steps(root: Value, grad: object = 1.0) -> Iterator[BackwardStep]:
 
 
 def _steps(root: Value, seed: float) -> Iterator[BackwardStep]:
-    # Hooks or anomaly mode: backward would take the general path, so mirror its arithmetic.
-    general = bool(_hooks.live) or MODE.anomaly
-    if not root.parents:
-        root.grad = _added(root.grad, _finish(root, seed, False)) if general else root.grad + seed
+    order, hooked = _backward_order(root)
+    if hooked or MODE.anomaly:  # backward would take the general path: walk it
+        yield from _general_steps(root, seed, order)
         return
-    check = MODE.anomaly
-    if check:
-        from autograd.anomaly import check_contribution
-    order = _depth_first(root, skip_leaves=True)
-    for node in order:
-        node.grad = 0.0
-    root.grad = seed
-    leaves: dict[Value, list[float]] = {}  # general path: leaf -> [grad before, this call's sum]
-    for index, node in enumerate(reversed(order)):
+    if not order:
+        root.grad += seed
+        return
+    _start(root, seed, order)
+    for index, node in enumerate(reversed(order)):  # the fast path's loop, each edge recorded
         upstream = node.grad
-        if general:
-            upstream = node.grad = _finish(node, upstream, False)
         edges = []
-        for slot, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
-            if check:
-                check_contribution(node, slot, local, upstream)
+        for parent, local in zip(node.parents, node.local_grads):
             before = parent.grad
             contribution = local * upstream
             parent.grad += contribution
-            if general and not parent.parents:
-                sums = leaves.setdefault(parent, [before, 0.0])
-                sums[1] += contribution
             edges.append(Edge(parent, local, contribution, before, parent.grad))
         yield BackwardStep(index, node, upstream, tuple(edges))
-    for leaf, (before, total) in leaves.items():  # as `gradients` and `_store` finish leaves
-        leaf.grad = _added(before, _finish(leaf, total, False))
 
 
-# ---------------------------------------------------------------- hooks and the general path
-
-
-class _HookRegistry:
-    """Counts live hooks so that backward takes the general path only when one exists."""
-
-    __slots__ = ("live",)
-
-    def __init__(self) -> None:
-        self.live = 0
-
-
-_hooks = _HookRegistry()
-
-
-class NodeExtras:
-    """Rarely used per-node data, kept out of `Value` so that ordinary nodes stay small.
-
-    - ``hooks``: see `register_hook`.
-    - ``created_at``: "file:line in function" of the forward call, recorded under
-      `autograd.detect_anomaly` only.
-    - ``dot_pairs``: for a ``dot`` node, how many of its weights multiply an input that is also
-      a Value. Its parents are laid out as those k weights, then their k inputs in the same
-      order, then every operand whose partner is a constant (the bias last). Higher-order
-      gradients need the pairing (d/dw_i = x_i); first-order backward never reads it.
-    - ``shared``: True for the read-only instances `dot_layout` hands out, one per pair count,
-      so that recording a dot node's layout allocates nothing. `_extras` copies one before a
-      hook or a creation site is added to it.
-    """
-
-    __slots__ = ("created_at", "dot_pairs", "hooks", "shared")
-
-    def __init__(self, dot_pairs: int = 0, shared: bool = False) -> None:
-        self.hooks: list[Hook] = []
-        self.created_at: str | None = None
-        self.dot_pairs = dot_pairs
-        self.shared = shared
-
-    def __del__(self) -> None:
-        # A node freed with hooks still registered: they can never run again. Clear the list
-        # too, so that a remove() called afterwards does not count them off a second time.
-        # Extras without hooks touch no global (it may be gone if this runs at interpreter exit).
-        if self.hooks:
-            _hooks.live -= len(self.hooks)
-            self.hooks.clear()
-
-
-_DOT_LAYOUTS: dict[int, NodeExtras] = {}
-
-
-def dot_layout(pairs: int) -> NodeExtras:
-    """Shared, read-only extras for a dot node whose first ``pairs`` weights have Value inputs."""
-    layout = _DOT_LAYOUTS.get(pairs)
-    if layout is None:
-        layout = NodeExtras(pairs, shared=True)
-        if pairs <= 4096:
-            _DOT_LAYOUTS[pairs] = layout
-    return layout
-
-
-def set_dot_pairs(node: Value, layout: NodeExtras | None) -> None:
-    """Record a new dot node's pairing, given as the shared `dot_layout` of its pair count
-    (None when no weight has a Value input: nothing to record)."""
-    if layout is not None and node.parents:  # no parents under no_grad
-        extra = node._extra
-        if extra is None:
-            node._extra = layout
-        else:  # the node's own extras, made by detect_anomaly
-            extra.dot_pairs = layout.dot_pairs
-
-
-def _extras(node: Value) -> NodeExtras:
-    """The node's own, writable extras (created, or copied from a shared layout, on demand)."""
-    extra = node._extra
-    if extra is None or extra.shared:
-        own = NodeExtras(extra.dot_pairs if extra is not None else 0)
-        node._extra = own
-        return own
-    return extra  # type: ignore[no-any-return]
-
-
-def register_hook(node: Value, hook: Hook) -> Callable[[], None]:
-    """See `Value.register_hook`."""
-    if not callable(hook):
-        raise TypeError(f"register_hook expects a callable, got {type(hook).__name__}")
-    hooks = _extras(node).hooks
-    hooks.append(hook)
-    _hooks.live += 1
-
-    removed = False
-
-    def remove() -> None:
-        nonlocal removed
-        if not removed and hook in hooks:  # not in it once the node is freed (see __del__)
-            hooks.remove(hook)
-            _hooks.live -= 1
-        removed = True
-
-    return remove
-
-
-def _finish(node: Value, incoming: Any, create_graph: bool) -> Any:
-    """A node's whole gradient for this call, from what its children sent it, after hooks.
-
-    Children send floats, already summed; under ``create_graph`` they send (local derivative,
-    gradient) pairs, multiplied and summed here as one fused dot node.
-    """
-    if create_graph:
-        from autograd.higher import sum_of_products
-
-        grad = sum_of_products(incoming)
-    else:
-        grad = incoming
-    extra = node._extra
-    if extra is not None and extra.hooks:
-        if create_graph and not isinstance(grad, Value):
-            grad = Value(grad)  # under create_graph, hooks always see a Value
-        for hook in list(extra.hooks):  # a hook may remove itself
-            replaced = hook(grad)
-            if replaced is not None:
-                grad = _replacement(hook, node, replaced, create_graph)
-    if MODE.anomaly:
-        from autograd.anomaly import check_gradient
-
-        check_gradient(node, grad)
-    return grad
-
-
-def _replacement(hook: Hook, node: Value, replaced: object, create_graph: bool) -> Any:
-    """What a hook returned, as a gradient: a float (or, under create_graph, also a Value).
-
-    Anything else is a TypeError raised before backward writes a single ``.grad``: a Value in a
-    first-order pass would quietly turn every gradient after it into a graph node.
-    """
-    if create_graph and isinstance(replaced, Value):
-        return replaced
-    number = as_constant(replaced)
-    if number is not None:
-        return number
-    name = getattr(hook, "__qualname__", type(hook).__name__)
-    where = repr(node.label) if node.label else f"a {node.op or 'leaf'!r} node"
-    expected = "a real number or a Value" if create_graph else "a real number or None"
-    hint = "" if create_graph else " (gradients are Values only with create_graph=True)"
-    raise TypeError(
-        f"hook {name} on {where} returned {type(replaced).__name__}: expected {expected}{hint}"
-    )
+def _general_steps(root: Value, seed: float, order: list[Value]) -> Iterator[BackwardStep]:
+    """The general path's `_walk`, one node per step; ``.grad`` shows each sum as it grows,
+    and the leaves get exactly what `backward` stores once the walk is done."""
+    grads: dict[Value, Any] = {}
+    sent: list[tuple[Value, float, float]] = []
+    leaves_before: dict[Value, float] = {}  # what each leaf held before this call
+    if order:
+        _start(root, seed, order)
+    for index, node in enumerate(_walk(root, seed, False, order, grads, sent)):
+        upstream = node.grad = grads[node]
+        edges = []
+        for parent, local, contribution in sent:
+            if not parent.parents and parent not in leaves_before:
+                leaves_before[parent] = parent.grad
+            before = parent.grad
+            parent.grad += contribution
+            edges.append(Edge(parent, local, contribution, before, parent.grad))
+        sent.clear()
+        yield BackwardStep(index, node, upstream, tuple(edges))
+    for leaf, before in leaves_before.items():
+        leaf.grad = before
+    _store(grads, False)
 
 
 def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[Value, Any]:
@@ -327,16 +232,32 @@ def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[
     is one fused dot node, so the gradients can be differentiated again; gradients that do not
     depend on any node stay floats.
     """
-    if create_graph:
-        from autograd.higher import local_grads_as_values
-    check = MODE.anomaly
-    if check:
-        from autograd.anomaly import check_contribution
-    incoming: dict[Value, Any] = {root: [(1.0, seed)] if create_graph else seed}
+    return _gradients(root, seed, create_graph, _backward_order(root)[0])
+
+
+def _gradients(root: Value, seed: Any, create_graph: bool, order: list[Value]) -> dict[Value, Any]:
     grads: dict[Value, Any] = {}
-    order = _depth_first(root, skip_leaves=True) if root.parents else []
+    for _ in _walk(root, seed, create_graph, order, grads):
+        pass
+    return grads
+
+
+def _walk(
+    root: Value,
+    seed: Any,
+    create_graph: bool,
+    order: list[Value],
+    grads: dict[Value, Any],
+    sent: list[tuple[Value, Any, Any]] | None = None,
+) -> Iterator[Value]:
+    """The general path, one node at a time: yields each node of ``order`` (children first)
+    once its whole gradient, after hooks, is in ``grads`` and it has passed it on; then puts
+    the leaves' gradients in ``grads``. With ``sent``, each (parent, local derivative,
+    contribution) a node passes on is also appended there (floats only)."""
+    check = MODE.anomaly
+    incoming: dict[Value, Any] = {root: [(1.0, seed)] if create_graph else seed}
     for node in reversed(order):
-        grad = grads[node] = _finish(node, incoming.pop(node), create_graph)
+        grad = grads[node] = _finish(node, incoming.pop(node), create_graph, check)
         if create_graph:
             local_grads: tuple[Any, ...] = local_grads_as_values(node)
         else:
@@ -353,10 +274,53 @@ def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[
                     pairs.append((local, grad))
         else:
             for parent, local in zip(node.parents, local_grads, strict=True):
-                incoming[parent] = incoming.get(parent, 0.0) + local * grad
-    for leaf, sent in incoming.items():  # every node still waiting is a leaf
-        grads[leaf] = _finish(leaf, sent, create_graph)
-    return grads
+                contribution = local * grad
+                incoming[parent] = incoming.get(parent, 0.0) + contribution
+                if sent is not None:
+                    sent.append((parent, local, contribution))
+        yield node
+    for leaf, total in incoming.items():  # every node still waiting is a leaf
+        grads[leaf] = _finish(leaf, total, create_graph, check)
+
+
+def _finish(node: Value, incoming: Any, create_graph: bool, check: bool) -> Any:
+    """A node's whole gradient for this call, from what its children sent it, after hooks.
+
+    Children send floats, already summed; under ``create_graph`` they send (local derivative,
+    gradient) pairs, multiplied and summed here as one fused dot node.
+    """
+    grad = sum_of_products(incoming) if create_graph else incoming
+    hooks = hooks_of(node)
+    if hooks:
+        if create_graph and not isinstance(grad, Value):
+            grad = Value(grad)  # under create_graph, hooks always see a Value
+        for hook in list(hooks):  # a hook may remove itself
+            replaced = hook(grad)
+            if replaced is not None:
+                grad = _replacement(hook, node, replaced, create_graph)
+    if check:
+        check_gradient(node, grad)
+    return grad
+
+
+def _replacement(hook: Hook, node: Value, replaced: object, create_graph: bool) -> Any:
+    """What a hook returned, as a gradient: a float (or, under create_graph, also a Value).
+
+    Anything else is a TypeError raised before backward writes a single ``.grad``: a Value in a
+    first-order pass would quietly turn every gradient after it into a graph node.
+    """
+    if create_graph and isinstance(replaced, Value):
+        return replaced
+    number = as_constant(replaced)
+    if number is not None:
+        return number
+    name = getattr(hook, "__qualname__", type(hook).__name__)
+    where = repr(node.label) if node.label else f"a {node.op_label or 'leaf'!r} node"
+    expected = "a real number or a Value" if create_graph else "a real number or None"
+    hint = "" if create_graph else " (gradients are Values only with create_graph=True)"
+    raise TypeError(
+        f"hook {name} on {where} returned {type(replaced).__name__}: expected {expected}{hint}"
+    )
 
 
 def _store(grads: dict[Value, Any], create_graph: bool) -> None:
@@ -371,3 +335,6 @@ def _added(before: Any, grad: Any) -> Any:
     """A leaf's new ``.grad``: ``before + grad``, or ``grad`` itself onto a fresh 0.0 (so that a
     Value gradient under create_graph is stored as is, not as a new ``0.0 + grad`` node)."""
     return grad if type(before) is float and before == 0.0 else before + grad
+
+
+autograd.value.backward_walk = backward  # what Value.backward runs (see there)

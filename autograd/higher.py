@@ -14,8 +14,9 @@ against finite differences of the first).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
+from autograd import graph
 from autograd.check import (
     GradcheckError,
     analytic_grad,
@@ -76,20 +77,43 @@ def sum_of_products(pairs: list[tuple[Any, Any]]) -> Any:
 # ---------------------------------------------------------------- public API
 
 
+@overload
 def grad(
     output: Value,
     inputs: Value | Sequence[Value],
     create_graph: bool = False,
     grad_output: Value | Number = 1.0,
-) -> list[Value]:
+    allow_unused: Literal[False] = False,
+) -> list[Value]: ...
+
+
+@overload
+def grad(
+    output: Value,
+    inputs: Value | Sequence[Value],
+    create_graph: bool = False,
+    grad_output: Value | Number = 1.0,
+    *,
+    allow_unused: bool,
+) -> list[Value | None]: ...
+
+
+def grad(
+    output: Value,
+    inputs: Value | Sequence[Value],
+    create_graph: bool = False,
+    grad_output: Value | Number = 1.0,
+    allow_unused: bool = False,
+) -> list[Value] | list[Value | None]:
     """d(output)/d(input) for each of ``inputs``, as a list of Values; no ``.grad`` is touched.
 
     With ``create_graph=True`` each result is a node in a graph built from the inputs, so it can
     be differentiated again (second derivatives, Hessian-vector products, Newton's method);
-    otherwise each is a new leaf. An input that ``output`` does not depend on gets 0.
-    ``grad_output`` scales the result (the vector of a vector-Jacobian product); a Value there
-    is itself part of the graph under ``create_graph``. Hooks run, as in backward. Under
-    `no_grad` nothing is recorded, so even with ``create_graph`` the results are leaves.
+    otherwise each is a new leaf. An input that ``output`` does not depend on is a ValueError
+    naming it, as in PyTorch (usually a wiring bug); with ``allow_unused=True`` its entry is
+    None instead. ``grad_output`` scales the result (the vector of a vector-Jacobian product); a
+    Value there is itself part of the graph under ``create_graph``. Hooks run, as in backward.
+    Under `no_grad` nothing is recorded, so even with ``create_graph`` the results are leaves.
     """
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {type(output).__name__}")
@@ -101,8 +125,9 @@ def grad(
     for i, x in enumerate(targets):
         if not isinstance(x, Value):
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {type(x).__name__}")
-    if not isinstance(create_graph, bool):
-        raise TypeError(f"grad: create_graph must be a bool, got {type(create_graph).__name__}")
+    for name, flag in (("create_graph", create_graph), ("allow_unused", allow_unused)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"grad: {name} must be a bool, got {type(flag).__name__}")
     seed: Any
     if isinstance(grad_output, Value):
         seed = grad_output if create_graph else grad_output.data
@@ -112,7 +137,15 @@ def grad(
             kind = type(grad_output).__name__
             raise TypeError(f"grad: grad_output must be a real number or a Value, got {kind}")
     grads = gradients(output, seed, create_graph)
-    return [_as_value(grads.get(x, 0.0)) for x in targets]
+    if not allow_unused:
+        for i, x in enumerate(targets):
+            if x not in grads:
+                name = f" ({x.label!r})" if x.label else ""
+                raise ValueError(
+                    f"grad: inputs[{i}]{name} was not used to compute the output (pass "
+                    f"allow_unused=True to get None for it)"
+                )
+    return [_as_value(grads[x]) if x in grads else None for x in targets]
 
 
 def _as_value(g: Any) -> Value:
@@ -129,8 +162,13 @@ def hessian(f: Callable[..., Value], inputs: Sequence[Number]) -> list[list[floa
         out = f(*leaves)
         if not isinstance(out, Value):
             raise TypeError(f"hessian: f must return a Value, got {type(out).__name__}")
-        first = grad(out, leaves, create_graph=True)
-    return [[g.data for g in grad(d, leaves)] for d in first]
+        first = grad(out, leaves, create_graph=True, allow_unused=True)
+    return [
+        [0.0 if g is None else g.data for g in grad(d, leaves, allow_unused=True)]
+        if d is not None
+        else [0.0] * len(leaves)
+        for d in first
+    ]
 
 
 def gradgradcheck(
@@ -172,3 +210,8 @@ def gradgradcheck(
     if tables:
         raise GradcheckError("\n\n".join(tables))
     return True
+
+
+# create_graph in autograd.graph builds gradients with these (graph cannot import this module)
+graph.local_grads_as_values = local_grads_as_values
+graph.sum_of_products = sum_of_products

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from autograd import ops
+from autograd.anomaly import check_forward
+from autograd.copying import deep_copy, reduce, shallow_copy
+from autograd.hooks import Hook, register_hook
 from autograd.mode import MODE
 from autograd.ops import Op
-
-if TYPE_CHECKING:
-    from autograd.graph import Hook
 
 __all__ = ["Value", "Number", "apply_op", "as_constant", "define_op", "make_node"]
 
@@ -90,12 +90,19 @@ def _record_slowly(
         out.local_grads = ()
         out.constant = None
     if MODE.anomaly:
-        from autograd.anomaly import check_forward  # imported here: anomaly imports this module
-
         check_forward(out, op, constant, parents, local_grads)
 
 
 _new_value = object.__new__
+
+
+def _graph_not_imported(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("Value.backward needs autograd.graph: import autograd")
+
+
+backward_walk: Callable[..., None] = _graph_not_imported
+"""What `Value.backward` runs: `autograd.graph.backward`, set by that module when it is imported
+(importing `autograd` does). graph builds on this module, so this module cannot import it."""
 
 
 def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any], Value]]:
@@ -265,6 +272,17 @@ class Value:
         ``7 * x``, "** 2", "tanh", "dot", "sum + 1" (numbers folded in), "" for a leaf."""
         return self.op.label(self.constant)
 
+    # ------------------------------------------------------------ copies and pickle, any depth
+
+    def __copy__(self) -> Value:
+        return shallow_copy(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        return deep_copy(self, memo)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return reduce(self)
+
     def is_leaf(self) -> bool:
         """True for a node with no parents (made by the user, or under no_grad)."""
         return not self.parents
@@ -321,9 +339,7 @@ class Value:
         collector: prefer ``autograd.grad(y, [x], create_graph=True)``, which stores nothing,
         or set ``.grad = 0.0`` once done.
         """
-        from autograd.graph import backward
-
-        backward(self, grad, create_graph=create_graph)
+        backward_walk(self, grad, create_graph=create_graph)
 
     def register_hook(self, hook: Hook) -> Callable[[], None]:
         """Call ``hook(grad)`` when this node's gradient is final during backward.
@@ -333,8 +349,6 @@ class Value:
         this call's gradient, and its replacement is what accumulates into ``.grad``. Returns
         a function that removes the hook.
         """
-        from autograd.graph import register_hook
-
         return register_hook(self, hook)
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import AnomalyError, Value, detect_anomaly, is_anomaly_enabled
-from autograd.graph import _hooks
+from autograd.hooks import hooks_of
 from autograd.mode import MODE
 
 HERE = __file__
@@ -218,7 +218,7 @@ def test_a_hook_returning_nan_is_caught() -> None:
             (h * 2.0).backward()
     finally:
         remove()
-    assert _hooks.live == 0
+    assert hooks_of(h) == []
 
 
 def test_leaf_gradient_is_checked() -> None:

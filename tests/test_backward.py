@@ -256,3 +256,12 @@ def test_no_grad_is_restored_after_an_exception():
     assert autograd.is_grad_enabled()
     with pytest.raises(TypeError, match="bool"):
         autograd.set_grad_enabled(1)
+
+
+@pytest.mark.parametrize("flag", ["no", 1, None])
+def test_create_graph_must_be_a_bool(flag):
+    x = Value(2.0)
+    y = x * x
+    with pytest.raises(TypeError, match="create_graph must be a bool"):
+        y.backward(create_graph=flag)
+    assert (x.grad, y.grad) == (0.0, 0.0)  # nothing written

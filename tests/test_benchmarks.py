@@ -16,3 +16,14 @@ def test_engine_benchmark_prints_its_table():
         check=True,
     ).stdout
     assert "no-graph baseline" in out and "backward per node" in out and "bytes per node" in out
+
+
+def test_modes_benchmark_prints_its_tables():
+    out = subprocess.run(
+        [sys.executable, "benchmarks/modes.py", "--repeats", "1", "--ops", "100", "--chain", "200"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "another in no_grad" in out and "a hook elsewhere" in out

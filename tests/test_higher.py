@@ -34,8 +34,8 @@ def d2(f, x: float) -> float:
     """d2f/dx2 by differentiating the gradient (a Value) again."""
     v = Value(x)
     (g,) = grad(f(v), [v], create_graph=True)
-    (h,) = grad(g, [v])
-    return h.data
+    (h,) = grad(g, [v], allow_unused=True)  # None: g does not depend on v (its d2 is 0)
+    return 0.0 if h is None else h.data
 
 
 def close(a: float, b: float, rtol: float = 1e-4, atol: float = 1e-5) -> bool:
@@ -319,8 +319,8 @@ def test_hessian_vector_products(data: st.DataObject) -> None:
     point = data.draw(st.lists(floats(-1.5, 1.5), min_size=3, max_size=3), label="point")
     v = data.draw(st.lists(floats(-1, 1), min_size=3, max_size=3), label="v")
     xs = [Value(p) for p in point]
-    g = grad(f(*xs), xs, create_graph=True)
-    hv = [h.data for h in grad(dot(g, v), xs)]  # H v = d/dx (grad f . v)
+    g = [0.0 if d is None else d for d in grad(f(*xs), xs, create_graph=True, allow_unused=True)]
+    hv = [0.0 if h is None else h.data for h in grad(dot(g, v), xs, allow_unused=True)]
     eps = 1e-6
     up = autograd.analytic_grad(f, [p + eps * d for p, d in zip(point, v, strict=True)])
     down = autograd.analytic_grad(f, [p - eps * d for p, d in zip(point, v, strict=True)])
@@ -334,8 +334,8 @@ def test_create_graph_gives_the_same_first_derivatives(data: st.DataObject) -> N
     f = random_dag(data.draw, 3)
     point = data.draw(st.lists(floats(-1.5, 1.5), min_size=3, max_size=3), label="point")
     xs = [Value(p) for p in point]
-    as_values = grad(f(*xs), xs, create_graph=True)
-    assert [g.data for g in as_values] == pytest.approx(
+    as_values = grad(f(*xs), xs, create_graph=True, allow_unused=True)
+    assert [0.0 if g is None else g.data for g in as_values] == pytest.approx(
         autograd.analytic_grad(f, point), rel=1e-12, abs=1e-12
     )
 
@@ -367,7 +367,7 @@ def test_gradient_of_a_linear_function_has_no_second_derivative() -> None:
     x, y = Value(2.0), Value(3.0)
     gx, gy = grad(3.0 * x - y + 1.0, [x, y], create_graph=True)
     assert (gx.data, gy.data) == (3.0, -1.0)
-    assert [g.data for g in grad(gx, [x, y])] == [0.0, 0.0]
+    assert grad(gx, [x, y], allow_unused=True) == [None, None]  # gx is the constant 3
 
 
 # ---------------------------------------------------------------- backward(create_graph=True)
@@ -424,12 +424,16 @@ def test_grad_touches_no_grad_attribute() -> None:
 
 
 def test_grad_of_unused_and_intermediate_inputs() -> None:
-    a, unused = Value(1.0), Value(2.0)
+    a, unused = Value(1.0), Value(2.0, label="u")
     mid = a * 3.0
     out = mid * mid
-    g_a, g_unused, g_mid = grad(out, [a, unused, mid])
-    assert (g_a.data, g_unused.data, g_mid.data) == (18.0, 0.0, 6.0)
-    assert all(g.is_leaf() for g in (g_a, g_unused, g_mid))
+    with pytest.raises(ValueError, match=r"inputs\[1\] \('u'\) was not used .* allow_unused=True"):
+        grad(out, [a, unused, mid])
+    g_a, g_unused, g_mid = grad(out, [a, unused, mid], allow_unused=True)
+    assert (g_a.data, g_unused, g_mid.data) == (18.0, None, 6.0)
+    assert g_a.is_leaf() and g_mid.is_leaf()
+    with pytest.raises(TypeError, match="allow_unused must be a bool"):
+        grad(out, [a], allow_unused="yes")  # type: ignore[call-overload]
     (g_single,) = grad(out, a)  # one Value instead of a list
     assert g_single.data == 18.0
 

@@ -97,7 +97,7 @@ def test_nodes_use_slots_and_hold_no_reference_to_their_children():
             if any(item is s for s in seen) or isinstance(item, type):
                 continue
             seen.append(item)
-            if isinstance(item, tuple) or hasattr(item, "dot_pairs"):
+            if isinstance(item, tuple) or hasattr(item, "created_at"):
                 todo.extend(gc.get_referents(item))
         return seen
 

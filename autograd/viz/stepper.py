@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from autograd.value import Value
-from autograd.viz.draw import check_options, check_size, check_values, node_infos
+from autograd.viz.draw import check_options, check_values, node_infos
 from autograd.viz.nudge import nudge_table
-from autograd.viz.plan import resolve_clusters
+from autograd.viz.plan import check_size, resolve_clusters
 from autograd.viz.replay import BackwardReplay, fill_timeline, replay_backward
 from autograd.viz.view import Document, Viewable
 
