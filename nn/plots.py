@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import autograd
+from nn.checks import check_count
 from nn.data import Dataset
 from nn.module import Module
 from nn.train import History, Objective, as_objective
@@ -99,8 +100,7 @@ def plot_decision_boundary(
     data on top. ``loss`` names the prediction rule, as in `nn.train.evaluate`."""
     if data.n_features != 2:
         raise ValueError(f"plot_decision_boundary needs 2-D data, got {data.n_features} features")
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"resolution must be an integer >= 2, got {resolution!r}")
+    resolution = check_count("resolution", resolution, least=2)
     predict = as_objective(loss).predict
     xs0 = [x[0] for x in data.xs]
     xs1 = [x[1] for x in data.xs]
@@ -204,8 +204,7 @@ def plot_loss_curves(
     window of ``smooth`` updates (single-sequence losses are noisy), with dotted horizontal
     ``references`` ({label: level}, e.g. a baseline) and a log scale."""
     runs = _runs(curves, "plot_loss_curves")
-    if isinstance(smooth, bool) or not isinstance(smooth, int) or smooth < 1:
-        raise ValueError(f"smooth must be a positive integer, got {smooth!r}")
+    smooth = check_count("smooth", smooth)
     if ax is None:
         fig, ax = pyplot().subplots(figsize=(7, 3.6), layout="constrained")
     else:
