@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import numbers
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,10 +24,11 @@ from typing import Any
 
 import autograd
 from autograd import Value
-from nn.checks import check_count, check_parameter_count
+from nn.checks import check_count, check_int, check_parameter_count, check_real
 from nn.layers import make_rng
 from nn.losses import softmax
 from nn.module import Module
+from nn.sampling import check_temperature, sample_index
 
 __all__ = [
     "INIT_STD",
@@ -97,10 +97,9 @@ def rmsnorm(xs: Sequence[Value], eps: float = 1e-5) -> list[Value]:
     squares, then one scale shared by every element."""
     if not xs:
         raise ValueError("rmsnorm: got an empty vector")
-    if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not 0 <= eps < math.inf:
-        raise ValueError(f"rmsnorm: eps must be a finite number >= 0, got {eps!r}")
+    eps = check_real("rmsnorm: eps", eps)
     xs = list(xs)
-    scale = (autograd.dot(xs, xs) * (1.0 / len(xs)) + float(eps)) ** -0.5
+    scale = (autograd.dot(xs, xs) * (1.0 / len(xs)) + eps) ** -0.5
     return [x * scale for x in xs]
 
 
@@ -120,9 +119,7 @@ class Embedding(Module):
 
     def check_index(self, i: object, what: str = "Embedding index") -> int:
         """``i`` as a row index; TypeError for a non-integer, ValueError outside 0..num-1."""
-        if isinstance(i, bool) or not isinstance(i, numbers.Integral):
-            raise TypeError(f"{what} must be an int, got {type(i).__name__}")
-        index = int(i)
+        index = check_int(what, i)
         if not 0 <= index < self.num:
             raise ValueError(f"{what} is {index}, outside 0..{self.num - 1}")
         return index
@@ -390,13 +387,9 @@ class GPT(Module):
         are cached, so each new token costs one position. With ``stop``, sampling ends early
         after that token (it is included). ValueError if prompt and tokens exceed block_size
         (the last sampled token takes no position)."""
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-            raise ValueError(f"n must be an integer >= 0, got {n!r}")
-        if isinstance(temperature, bool) or not isinstance(temperature, numbers.Real):
-            raise TypeError(f"temperature must be a number, got {type(temperature).__name__}")
-        if not 0 < temperature < math.inf:
-            raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
-        toks = self.check_tokens(prompt, extra=max(int(n) - 1, 0))
+        n = check_count("n", n, least=0)
+        temperature = check_temperature(temperature)
+        toks = self.check_tokens(prompt, extra=max(n - 1, 0))
         if stop is not None:
             stop = self.wte.check_index(stop, "stop token")
         gen = make_rng(seed)
@@ -406,9 +399,7 @@ class GPT(Module):
             for t, tok in enumerate(toks):
                 logits = self.step(tok, t, caches)
             while len(out) < n:
-                top = max(z.data for z in logits)  # subtracted first: z / 1e-300 would overflow
-                weights = [math.exp((z.data - top) / temperature) for z in logits]
-                nxt = gen.choices(range(self.vocab_size), weights=weights)[0]
+                nxt = sample_index(logits, temperature, gen)
                 out.append(nxt)
                 if nxt == stop or len(out) == n:
                     break

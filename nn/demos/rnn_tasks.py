@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import autograd
 from autograd import Value
 from nn.checks import check_count
+from nn.demos.progress import Progress
 from nn.demos.text import Vocab, grammar_text
 from nn.layers import make_rng
 from nn.losses import cross_entropy, mse_loss
 from nn.optim import Adam, clip_grad_norm
 from nn.recurrent import SequenceModel, State, detach_state
+from nn.sampling import check_temperature, sample_index
 from nn.train import rare_gc_passes
 
 __all__ = [
@@ -40,10 +42,6 @@ __all__ = [
     "train_char_model",
     "train_sine",
 ]
-
-Progress = Callable[[int, float], None]
-"""Called after each update with (update number from 1, that update's loss)."""
-
 
 # ---------------------------------------------------------------- sine wave
 
@@ -279,8 +277,7 @@ def sample(
     """``length`` characters drawn one at a time from the model's next-character distribution,
     after reading ``prompt``. Lower temperatures pick likely characters more often. Pass
     ``seed`` or ``rng`` for the same text every time."""
-    if not temperature > 0:
-        raise ValueError(f"temperature must be > 0, got {temperature!r}")
+    temperature = check_temperature(temperature)
     if not prompt:
         raise ValueError("sample needs a non-empty prompt to start from")
     gen = make_rng(seed, rng)
@@ -289,9 +286,7 @@ def sample(
         logits, state = model([vocab.one_hot(i) for i in vocab.encode(prompt)])
         last: Sequence[Value] = logits[-1]
         for _ in range(length):
-            top = max(z.data for z in last)  # subtracted first: z / 1e-300 would overflow
-            weights = [math.exp((z.data - top) / temperature) for z in last]
-            i = gen.choices(range(len(vocab)), weights=weights)[0]
+            i = sample_index(last, temperature, gen)
             out.append(vocab.chars[i])
             step, state = model([vocab.one_hot(i)], state)
             last = step[0]
