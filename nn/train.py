@@ -43,6 +43,7 @@ __all__ = [
     "as_objective",
     "evaluate",
     "fit",
+    "progress_bar",
 ]
 
 History = dict[str, list[float]]
@@ -218,15 +219,17 @@ def rare_gc_passes(threshold: int = 10_000) -> Iterator[None]:
         _THRESHOLDS.leave()
 
 
-def _progress_bar(total: int, enabled: bool) -> Any:
-    """A tqdm bar, or None when silenced or tqdm is not installed."""
+def progress_bar(total: int, enabled: bool = True, **options: Any) -> Any:
+    """A `tqdm.auto` bar of ``total`` steps (a widget in Jupyter, text on stderr elsewhere), or
+    None when silenced or tqdm is not installed. ``options`` go to tqdm (``unit``, ``desc``)."""
     if not enabled:
         return None
     try:
-        from tqdm.auto import tqdm  # type: ignore[import-untyped]  # a widget in Jupyter
+        from tqdm.auto import tqdm  # type: ignore[import-untyped]
     except ImportError:
         return None
-    return tqdm(total=total, unit="step", dynamic_ncols=True, file=sys.stderr)
+    options = {"unit": "step", "dynamic_ncols": True, "file": sys.stderr, **options}
+    return tqdm(total=total, **options)
 
 
 class Trainer:
@@ -264,7 +267,7 @@ class Trainer:
         self.batch_size = None if batch_size is None else check_count("batch_size", batch_size)
         self.shuffle = check_flag("shuffle", shuffle)
         self.rng = random.Random(None if seed is None else check_int("seed", seed))
-        self.progress = progress
+        self.progress = check_flag("progress", progress)
         self.update_every = check_count("update_every", update_every)
         self.lr_schedule = check_callable("lr_schedule", lr_schedule)
         self.history: History = {"loss": [], "accuracy": [], "seconds": [], "step_loss": []}
@@ -345,7 +348,7 @@ class Trainer:
             history.setdefault("test_accuracy", [])
         size = len(train) if self.batch_size is None else self.batch_size
         steps_per_epoch = math.ceil(len(train) / size)
-        bar = _progress_bar(epochs * steps_per_epoch, self.progress)
+        bar = progress_bar(epochs * steps_per_epoch, self.progress)
         print_every = max(1, epochs // 10)  # without tqdm: about ten lines in all
         start = time.perf_counter() - (history["seconds"][-1] if history["seconds"] else 0.0)
         last = done + epochs

@@ -321,6 +321,13 @@ def test_bad_fit_arguments_fail_before_any_step(kwargs, error, message):
     assert model.state_dict() == before
 
 
+@pytest.mark.parametrize("progress", ["no", 0, None])
+def test_progress_must_be_a_bool(progress):
+    model = nn.MLP(2, [3, 1], seed=0)
+    with pytest.raises(TypeError, match="progress must be True or False"):
+        nn.Trainer(model, loss="hinge", progress=progress)
+
+
 def test_trainer_step_is_batch_mean_of_the_objective():
     model = nn.MLP(2, [3, 2], seed=0)
     xs, ys = data.xor().xs, data.xor().ys
