@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import autograd
 from autograd import Value
@@ -19,6 +18,7 @@ from nn import plots
 from nn.attention import GPT
 from nn.attention_plots import plot_attention
 from nn.data import CharVocab
+from nn.demos.progress import Progress, training_progress
 from nn.demos.registry import DemoOptions, DemoResult, demo
 from nn.losses import cross_entropy
 from nn.optim import Adam
@@ -71,7 +71,7 @@ def train_names(
     *,
     names: Sequence[str] | None = None,
     seed: int = 0,
-    progress: Callable[[int, float], None] | None = None,
+    progress: Progress | None = None,
 ) -> NamesRun:
     """Train a fresh GPT for ``config.steps`` steps of Adam, one shuffled name per step."""
     words = list(datasets.names() if names is None else names)
@@ -120,24 +120,6 @@ def mean_loss(model: GPT, vocab: CharVocab, words: Sequence[str]) -> float:
         return math.fsum(name_loss(model, vocab.encode(w)).data for w in words) / len(words)
 
 
-def _progress_bar(total: int, enabled: bool) -> tuple[Callable[[int, float], None] | None, Any]:
-    """A per-step callback driving a tqdm.auto bar (None when silenced or tqdm is missing)."""
-    if not enabled:
-        return None, None
-    try:
-        from tqdm.auto import tqdm  # type: ignore[import-untyped]
-    except ImportError:
-        return None, None
-    bar = tqdm(total=total, desc="training", unit="step")
-
-    def update(step: int, loss: float) -> None:
-        bar.update(1)
-        if step % 20 == 0:
-            bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
-
-    return update, bar
-
-
 @demo(
     "gpt",
     "a microgpt-sized GPT (n_embd 16, 4 heads, 1 layer) learns first names: 1,000 steps, "
@@ -146,12 +128,8 @@ def _progress_bar(total: int, enabled: bool) -> tuple[Callable[[int, float], Non
 def gpt_demo(options: DemoOptions) -> DemoResult:
     """``--epochs`` sets the number of training steps (one name each)."""
     config = GPTConfig(steps=options.epochs or GPTConfig.steps)
-    callback, bar = _progress_bar(config.steps, options.progress)
-    try:
+    with training_progress(config.steps, options.progress, loss_every=20) as callback:
         run = train_names(config, seed=options.seed, progress=callback)
-    finally:
-        if bar is not None:
-            bar.close()
     known = set(datasets.names())
     uniform = math.log(len(run.vocab))
     window = max(1, config.steps // 10)

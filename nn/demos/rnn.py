@@ -5,10 +5,8 @@ Registered in `nn.demos.registry`' registry; the command line prints the summary
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from nn import plots
+from nn.demos.progress import training_progress
 from nn.demos.registry import DemoOptions, DemoResult, demo
 from nn.demos.rnn_tasks import sample, train_char_model
 from nn.demos.text import WORDS, entropy_per_char, grammar_text, is_grammatical
@@ -19,31 +17,12 @@ SENTENCES = 200
 CHUNK = 25
 
 
-def _progress(total: int, enabled: bool) -> tuple[Callable[[int, float], None] | None, Any]:
-    """A per-update callback driving a tqdm bar (None when silenced or tqdm is missing)."""
-    if not enabled:
-        return None, None
-    try:
-        from tqdm.auto import tqdm  # type: ignore[import-untyped]  # a widget in Jupyter
-    except ImportError:
-        return None, None
-    bar = tqdm(total=total, desc="training", unit="update", leave=True)
-
-    def update(step: int, loss: float) -> None:
-        bar.update(1)
-        if step % 10 == 0:
-            bar.set_postfix(loss=f"{loss:.3f}", refresh=False)
-
-    return update, bar
-
-
 @demo("rnn", "a character-level LSTM (hidden 24) learns a tiny grammar with truncated BPTT")
 def rnn_demo(options: DemoOptions) -> DemoResult:
     text = grammar_text(SENTENCES, seed=options.seed)
     epochs = options.epochs or 3
     updates = epochs * (len(text) // CHUNK)
-    callback, bar = _progress(updates, options.progress)
-    try:
+    with training_progress(updates, options.progress, unit="update") as callback:
         result = train_char_model(
             text,
             cell="lstm",
@@ -54,9 +33,6 @@ def rnn_demo(options: DemoOptions) -> DemoResult:
             seed=options.seed,
             progress=callback,
         )
-    finally:
-        if bar is not None:
-            bar.close()
     floor = entropy_per_char()
     sampled = sample(result.model, result.vocab, 400, temperature=0.7, seed=options.seed)
     lines = [line for line in sampled.split("\n")[:-1] if line]
