@@ -16,7 +16,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from autograd.hooks import own_extras
+from autograd.hooks import hooks_of, own_extras
 from autograd.mode import MODE, ModeSwitch
 from autograd.ops import Op
 
@@ -115,8 +115,7 @@ def check_gradient(node: Value, grad: Any) -> None:
     """Called by backward under anomaly mode with each node's whole gradient (after hooks)."""
     if math.isfinite(_data(grad)):
         return
-    extra = node._extra
-    hooked = " after its hooks" if extra is not None and extra.hooks else ""
+    hooked = " after its hooks" if hooks_of(node) else ""
     rows = [("created at", _site_of(node))] if node.parents else []
     raise AnomalyError(
         _report(f"the gradient of {_describe(node)} is {_data(grad)!r}{hooked}", rows),

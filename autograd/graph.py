@@ -98,8 +98,7 @@ def _has_hooks(root: Value, order: list[Value]) -> bool:
         return True
     for node in order:
         for parent in node.parents:
-            extra = parent._extra
-            if extra is not None and extra.hooks:
+            if hooks_of(parent):
                 return True
     return False
 
