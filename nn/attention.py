@@ -128,10 +128,6 @@ class Embedding(Module):
         return {"num": self.num, "dim": self.dim}
 
     @classmethod
-    def count_parameters(cls, config: dict[str, Any]) -> int:
-        return sum(n for _, n in cls.state_layout(config))
-
-    @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
         yield "weight", check_count("num", config["num"]) * check_count("dim", config["dim"])
 
@@ -225,10 +221,6 @@ class CausalSelfAttention(Module):
         return {"dim": self.dim, "n_head": self.n_head}
 
     @classmethod
-    def count_parameters(cls, config: dict[str, Any]) -> int:
-        return sum(n for _, n in cls.state_layout(config))
-
-    @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
         dim, _ = _heads("dim", config["dim"], config["n_head"])
         for name in ("wq", "wk", "wv", "wo"):
@@ -260,10 +252,6 @@ class FeedForward(Module):
 
     def config(self) -> dict[str, Any]:
         return {"dim": self.dim, "hidden": self.hidden}
-
-    @classmethod
-    def count_parameters(cls, config: dict[str, Any]) -> int:
-        return sum(n for _, n in cls.state_layout(config))
 
     @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
@@ -303,10 +291,6 @@ class TransformerBlock(Module):
 
     def config(self) -> dict[str, Any]:
         return {"dim": self.attn.dim, "n_head": self.attn.n_head}
-
-    @classmethod
-    def count_parameters(cls, config: dict[str, Any]) -> int:
-        return sum(n for _, n in cls.state_layout(config))
 
     @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
@@ -422,10 +406,6 @@ class GPT(Module):
             "n_head": self.n_head,
             "n_layer": self.n_layer,
         }
-
-    @classmethod
-    def count_parameters(cls, config: dict[str, Any]) -> int:
-        return sum(n for _, n in cls.state_layout(config))
 
     @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:

@@ -87,8 +87,14 @@ class Module:
     def count_parameters(cls, config: dict[str, Any]) -> int:
         """How many numbers ``cls(**config)``'s state dict holds, from the config alone (sizes
         checked as the constructor checks them): `load` compares it with the file's weights
-        before building anything. ``config`` holds every required argument."""
-        raise NotImplementedError(f"{cls.__name__} does not define count_parameters()")
+        before building anything. ``config`` holds every required argument. By default the sum
+        of `state_layout`'s lengths; a class defining neither cannot be counted."""
+        try:
+            return sum(n for _, n in cls.state_layout(config))
+        except NotImplementedError:
+            raise NotImplementedError(
+                f"{cls.__name__} does not define count_parameters()"
+            ) from None
 
     @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
