@@ -1,8 +1,7 @@
 """Neurons, layers and multi-layer perceptrons made of `Value` parameters.
 
 A neuron is one fused `dot` node (weights, inputs and bias as its parents) followed by its
-activation; a layer builds all of its neurons' dot nodes in one `autograd.dots` call, which reads
-the inputs once instead of once per neuron. Calling a `Layer` or an `MLP` always returns a list of
+activation; a layer builds all of its neurons' dot nodes in one `autograd.dots` call. Calling a `Layer` or an `MLP` always returns a list of
 Values, also when there is one output.
 
 Initialisation is seeded and depends on the activation: Glorot/Xavier uniform (bound

@@ -5,8 +5,7 @@ sequence becomes an ordinary scalar graph and ``loss.backward()`` on it *is* bac
 through time (BPTT): every weight's gradient is the sum of its contributions from every step.
 
 Each gate unit's pre-activation ``W_ih x + W_hh h + b`` is one fused `autograd.dots` node over the
-row ``[W_ih | W_hh]`` and the input ``x + h`` (one node instead of three per unit, and the inputs
-are read once per step rather than once per row; see benchmarks/recurrent.py).
+row ``[W_ih | W_hh]`` and the input ``x + h``.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ The loop is what you would write by hand::
             loss.backward()
             optimizer.step()
 
-`Trainer` adds a progress bar (tqdm.auto, if installed: a widget in Jupyter, text elsewhere), accuracy, and a history of per-epoch numbers
-as plain lists, ready to plot.
+`Trainer` adds a progress bar (tqdm.auto, if installed: a widget in Jupyter, text elsewhere),
+accuracy, and a history of per-epoch numbers as plain lists, ready to plot.
 """
 
 from __future__ import annotations

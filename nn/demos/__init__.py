@@ -4,6 +4,7 @@ the recurrent-net tasks and the toy corpus they learn.
 - `registry`: `DemoOptions`, `DemoResult`, the `demo` decorator and the MLP demos;
 - `rnn`, `rnn_tasks`, `text`: the recurrent demo, its training loops and its grammar;
 - `gpt`: a small GPT learning first names;
+- `progress`: the progress bar their training loops report to;
 - `cli`: the ``chainrule`` command.
 """
 

@@ -1,7 +1,9 @@
-"""The ``chainrule`` command (also ``python -m nn``): ``chainrule demo xor|moons|digits``.
+"""The ``chainrule`` command (also ``python -m nn``): ``chainrule demo NAME``, one of the demos
+registered in `nn.demos.registry` (xor, moons, digits, rnn, gpt).
 
 A demo trains with a progress bar, prints what it reached and how long it took, and writes its
-pictures (loss curve; decision boundary for moons) as PNGs into ``./chainrule-out/``.
+pictures (loss curves, and the moons boundary, digits' first layer, GPT's attention) as PNGs
+into ``./chainrule-out/``.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ A demo is a function taking `DemoOptions` and returning a `DemoResult`, register
     def name_demo(options: DemoOptions) -> DemoResult: ...
 
 A demo defined in another module registers when that module is imported: `nn.demos`
-imports each one. Demos never draw themselves: they return figure makers, and the command line writes
-them as PNGs only when matplotlib is installed.
+imports each one. Demos never draw themselves: they return figure makers, and the command line
+writes them as PNGs only when matplotlib is installed.
 """
 
 from __future__ import annotations

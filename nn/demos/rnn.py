@@ -1,6 +1,7 @@
 """``chainrule demo rnn``: an LSTM learns our tiny grammar one character at a time, then writes.
 
-Registered in `nn.demos.registry`' registry; the command line prints the summary and writes the PNGs.
+Registered with `nn.demos.registry.demo`; the command line prints the summary and writes the
+loss curve.
 """
 
 from __future__ import annotations
