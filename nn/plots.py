@@ -49,6 +49,13 @@ def pyplot() -> Any:
     return plt
 
 
+def figure_and_axes(ax: Axes | None, figsize: tuple[float, float] = (7, 3.6)) -> tuple[Any, Axes]:
+    """``ax`` and its figure, or a new figure of ``figsize`` inches with one axes."""
+    if ax is None:
+        return pyplot().subplots(figsize=figsize, layout="constrained")  # type: ignore[no-any-return]
+    return ax.figure, ax
+
+
 def plot_history(
     history: History, *, label: str | None = None, axes: list[Axes] | None = None
 ) -> Figure:
@@ -111,10 +118,7 @@ def plot_decision_boundary(
     with autograd.no_grad():
         grid = [[predict([v.data for v in model([a, b])]) for a in g0] for b in g1]
     plt = pyplot()
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(5, 4.2), layout="constrained")
-    else:
-        fig = ax.figure
+    fig, ax = figure_and_axes(ax, (5, 4.2))
     n_classes = max(data.n_classes, max(max(row) for row in grid) + 1)
     cmap = plt.get_cmap("coolwarm" if n_classes == 2 else "tab10")
     levels = [k - 0.5 for k in range(n_classes + 1)]
@@ -177,10 +181,7 @@ def plot_grad_norms(
     steeply going back in time, exploding ones climb. Steps no gradient reached (norm 0, e.g.
     behind a truncation) are left out, as a log scale cannot show 0."""
     runs = _runs(norms, "plot_grad_norms")
-    if ax is None:
-        fig, ax = pyplot().subplots(figsize=(7, 3.6), layout="constrained")
-    else:
-        fig = ax.figure
+    fig, ax = figure_and_axes(ax)
     for label, values in runs.items():
         shown = [v if v > 0 else math.nan for v in values]
         ax.plot(range(len(values)), shown, marker=".", label=label or None)
@@ -205,10 +206,7 @@ def plot_loss_curves(
     ``references`` ({label: level}, e.g. a baseline) and a log scale."""
     runs = _runs(curves, "plot_loss_curves")
     smooth = check_count("smooth", smooth)
-    if ax is None:
-        fig, ax = pyplot().subplots(figsize=(7, 3.6), layout="constrained")
-    else:
-        fig = ax.figure
+    fig, ax = figure_and_axes(ax)
     for label, values in runs.items():
         window = min(smooth, len(values))
         running = [
@@ -244,10 +242,7 @@ def plot_gradient_components(
         raise ValueError("plot_gradient_components: the gradient has no components")
     if not all(math.isfinite(s) for s in sizes):
         raise ValueError("plot_gradient_components: the gradient has a nan or inf component")
-    if ax is None:
-        fig, ax = pyplot().subplots(figsize=(7, 3.6), layout="constrained")
-    else:
-        fig = ax.figure
+    fig, ax = figure_and_axes(ax)
     ranks = range(1, len(sizes) + 1)
     ax.plot(ranks, [s if s > 0 else math.nan for s in sizes], label="|component|")
     for label, value in (highlight or {}).items():
