@@ -7,7 +7,8 @@ never writes to them (every ``.grad`` is as it was after any view or printout).
 - `draw`: the DOT drawing (`draw_graph`, ``.pipe``, ``.render``);
 - `replay`: backward recorded then restored, and the states of a forward + backward timeline;
 - `view` (with view.js, view.css): the one interactive front end, inline or as a saved page;
-- `stepper`: `step_through` and `print_steps`.
+- `stepper`: `step_through` and `print_steps`;
+- `nudge`: the leaves' "nudge by h" readout; `options`: the integer-option check they share.
 """
 
 from autograd.viz.draw import MAX_TERMS, GraphDrawing, GraphvizNotFoundError, draw_graph

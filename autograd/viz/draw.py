@@ -40,6 +40,7 @@ from autograd.value import Value
 from autograd.viz import style as st
 from autograd.viz.layout import GraphvizNotFoundError, run_graphviz
 from autograd.viz.nudge import Row, nudge_table
+from autograd.viz.options import check_int_option
 from autograd.viz.plan import (
     ClusterFn,
     GraphTooLargeError,
@@ -288,8 +289,7 @@ def draw_graph(
     Returns:
         A `GraphDrawing`: displays inline in Jupyter; ``.source``, ``.pipe()``, ``.render()``.
     """
-    if depth is not None and (type(depth) is not int or depth < 0):
-        raise ValueError(f"draw_graph: depth must be None or an int >= 0, got {depth!r}")
+    check_int_option("draw_graph", "depth", depth, 0, optional=True)
     cluster_fn = check_options(root, rankdir, max_nodes, format, cluster, digits)
     highlight_set = check_values(highlight, "highlight")
     params_set = check_values(params, "params")
@@ -362,10 +362,8 @@ def check_options(
         raise TypeError(f"draw_graph expects a Value, got {type(root).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
-    if type(max_nodes) is not int or max_nodes < 1:
-        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
-    if type(digits) is not int or not 1 <= digits <= 17:
-        raise ValueError(f"draw_graph: digits must be an int from 1 to 17, got {digits!r}")
+    check_int_option("draw_graph", "max_nodes", max_nodes, 1)
+    check_int_option("draw_graph", "digits", digits, 1, 17)
     cluster_fn = cluster_function(cluster)
     _import_graphviz()  # before any work: a missing package is the first thing to say
     if format not in FORMATS:

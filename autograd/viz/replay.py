@@ -17,6 +17,7 @@ from typing import Any
 from autograd.graph import BackwardStep, backward_steps, topological_order
 from autograd.value import Value
 from autograd.viz.draw import GraphDrawing, render_plan
+from autograd.viz.options import check_int_option
 from autograd.viz.style import Style, fmt, signed
 from autograd.viz.view import Document
 
@@ -60,8 +61,7 @@ class BackwardReplay:
         return len(self.steps)
 
     def _check(self, k: int) -> None:
-        if type(k) is not int or not 0 <= k <= len(self.steps):
-            raise ValueError(f"state must be an int from 0 to {len(self.steps)}, got {k!r}")
+        check_int_option("", "state", k, 0, len(self.steps))
 
     def grads_at(self, k: int) -> dict[Value, float]:
         """Every node's grad after ``k`` steps, rebuilt from the records (nothing is mutated)."""

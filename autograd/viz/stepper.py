@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from autograd.value import Value
 from autograd.viz.draw import check_options, check_values, node_infos
 from autograd.viz.nudge import nudge_table
+from autograd.viz.options import check_int_option
 from autograd.viz.plan import check_size, resolve_clusters
 from autograd.viz.replay import BackwardReplay, fill_timeline, replay_backward
 from autograd.viz.view import Document, Viewable
@@ -57,10 +58,7 @@ class StepThrough(Viewable):
         self.draw_options = {**DRAW_OPTIONS, **draw_options}
         self._built: Document | None = None
         self.states = (len(replay.order) if forward else 0) + len(replay) + 1
-        if type(start) is not int or not 0 <= start < self.states:
-            raise ValueError(
-                f"step_through: start must be an int from 0 to {self.states - 1}, got {start!r}"
-            )
+        check_int_option("step_through", "start", start, 0, self.states - 1)
         self.start = start
 
     def view_document(self) -> Document:
@@ -130,7 +128,7 @@ def step_through(
     """
     if not isinstance(root, Value):
         raise TypeError(f"step_through expects a Value, got {type(root).__name__}")
-    if type(interval) is not int or interval < 1:
+    if type(interval) is not int or interval < 1:  # worded with its unit, unlike the others
         raise ValueError(f"step_through: interval must be an int >= 1 (ms), got {interval!r}")
     if not isinstance(forward, bool):
         raise TypeError(f"step_through: forward must be True or False, got {forward!r}")
@@ -180,12 +178,10 @@ def print_steps(
     ``max_nodes`` is the same size guard as `autograd.draw_graph`'s: a larger graph raises
     `GraphTooLargeError` rather than printing pages (raise it to print anyway).
     """
-    if max_edges is not None and (type(max_edges) is not int or max_edges < 0):
-        raise ValueError(f"print_steps: max_edges must be None or an int >= 0, got {max_edges!r}")
+    check_int_option("print_steps", "max_edges", max_edges, 0, optional=True)
     if not isinstance(root, Value):
         raise TypeError(f"print_steps expects a Value, got {type(root).__name__}")
-    if type(max_nodes) is not int or max_nodes < 1:
-        raise ValueError(f"print_steps: max_nodes must be a positive int, got {max_nodes!r}")
+    check_int_option("print_steps", "max_nodes", max_nodes, 1)
     check_size(root, max_nodes)
     replay = replay_backward(root, grad)
     out = sys.stdout if file is None else file
