@@ -24,7 +24,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
-from nn.checks import check_count, check_int, check_parameter_count, check_real
+from nn.checks import check_count, check_index, check_parameter_count, check_real
 from nn.layers import make_rng
 from nn.losses import softmax
 from nn.module import Module
@@ -119,10 +119,7 @@ class Embedding(Module):
 
     def check_index(self, i: object, what: str = "Embedding index") -> int:
         """``i`` as a row index; TypeError for a non-integer, ValueError outside 0..num-1."""
-        index = check_int(what, i)
-        if not 0 <= index < self.num:
-            raise ValueError(f"{what} is {index}, outside 0..{self.num - 1}")
-        return index
+        return check_index(what, i, self.num)
 
     def config(self) -> dict[str, Any]:
         return {"num": self.num, "dim": self.dim}

@@ -21,6 +21,7 @@ __all__ = [
     "check_callable",
     "check_count",
     "check_flag",
+    "check_index",
     "check_int",
     "check_parameter_count",
     "check_real",
@@ -83,6 +84,15 @@ def check_int(name: str, value: object) -> int:
     if not is_integer(value):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     return operator.index(cast(SupportsIndex, value))
+
+
+def check_index(name: str, value: object, size: int) -> int:
+    """A position in something of ``size`` items: TypeError for a non-integer, ValueError
+    outside 0..size-1 (no negative indices: -1 would quietly mean the last)."""
+    index = check_int(name, value)
+    if not 0 <= index < size:
+        raise ValueError(f"{name} is {index}, outside 0..{size - 1}")
+    return index
 
 
 def check_real(name: str, value: object, low: float = 0.0, high: float = math.inf) -> float:

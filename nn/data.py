@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nn.checks import check_count, check_flag, check_real, is_integer, is_real, shown
+from nn.checks import check_count, check_flag, check_index, check_real, is_integer, is_real, shown
 
 __all__ = [
     "CharVocab",
@@ -242,10 +242,7 @@ class CharVocab:
         """The word in ``tokens``: a leading boundary is skipped, the next one ends the word."""
         out: list[str] = []
         for i, tok in enumerate(tokens):
-            if isinstance(tok, bool) or not isinstance(tok, numbers.Integral):
-                raise TypeError(f"token {i} must be an int, got {type(tok).__name__}")
-            if not 0 <= int(tok) < len(self.chars):
-                raise ValueError(f"token {i} is {tok}, outside 0..{len(self.chars) - 1}")
+            tok = check_index(f"token {i}", tok, len(self.chars))
             if tok == self.boundary:
                 if i == 0:
                     continue

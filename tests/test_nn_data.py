@@ -221,8 +221,12 @@ def test_char_vocab_encodes_with_a_boundary_and_decodes_back():
         vocab.encode("zoe")
     with pytest.raises(ValueError, match="boundary character"):
         vocab.encode("a.b")
-    with pytest.raises(ValueError, match=r"outside 0\.\.5"):
+    with pytest.raises(ValueError, match=r"token 1 is 6, outside 0\.\.5"):
         vocab.decode([0, 6])
+    with pytest.raises(ValueError, match=r"token 0 is -1, outside"):
+        vocab.decode([-1])
+    with pytest.raises(TypeError, match="token 1 must be an int, got bool"):
+        vocab.decode([0, True])
     with pytest.raises(ValueError, match="boundary character"):
         data.CharVocab(["a.b"])
     with pytest.raises(ValueError, match="at least one"):
