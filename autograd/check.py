@@ -39,6 +39,13 @@ def check_tolerance(value: object, name: str, where: str, *, positive: bool = Fa
         raise ValueError(f"{where}: {name} must be a finite number {bound}, got {value!r}")
 
 
+def check_tolerances(where: str, eps: object, atol: object, rtol: object) -> None:
+    """The settings every gradient check takes: ``eps`` > 0, ``atol`` and ``rtol`` >= 0."""
+    check_tolerance(eps, "eps", where, positive=True)
+    check_tolerance(atol, "atol", where)
+    check_tolerance(rtol, "rtol", where)
+
+
 def _call(f: ScalarFunction, point: list[float], where: str) -> Value:
     out = f(*[Value(x) for x in point])
     if not isinstance(out, Value):
@@ -82,9 +89,7 @@ def gradcheck(
     """True if backward matches central differences for every input, within
     ``|analytic - numeric| <= atol + rtol * |numeric|``; otherwise raise GradcheckError."""
     point = input_point(inputs, "gradcheck")
-    check_tolerance(eps, "eps", "gradcheck", positive=True)
-    check_tolerance(atol, "atol", "gradcheck")
-    check_tolerance(rtol, "rtol", "gradcheck")
+    check_tolerances("gradcheck", eps, atol, rtol)
     analytic = analytic_grad(f, point)
     numeric = numerical_grad(f, point, eps)
     failed = [

@@ -20,7 +20,7 @@ from autograd import graph
 from autograd.check import (
     GradcheckError,
     analytic_grad,
-    check_tolerance,
+    check_tolerances,
     input_point,
     mismatch_table,
 )
@@ -186,9 +186,7 @@ def gradgradcheck(
     ``f`` is called as ``f(*values)`` with one Value per input, as in `gradcheck`.
     """
     point = input_point(inputs, "gradgradcheck")
-    check_tolerance(eps, "eps", "gradgradcheck", positive=True)
-    check_tolerance(atol, "atol", "gradgradcheck")
-    check_tolerance(rtol, "rtol", "gradgradcheck")
+    check_tolerances("gradgradcheck", eps, atol, rtol)
     analytic = hessian(f, point)
     n = len(point)
     numeric = [[0.0] * n for _ in range(n)]
