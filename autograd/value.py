@@ -15,7 +15,7 @@ from typing import Any
 from autograd import ops
 from autograd.anomaly import check_forward
 from autograd.copying import deep_copy, reduce, shallow_copy
-from autograd.hooks import Hook, register_hook
+from autograd.hooks import Hook, NodeExtras, own_extras, register_hook
 from autograd.mode import MODE
 from autograd.ops import Op
 
@@ -57,13 +57,12 @@ def make_node(
     """A new node made by ``op``. Under no_grad it is a leaf: no op, parents or derivatives.
 
     Only ``MODE.plain`` is read on the common path, so anomaly detection costs nothing when off.
-    `Value`'s operators fill in the same nine attributes themselves while ``MODE.plain`` holds
+    `Value`'s operators fill in the same seven attributes themselves while ``MODE.plain`` holds
     (a call fewer per op) and call this otherwise.
     """
     out = _new_value(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
     out._extra = None
     if MODE.plain:  # recording, anomaly detection off: every op of a training step
         out.op = op
@@ -133,7 +132,6 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
             node = _new_value(Value)
             node.data = out
             node.grad = 0.0
-            node.label = ""
             node.op = op
             node.parents = (self, other)
             node.local_grads = grads
@@ -152,7 +150,6 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
         node = _new_value(Value)
         node.data = out
         node.grad = 0.0
-        node.label = ""
         node.op = right
         node.parents = (self,)
         node.local_grads = grads
@@ -176,7 +173,6 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
         node = _new_value(Value)
         node.data = out
         node.grad = 0.0
-        node.label = ""
         node.op = left
         node.parents = (self,)
         node.local_grads = grads
@@ -202,7 +198,6 @@ def _unary(op: Op) -> Callable[[Value], Value]:
         node = _new_value(Value)
         node.data = out
         node.grad = 0.0
-        node.label = ""
         node.op = op
         node.parents = (self,)
         node.local_grads = grads
@@ -222,7 +217,8 @@ class Value:
         grad: d(output)/d(self) after ``backward`` (0.0 at creation). Leaves accumulate over
             backward calls, as in PyTorch; an intermediate node holds its gradient from the
             latest backward through it.
-        label: a name for display ("" if none).
+        label: a name for display ("" if none); kept in the node's extras (see
+            `autograd.hooks.NodeExtras`), as most nodes have none.
         op: the `autograd.ops.Op` that made this node; it compares equal to its name
             (``node.op == "tanh"``) and is falsy for a leaf (`autograd.ops.LEAF`, equal to "").
         parents: the Value operands of that op (plain-number constants are not nodes).
@@ -232,11 +228,10 @@ class Value:
             None if none. ``op_label`` shows it.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "constant", "_extra")
+    __slots__ = ("data", "grad", "op", "parents", "local_grads", "constant", "_extra")
 
     data: float
     grad: Any  # a float; a Value after backward(create_graph=True)
-    label: str
     op: Op
     parents: tuple[Value, ...]
     local_grads: tuple[float, ...]
@@ -250,16 +245,30 @@ class Value:
                 " (use .detach() for a new leaf with its data)" if isinstance(data, Value) else ""
             )
             raise TypeError(f"Value() takes a real number, got {type(data).__name__}{hint}")
-        if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         self.data = value
         self.grad = 0.0
-        self.label = label
         self.op = ops.LEAF
         self.parents = ()
         self.local_grads = ()
         self.constant = None
         self._extra = None
+        if label:
+            self.label = label
+        elif not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+
+    @property
+    def label(self) -> str:
+        """A name for display ("" if none)."""
+        extra: NodeExtras | None = self._extra
+        return extra.label if extra is not None else ""
+
+    @label.setter
+    def label(self, label: str) -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+        if label or self._extra is not None:
+            own_extras(self).label = label
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
