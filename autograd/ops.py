@@ -48,6 +48,7 @@ __all__ = [
     "SUM",
     "TANH",
     "ABS",
+    "FAST_FORWARD_ERRORS",
     "Domain",
     "DotLayout",
     "Form",
@@ -55,6 +56,9 @@ __all__ = [
     "data_of",
     "format_constant",
 ]
+
+FAST_FORWARD_ERRORS = (ArithmeticError, ValueError)
+"""What a C ``fast_forward`` raises where the op's ``forward`` has the last word."""
 
 Derivative = Callable[..., tuple[Any, ...]]
 """``derivative(*operands, out)``: one local derivative per operand."""
@@ -100,11 +104,17 @@ class Op:
         piecewise_constant: True when the derivative is a constant on each piece (relu, abs):
             its own derivative is 0, so create_graph uses the stored floats and the
             derivative is only ever called on floats.
+        fast_forward: ``forward`` itself, or a C function (``math.exp`` for exp) giving the
+            same float wherever it returns; where it raises one of `FAST_FORWARD_ERRORS`,
+            `Value`'s operators call ``forward``, which gives the IEEE result (inf) or the
+            clear error. (A Python call fewer per op; `tests/test_op_objects.py` checks the
+            two agree.)
     """
 
     __slots__ = (
         "name",
         "forward",
+        "fast_forward",
         "derivative",
         "constant_grads",
         "domain",
@@ -122,11 +132,13 @@ class Op:
         *,
         infix: bool = False,
         piecewise_constant: bool = False,
+        fast: Callable[..., float] | None = None,
     ) -> None:
         if domain is None:
             domain = (Domain(),) * _arity(forward, name)
         self.name = name
         self.forward = forward
+        self.fast_forward = fast or forward
         self.domain = tuple(domain)
         self.infix = infix
         self.piecewise_constant = piecewise_constant
@@ -282,6 +294,7 @@ class Form(Op):
         positions: tuple[int, ...],
         forward: Callable[..., float] | None = None,
         derivative: Derivative | None = None,
+        fast: Callable[..., float] | None = None,
     ) -> None:
         self.base = base
         self.positions = positions
@@ -301,6 +314,7 @@ class Form(Op):
             domain,
             infix=base.infix,
             piecewise_constant=base.piecewise_constant,
+            fast=fast if forward is not None else base.fast_forward,
         )
 
     def operands(self, variables: Sequence[Any], constant: Any) -> list[Any]:
@@ -422,6 +436,7 @@ DIV = Op(
     lambda a, b, out: (1.0 / b, -out / b),  # d/db (a / b) = -a / b**2 = -(a / b) / b
     (Domain(), Domain(avoid=(0.0,), margin=0.2)),
     infix=True,
+    fast=operator.truediv,
 )
 POW = Op(
     "**",
@@ -453,7 +468,7 @@ def _constant_base_grads(c: float, b: Any, out: Any) -> tuple[float, Any]:
 
 
 # x ** c, the power function: any real base where the power is real. c ** x, an exponential.
-POW.add_form(Form(POW, (1,), _power, _constant_power_grads))
+POW.add_form(Form(POW, (1,), _power, _constant_power_grads, fast=math.pow))
 POW.add_form(Form(POW, (0,), _constant_to_power, _constant_base_grads))
 
 
@@ -485,16 +500,20 @@ def _sqrt_derivative(x: Any, out: Any) -> tuple[Any]:
 _EVERYWHERE = (Domain(),)
 NEG = Op("neg", operator.neg, (-1.0,), _EVERYWHERE)
 ABS = Op("abs", abs, _abs_derivative, (Domain(avoid=(0.0,)),), piecewise_constant=True)
-EXP = Op("exp", functions.exp, lambda x, out: (out,), (Domain(-10.0, 10.0),))
-LOG = Op("log", functions.log, lambda x, out: (1.0 / x,), (Domain(0.05, 100.0),))
+EXP = Op("exp", functions.exp, lambda x, out: (out,), (Domain(-10.0, 10.0),), fast=math.exp)
+LOG = Op("log", functions.log, lambda x, out: (1.0 / x,), (Domain(0.05, 100.0),), fast=math.log)
 TANH = Op("tanh", math.tanh, lambda x, out: (1.0 - out * out,), _EVERYWHERE)
 SIGMOID = Op(
     "sigmoid", functions.sigmoid, lambda x, out: (out * (1.0 - out),), (Domain(-20.0, 20.0),)
 )
 RELU = Op("relu", _relu, _relu_derivative, (Domain(avoid=(0.0,)),), piecewise_constant=True)
-SQRT = Op("sqrt", functions.sqrt, _sqrt_derivative, (Domain(0.05, 100.0),))
-SIN = Op("sin", functions.sin, lambda x, out: (functions.cos(x),), (Domain(-10.0, 10.0),))
-COS = Op("cos", functions.cos, lambda x, out: (-functions.sin(x),), (Domain(-10.0, 10.0),))
+SQRT = Op("sqrt", functions.sqrt, _sqrt_derivative, (Domain(0.05, 100.0),), fast=math.sqrt)
+SIN = Op(
+    "sin", functions.sin, lambda x, out: (functions.cos(x),), (Domain(-10.0, 10.0),), fast=math.sin
+)
+COS = Op(
+    "cos", functions.cos, lambda x, out: (-functions.sin(x),), (Domain(-10.0, 10.0),), fast=math.cos
+)
 
 
 # ---------------------------------------------------------------- fused ops of many operands
