@@ -111,12 +111,15 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
     (``x - 2``: the op's form with a constant second operand; ``2 - x``: its first).
 
     Each operator here and in `_unary` ends in the same pattern: the op's ``fast_forward``
-    (its ``forward`` where that fails), its derivative (or constant derivatives), then, while
+    (its ``forward`` where that fails); its local derivatives: taken from the operands and
+    the output where the op's ``picks`` says which, the constants, or its derivative called;
+    then, while
     ``MODE.plain`` holds, the node's seven attributes filled in on the spot, as `make_node`
     does (a call fewer per op); otherwise `make_node`. The functions keep few free variables
     (each costs every call): what all ops share is read from module globals.
     """
     fast, derivative, fixed = op.fast_forward, op.derivative, op.constant_grads
+    pick_a, pick_b = op.picks or (None, None)
     right, left = op.with_constants((1,)), op.with_constants((0,))
     right_fast, right_derivative, right_fixed = (
         right.fast_forward,
@@ -124,6 +127,8 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
         right.constant_grads,
     )
     left_fast, left_derivative, left_fixed = left.fast_forward, left.derivative, left.constant_grads
+    right_pick = right.picks[0] if right.picks else None
+    left_pick = left.picks[0] if left.picks else None
 
     def operator(self: Value, other: Any) -> Value:
         kind = type(other)
@@ -136,7 +141,12 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
                 out = fast(a, b)
             except FAST_FORWARD_ERRORS:
                 out = op.forward(a, b)
-            grads = fixed or derivative(a, b, out)
+            grads: tuple[float, ...]
+            if pick_b is not None:
+                both = (a, b, out)
+                grads = (both[pick_a], both[pick_b])  # type: ignore[index]
+            else:
+                grads = fixed or derivative(a, b, out)
             if not MODE.plain:
                 return make_node(out, op, (self, other), grads, None)
             node = _new_value(Value)
@@ -157,7 +167,10 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
             out = right_fast(a, c)
         except FAST_FORWARD_ERRORS:
             out = right.forward(a, c)
-        grads = right_fixed or (right_derivative(a, c, out)[0],)
+        if right_pick is not None:
+            grads = ((a, c, out)[right_pick],)  # type: ignore[assignment]  # c: a float here
+        else:
+            grads = right_fixed or (right_derivative(a, c, out)[0],)
         if not MODE.plain:
             return make_node(out, right, (self,), grads, c)
         node = _new_value(Value)
@@ -179,7 +192,11 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
             out = left_fast(c, b)
         except FAST_FORWARD_ERRORS:
             out = left.forward(c, b)
-        grads = left_fixed or (left_derivative(c, b, out)[1],)
+        grads: tuple[float, ...]
+        if left_pick is not None:
+            grads = ((c, b, out)[left_pick],)
+        else:
+            grads = left_fixed or (left_derivative(c, b, out)[1],)
         if not MODE.plain:
             return make_node(out, left, (self,), grads, c)
         node = _new_value(Value)
@@ -200,6 +217,7 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
 def _unary(op: Op) -> Callable[[Value], Value]:
     """The method for an op of one operand (``x.tanh()``), in `_binary`'s pattern."""
     fast, derivative, fixed = op.fast_forward, op.derivative, op.constant_grads
+    pick = op.picks[0] if op.picks else None
 
     def method(self: Value) -> Value:
         x = self.data
@@ -207,7 +225,9 @@ def _unary(op: Op) -> Callable[[Value], Value]:
             out = fast(x)
         except FAST_FORWARD_ERRORS:
             out = op.forward(x)
-        grads = fixed or derivative(x, out)
+        grads: tuple[float, ...] = (
+            ((x, out)[pick],) if pick is not None else fixed or derivative(x, out)
+        )
         if not MODE.plain:
             return make_node(out, op, (self,), grads, None)
         node = _new_value(Value)

@@ -84,3 +84,20 @@ def test_where_the_fast_forward_raises_the_operators_give_forward_s_answer() -> 
         Value(0.0).log()
     with pytest.raises(ValueError, match="negative base"):
         Value(-8.0) ** (1 / 3)
+
+
+def test_a_derivative_written_as_operands_is_taken_without_a_call_and_still_differentiates():
+    """``*`` and exp write their derivatives as `Operand`s; forms pick the constant's place."""
+    assert ops.MUL.picks == (1, 0) and ops.EXP.picks == (1,)
+    assert ops.MUL.with_constants((1,)).picks == (1,) and ops.MUL.with_constants((0,)).picks == (0,)
+    assert ops.TANH.picks is None and ops.ADD.picks is None  # computed, or constants
+    x, y = Value(1.5), Value(-2.0)
+    assert (x * y).local_grads == (-2.0, 1.5) and (x * 3.0).local_grads == (3.0,)
+    assert (3.0 * x).local_grads == (3.0,) and x.exp().local_grads == (math.exp(1.5),)
+    (g,) = autograd.grad((x * x).exp(), [x], create_graph=True)  # 2x e^(x^2)
+    (h,) = autograd.grad(g, [x])  # (2 + 4x^2) e^(x^2)
+    assert float(h.data if isinstance(h, Value) else h) == pytest.approx(
+        (2 + 4 * 1.5**2) * math.exp(1.5**2)
+    )
+    mixed = ops.Op("mixed", lambda a, b: a * b + a, (ops.Operand(1), 1.0))  # no picks: a constant
+    assert mixed.picks is None and mixed.derivative(2.0, 5.0, 12.0) == (5.0, 1.0)
