@@ -39,6 +39,7 @@ def _fields(node: Value) -> dict[str, Any]:
 
 def _new(cls: type[Value], fields: dict[str, Any], parents: tuple[Value, ...]) -> Value:
     node = object.__new__(cls)
+    node._extra = None  # first: a "label" field (from before labels moved to extras) goes there
     for name, value in fields.items():
         setattr(node, name, value)
     node.parents = parents
@@ -46,8 +47,12 @@ def _new(cls: type[Value], fields: dict[str, Any], parents: tuple[Value, ...]) -
 
 
 def shallow_copy(node: Value) -> Value:
-    """A new node with the same attributes: the same parents, the same extras (hooks)."""
-    return _new(type(node), _fields(node), node.parents)
+    """A new node with the same attributes: the same parents, the same hooks (one list), and
+    extras of its own (so relabelling the copy leaves the original's label alone)."""
+    fields = _fields(node)
+    if fields.get("_extra") is not None:
+        fields["_extra"] = copy.copy(fields["_extra"])
+    return _new(type(node), fields, node.parents)
 
 
 def deep_copy(root: Value, memo: dict[int, Any]) -> Value:

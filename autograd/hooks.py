@@ -49,13 +49,15 @@ class NodeExtras:
     - ``hooks``: see `register_hook`.
     - ``created_at``: "file:line in function" of the forward call, recorded under
       `autograd.detect_anomaly` only.
+    - ``label``: the node's display name (`Value.label`); most nodes have none.
     """
 
-    __slots__ = ("created_at", "hooks")
+    __slots__ = ("created_at", "hooks", "label")
 
     def __init__(self) -> None:
         self.hooks: list[Hook] = []
         self.created_at: str | None = None
+        self.label = ""
 
     def __getstate__(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}

@@ -4,7 +4,9 @@ A derivative is written once, with arithmetic and `autograd.functions`, as a fun
 operands and the op's output: ``tanh``'s is ``lambda x, out: (1.0 - out * out,)``. Called on
 floats in the forward pass it gives the floats a node stores; called on Values under
 ``create_graph`` it gives Values, so gradients can be differentiated again. A derivative that is
-constant (``+``, ``-``, ``neg``) is written as the tuple itself.
+constant (``+``, ``-``, ``neg``) is written as the tuple itself, and one whose entries are
+operands or the output as a tuple of `Operand`s: ``*``'s is (Operand(1), Operand(0)), since
+d(a * b)/da = b; exp's is (OUT,). Nodes then take those values without calling anything.
 
 A node refers to its op object (``node.op``), which compares and hashes equal to its name
 (``node.op == "tanh"``), and keeps any constant operand in ``node.constant``: ``x - 2`` is `SUB`
@@ -48,13 +50,19 @@ __all__ = [
     "SUM",
     "TANH",
     "ABS",
+    "FAST_FORWARD_ERRORS",
     "Domain",
     "DotLayout",
     "Form",
+    "OUT",
     "Op",
+    "Operand",
     "data_of",
     "format_constant",
 ]
+
+FAST_FORWARD_ERRORS = (ArithmeticError, ValueError)
+"""What a C ``fast_forward`` raises where the op's ``forward`` has the last word."""
 
 Derivative = Callable[..., tuple[Any, ...]]
 """``derivative(*operands, out)``: one local derivative per operand."""
@@ -94,18 +102,31 @@ class Op:
         name: what ``node.op`` equals ("tanh", "*"); "" only for `LEAF`.
         forward: floats -> float; raises ValueError outside the op's domain.
         derivative: ``derivative(*operands, out)``, one local derivative per operand, on floats
-            or Values; or a tuple of floats when the derivatives are constants.
+            or Values. Given as a tuple, it is called for you: constants (``+``: (1.0, 1.0))
+            and `Operand` entries, each an operand or the output (``*``: (Operand(1),
+            Operand(0)), as d(a * b)/da = b; exp: (OUT,)).
+        constant_grads: the tuple, when every local derivative is a constant; else None.
+        picks: where every local derivative is an operand or the output, their positions
+            (from 0) in ``(*operands, out)``; else None. Operators take those values without
+            calling anything.
         domain: one `Domain` per operand.
         infix: True for the operators written between their operands (``x * 7``).
         piecewise_constant: True when the derivative is a constant on each piece (relu, abs):
             its own derivative is 0, so create_graph uses the stored floats and the
             derivative is only ever called on floats.
+        fast_forward: ``forward`` itself, or a C function (``math.exp`` for exp) giving the
+            same float wherever it returns; where it raises one of `FAST_FORWARD_ERRORS`,
+            `Value`'s operators call ``forward``, which gives the IEEE result (inf) or the
+            clear error. (A Python call fewer per op; `tests/test_op_objects.py` checks the
+            two agree.)
     """
 
     __slots__ = (
         "name",
         "forward",
+        "fast_forward",
         "derivative",
+        "picks",
         "constant_grads",
         "domain",
         "infix",
@@ -117,25 +138,34 @@ class Op:
         self,
         name: str,
         forward: Callable[..., float],
-        derivative: Derivative | tuple[float, ...],
+        derivative: Derivative | tuple[float | Operand, ...],
         domain: Sequence[Domain] | None = None,
         *,
         infix: bool = False,
         piecewise_constant: bool = False,
+        fast: Callable[..., float] | None = None,
     ) -> None:
         if domain is None:
             domain = (Domain(),) * _arity(forward, name)
         self.name = name
         self.forward = forward
+        self.fast_forward = fast or forward
         self.domain = tuple(domain)
         self.infix = infix
         self.piecewise_constant = piecewise_constant
         self._forms: dict[tuple[int, ...], Form] = {}
+        self.picks: tuple[int, ...] | None = None
+        self.constant_grads: tuple[float, ...] | None = None
         if callable(derivative):
             self.derivative: Derivative = derivative
-            self.constant_grads: tuple[float, ...] | None = None
+        elif any(isinstance(d, Operand) for d in derivative):
+            entries = tuple(d if isinstance(d, Operand) else float(d) for d in derivative)
+            self.derivative = _Picked(entries)
+            at = [d.index for d in entries if isinstance(d, Operand)]
+            if len(at) == len(entries):  # all operands or the output (which comes after them)
+                self.picks = tuple(len(entries) if i == -1 else i for i in at)
         else:
-            grads = tuple(float(d) for d in derivative)
+            grads = tuple(float(d) for d in derivative if not isinstance(d, Operand))
             self.derivative = _Constant(grads)
             self.constant_grads = grads
 
@@ -224,6 +254,37 @@ class Op:
         return form
 
 
+class Operand:
+    """In a derivative written as a tuple: the op's operand ``index`` (``Operand(1)``: the
+    second), or, as `OUT`, its output."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def __repr__(self) -> str:
+        return "OUT" if self.index == -1 else f"Operand({self.index})"
+
+
+OUT = Operand(-1)
+"""The op's output, in a derivative written as a tuple: exp's is (OUT,)."""
+
+
+class _Picked:
+    """The derivative of an op written as a tuple of `Operand`s and constants."""
+
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: tuple[Operand | float, ...]) -> None:
+        self.entries = entries
+
+    def __call__(self, *operands_and_out: Any) -> tuple[Any, ...]:
+        return tuple(
+            operands_and_out[d.index] if isinstance(d, Operand) else d for d in self.entries
+        )
+
+
 class _Constant:
     """The derivative of an op whose local derivatives are constants: the tuple, always."""
 
@@ -282,13 +343,14 @@ class Form(Op):
         positions: tuple[int, ...],
         forward: Callable[..., float] | None = None,
         derivative: Derivative | None = None,
+        fast: Callable[..., float] | None = None,
     ) -> None:
         self.base = base
         self.positions = positions
         self.variables = tuple(i for i in range(base.arity) if i not in positions)
         grads = base.constant_grads
         if derivative is not None:
-            chosen: Derivative | tuple[float, ...] = derivative
+            chosen: Derivative | tuple[float | Operand, ...] = derivative
         elif grads is not None:
             chosen = tuple(grads[i] for i in self.variables)
         else:
@@ -301,7 +363,10 @@ class Form(Op):
             domain,
             infix=base.infix,
             piecewise_constant=base.piecewise_constant,
+            fast=fast if forward is not None else base.fast_forward,
         )
+        if derivative is None and base.picks is not None:  # positions in (*all operands, out)
+            self.picks = tuple(base.picks[i] for i in self.variables)
 
     def operands(self, variables: Sequence[Any], constant: Any) -> list[Any]:
         """The full operand list: the variables with the constants put back in place."""
@@ -415,13 +480,14 @@ def _power_of_node(a: float, b: float) -> float:
 
 ADD = Op("+", operator.add, (1.0, 1.0), infix=True)
 SUB = Op("-", operator.sub, (1.0, -1.0), infix=True)
-MUL = Op("*", operator.mul, lambda a, b, out: (b, a), infix=True)
+MUL = Op("*", operator.mul, (Operand(1), Operand(0)), infix=True)  # d/da = b, d/db = a
 DIV = Op(
     "/",
     _divide,
     lambda a, b, out: (1.0 / b, -out / b),  # d/db (a / b) = -a / b**2 = -(a / b) / b
     (Domain(), Domain(avoid=(0.0,), margin=0.2)),
     infix=True,
+    fast=operator.truediv,
 )
 POW = Op(
     "**",
@@ -453,7 +519,7 @@ def _constant_base_grads(c: float, b: Any, out: Any) -> tuple[float, Any]:
 
 
 # x ** c, the power function: any real base where the power is real. c ** x, an exponential.
-POW.add_form(Form(POW, (1,), _power, _constant_power_grads))
+POW.add_form(Form(POW, (1,), _power, _constant_power_grads, fast=math.pow))
 POW.add_form(Form(POW, (0,), _constant_to_power, _constant_base_grads))
 
 
@@ -485,16 +551,20 @@ def _sqrt_derivative(x: Any, out: Any) -> tuple[Any]:
 _EVERYWHERE = (Domain(),)
 NEG = Op("neg", operator.neg, (-1.0,), _EVERYWHERE)
 ABS = Op("abs", abs, _abs_derivative, (Domain(avoid=(0.0,)),), piecewise_constant=True)
-EXP = Op("exp", functions.exp, lambda x, out: (out,), (Domain(-10.0, 10.0),))
-LOG = Op("log", functions.log, lambda x, out: (1.0 / x,), (Domain(0.05, 100.0),))
+EXP = Op("exp", functions.exp, (OUT,), (Domain(-10.0, 10.0),), fast=math.exp)
+LOG = Op("log", functions.log, lambda x, out: (1.0 / x,), (Domain(0.05, 100.0),), fast=math.log)
 TANH = Op("tanh", math.tanh, lambda x, out: (1.0 - out * out,), _EVERYWHERE)
 SIGMOID = Op(
     "sigmoid", functions.sigmoid, lambda x, out: (out * (1.0 - out),), (Domain(-20.0, 20.0),)
 )
 RELU = Op("relu", _relu, _relu_derivative, (Domain(avoid=(0.0,)),), piecewise_constant=True)
-SQRT = Op("sqrt", functions.sqrt, _sqrt_derivative, (Domain(0.05, 100.0),))
-SIN = Op("sin", functions.sin, lambda x, out: (functions.cos(x),), (Domain(-10.0, 10.0),))
-COS = Op("cos", functions.cos, lambda x, out: (-functions.sin(x),), (Domain(-10.0, 10.0),))
+SQRT = Op("sqrt", functions.sqrt, _sqrt_derivative, (Domain(0.05, 100.0),), fast=math.sqrt)
+SIN = Op(
+    "sin", functions.sin, lambda x, out: (functions.cos(x),), (Domain(-10.0, 10.0),), fast=math.sin
+)
+COS = Op(
+    "cos", functions.cos, lambda x, out: (-functions.sin(x),), (Domain(-10.0, 10.0),), fast=math.cos
+)
 
 
 # ---------------------------------------------------------------- fused ops of many operands

@@ -15,9 +15,9 @@ from typing import Any
 from autograd import ops
 from autograd.anomaly import check_forward
 from autograd.copying import deep_copy, reduce, shallow_copy
-from autograd.hooks import Hook, register_hook
+from autograd.hooks import Hook, NodeExtras, own_extras, register_hook
 from autograd.mode import MODE
-from autograd.ops import Op
+from autograd.ops import FAST_FORWARD_ERRORS, Op
 
 __all__ = ["Value", "Number", "apply_op", "as_constant", "define_op", "make_node"]
 
@@ -57,13 +57,12 @@ def make_node(
     """A new node made by ``op``. Under no_grad it is a leaf: no op, parents or derivatives.
 
     Only ``MODE.plain`` is read on the common path, so anomaly detection costs nothing when off.
-    `Value`'s operators fill in the same nine attributes themselves while ``MODE.plain`` holds
+    `Value`'s operators fill in the same seven attributes themselves while ``MODE.plain`` holds
     (a call fewer per op) and call this otherwise.
     """
     out = _new_value(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
     out._extra = None
     if MODE.plain:  # recording, anomaly detection off: every op of a training step
         out.op = op
@@ -109,31 +108,50 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
     """The operator and its reflected twin for one binary op (as CPython's fractions does).
 
     A Value on both sides makes a node with two parents; a plain number is the node's constant
-    (``x - 2``: the op's form with a constant second operand; ``2 - x``: its first). The node
-    is filled in here, as `make_node` does, when no mode is changed (see `make_node`).
+    (``x - 2``: the op's form with a constant second operand; ``2 - x``: its first).
+
+    Each operator here and in `_unary` ends in the same pattern: the op's ``fast_forward``
+    (its ``forward`` where that fails); its local derivatives: taken from the operands and
+    the output where the op's ``picks`` says which, the constants, or its derivative called;
+    then, while
+    ``MODE.plain`` holds, the node's seven attributes filled in on the spot, as `make_node`
+    does (a call fewer per op); otherwise `make_node`. The functions keep few free variables
+    (each costs every call): what all ops share is read from module globals.
     """
-    forward, derivative, fixed = op.forward, op.derivative, op.constant_grads
+    fast, derivative, fixed = op.fast_forward, op.derivative, op.constant_grads
+    pick_a, pick_b = op.picks or (None, None)
     right, left = op.with_constants((1,)), op.with_constants((0,))
-    right_forward, right_derivative = right.forward, right.derivative
-    left_forward, left_derivative = left.forward, left.derivative
-    right_fixed, left_fixed = right.constant_grads, left.constant_grads
+    right_fast, right_derivative, right_fixed = (
+        right.fast_forward,
+        right.derivative,
+        right.constant_grads,
+    )
+    left_fast, left_derivative, left_fixed = left.fast_forward, left.derivative, left.constant_grads
+    right_pick = right.picks[0] if right.picks else None
+    left_pick = left.picks[0] if left.picks else None
 
     def operator(self: Value, other: Any) -> Value:
-        c: float | None
         kind = type(other)
         if kind is float:  # the common constant, checked first
-            c = other
+            c: float | None = other
         elif kind is Value or isinstance(other, Value):
             a = self.data
             b = other.data
-            out = forward(a, b)
-            grads = fixed or derivative(a, b, out)
+            try:
+                out = fast(a, b)
+            except FAST_FORWARD_ERRORS:
+                out = op.forward(a, b)
+            grads: tuple[float, ...]
+            if pick_b is not None:
+                both = (a, b, out)
+                grads = (both[pick_a], both[pick_b])  # type: ignore[index]
+            else:
+                grads = fixed or derivative(a, b, out)
             if not MODE.plain:
                 return make_node(out, op, (self, other), grads, None)
             node = _new_value(Value)
             node.data = out
             node.grad = 0.0
-            node.label = ""
             node.op = op
             node.parents = (self, other)
             node.local_grads = grads
@@ -145,14 +163,19 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
             if c is None:
                 return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
         a = self.data
-        out = right_forward(a, c)
-        grads = right_fixed or (right_derivative(a, c, out)[0],)
+        try:
+            out = right_fast(a, c)
+        except FAST_FORWARD_ERRORS:
+            out = right.forward(a, c)
+        if right_pick is not None:
+            grads = ((a, c, out)[right_pick],)  # type: ignore[assignment]  # c: a float here
+        else:
+            grads = right_fixed or (right_derivative(a, c, out)[0],)
         if not MODE.plain:
             return make_node(out, right, (self,), grads, c)
         node = _new_value(Value)
         node.data = out
         node.grad = 0.0
-        node.label = ""
         node.op = right
         node.parents = (self,)
         node.local_grads = grads
@@ -161,22 +184,24 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
         return node
 
     def reflected(self: Value, other: Any) -> Value:
-        c: float | None
-        if type(other) is float:
-            c = other
-        else:
-            c = as_constant(other)
-            if c is None:
-                return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
+        c = other if type(other) is float else as_constant(other)
+        if c is None:
+            return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
         b = self.data
-        out = left_forward(c, b)
-        grads = left_fixed or (left_derivative(c, b, out)[1],)
+        try:
+            out = left_fast(c, b)
+        except FAST_FORWARD_ERRORS:
+            out = left.forward(c, b)
+        grads: tuple[float, ...]
+        if left_pick is not None:
+            grads = ((c, b, out)[left_pick],)
+        else:
+            grads = left_fixed or (left_derivative(c, b, out)[1],)
         if not MODE.plain:
             return make_node(out, left, (self,), grads, c)
         node = _new_value(Value)
         node.data = out
         node.grad = 0.0
-        node.label = ""
         node.op = left
         node.parents = (self,)
         node.local_grads = grads
@@ -190,19 +215,24 @@ def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any
 
 
 def _unary(op: Op) -> Callable[[Value], Value]:
-    """The method for an op of one operand (``x.tanh()``), filling in its node as `_binary`."""
-    forward, derivative, fixed = op.forward, op.derivative, op.constant_grads
+    """The method for an op of one operand (``x.tanh()``), in `_binary`'s pattern."""
+    fast, derivative, fixed = op.fast_forward, op.derivative, op.constant_grads
+    pick = op.picks[0] if op.picks else None
 
     def method(self: Value) -> Value:
         x = self.data
-        out = forward(x)
-        grads = fixed or derivative(x, out)
+        try:
+            out = fast(x)
+        except FAST_FORWARD_ERRORS:
+            out = op.forward(x)
+        grads: tuple[float, ...] = (
+            ((x, out)[pick],) if pick is not None else fixed or derivative(x, out)
+        )
         if not MODE.plain:
             return make_node(out, op, (self,), grads, None)
         node = _new_value(Value)
         node.data = out
         node.grad = 0.0
-        node.label = ""
         node.op = op
         node.parents = (self,)
         node.local_grads = grads
@@ -222,7 +252,8 @@ class Value:
         grad: d(output)/d(self) after ``backward`` (0.0 at creation). Leaves accumulate over
             backward calls, as in PyTorch; an intermediate node holds its gradient from the
             latest backward through it.
-        label: a name for display ("" if none).
+        label: a name for display ("" if none); kept in the node's extras (see
+            `autograd.hooks.NodeExtras`), as most nodes have none.
         op: the `autograd.ops.Op` that made this node; it compares equal to its name
             (``node.op == "tanh"``) and is falsy for a leaf (`autograd.ops.LEAF`, equal to "").
         parents: the Value operands of that op (plain-number constants are not nodes).
@@ -232,11 +263,10 @@ class Value:
             None if none. ``op_label`` shows it.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "constant", "_extra")
+    __slots__ = ("data", "grad", "op", "parents", "local_grads", "constant", "_extra")
 
     data: float
     grad: Any  # a float; a Value after backward(create_graph=True)
-    label: str
     op: Op
     parents: tuple[Value, ...]
     local_grads: tuple[float, ...]
@@ -250,16 +280,30 @@ class Value:
                 " (use .detach() for a new leaf with its data)" if isinstance(data, Value) else ""
             )
             raise TypeError(f"Value() takes a real number, got {type(data).__name__}{hint}")
-        if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
         self.data = value
         self.grad = 0.0
-        self.label = label
         self.op = ops.LEAF
         self.parents = ()
         self.local_grads = ()
         self.constant = None
         self._extra = None
+        if label:
+            self.label = label
+        elif not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+
+    @property
+    def label(self) -> str:
+        """A name for display ("" if none)."""
+        extra: NodeExtras | None = self._extra
+        return extra.label if extra is not None else ""
+
+    @label.setter
+    def label(self, label: str) -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}")
+        if label or self._extra is not None:
+            own_extras(self).label = label
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""

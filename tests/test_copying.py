@@ -75,3 +75,22 @@ def test_models_still_copy_and_pickle() -> None:
         assert [p.data for p in clone.parameters()] == [p.data for p in model.parameters()]
         assert clone([0.3, -0.2])[0].data == model([0.3, -0.2])[0].data
         assert not set(map(id, clone.parameters())) & set(map(id, model.parameters()))
+
+
+def test_labels_survive_copies_and_pickle_and_a_copy_is_relabelled_alone() -> None:
+    x = Value(0.5, label="x")
+    y = x * 2.0
+    y.label = "y"
+    calls: list[float] = []
+    y.register_hook(calls.append)
+    shallow = copy.copy(y)
+    shallow.label = "copy"
+    assert (y.label, shallow.label) == ("y", "copy")
+    deep, loaded = copy.deepcopy(y), pickle.loads(pickle.dumps(y))
+    assert (deep.label, deep.parents[0].label) == ("y", "x")
+    assert (loaded.label, loaded.parents[0].label) == ("y", "x")
+    shallow.backward()
+    assert calls == [1.0]  # the copy shares the original's hooks, as before
+    with pytest.raises(TypeError, match="label"):
+        y.label = 3  # type: ignore[assignment]
+    assert y.label == "y"

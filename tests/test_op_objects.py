@@ -1,6 +1,7 @@
 """Op objects: equal to their names, shared by reference when a graph is copied or pickled."""
 
 import copy
+import itertools
 import math
 import pickle
 
@@ -38,3 +39,65 @@ def test_a_user_op_says_it_cannot_be_pickled():
     with pytest.raises(TypeError, match="'square' \\(made by define_op\\) cannot be pickled"):
         pickle.dumps(node)
     assert math.isclose(node.data, 9.0)
+
+
+def _ops_with_a_fast_forward() -> list[ops.Op]:
+    forms = [
+        op.with_constants(at) for op in ops.BUILTIN.values() if op.arity == 2 for at in [(0,), (1,)]
+    ]
+    return [op for op in [*ops.BUILTIN.values(), *forms] if op.fast_forward is not op.forward]
+
+
+POINTS = [0.0, -0.0, 0.3, -0.7, 1.0, -1.0, 2.0, -2.5, -8.0, 1e300, -1e300, 710.0]
+POINTS += [math.inf, -math.inf, math.nan]
+
+
+def test_the_ops_that_have_a_fast_forward() -> None:
+    names = sorted({op.name for op in _ops_with_a_fast_forward()})
+    assert names == ["**", "/", "cos", "exp", "log", "sin", "sqrt"]
+
+
+@pytest.mark.parametrize("op", _ops_with_a_fast_forward(), ids=repr)
+def test_a_fast_forward_gives_the_forward_s_float_or_leaves_it_to_forward(op: ops.Op) -> None:
+    """Where the C function returns, it is the op's forward to the bit; where it raises, the
+    operators call forward (which returns the IEEE value or raises the clear error)."""
+    arity = op.base.arity if isinstance(op, ops.Form) else op.arity  # a form takes all operands
+    for operands in itertools.product(POINTS, repeat=arity):
+        try:
+            fast = op.fast_forward(*operands)
+        except ops.FAST_FORWARD_ERRORS:
+            continue
+        try:
+            careful = op.forward(*operands)
+        except ValueError:
+            pytest.fail(f"{op!r} at {operands}: the C function gave {fast!r}, forward refused")
+        assert math.copysign(1.0, fast) == math.copysign(1.0, careful), operands
+        assert fast == careful or (math.isnan(fast) and math.isnan(careful)), operands
+
+
+def test_where_the_fast_forward_raises_the_operators_give_forward_s_answer() -> None:
+    assert Value(1000.0).exp().data == math.inf and (Value(1e300) ** 2).data == math.inf
+    assert math.isnan(Value(math.inf).sin().data)
+    with pytest.raises(ValueError, match="division by zero"):
+        Value(1.0) / 0.0
+    with pytest.raises(ValueError, match="log"):
+        Value(0.0).log()
+    with pytest.raises(ValueError, match="negative base"):
+        Value(-8.0) ** (1 / 3)
+
+
+def test_a_derivative_written_as_operands_is_taken_without_a_call_and_still_differentiates():
+    """``*`` and exp write their derivatives as `Operand`s; forms pick the constant's place."""
+    assert ops.MUL.picks == (1, 0) and ops.EXP.picks == (1,)
+    assert ops.MUL.with_constants((1,)).picks == (1,) and ops.MUL.with_constants((0,)).picks == (0,)
+    assert ops.TANH.picks is None and ops.ADD.picks is None  # computed, or constants
+    x, y = Value(1.5), Value(-2.0)
+    assert (x * y).local_grads == (-2.0, 1.5) and (x * 3.0).local_grads == (3.0,)
+    assert (3.0 * x).local_grads == (3.0,) and x.exp().local_grads == (math.exp(1.5),)
+    (g,) = autograd.grad((x * x).exp(), [x], create_graph=True)  # 2x e^(x^2)
+    (h,) = autograd.grad(g, [x])  # (2 + 4x^2) e^(x^2)
+    assert float(h.data if isinstance(h, Value) else h) == pytest.approx(
+        (2 + 4 * 1.5**2) * math.exp(1.5**2)
+    )
+    mixed = ops.Op("mixed", lambda a, b: a * b + a, (ops.Operand(1), 1.0))  # no picks: a constant
+    assert mixed.picks is None and mixed.derivative(2.0, 5.0, 12.0) == (5.0, 1.0)
