@@ -16,7 +16,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from autograd.hooks import hooks_of, own_extras
+from autograd.hooks import created_at_of, hooks_of, own_extras
 from autograd.mode import MODE, ModeSwitch
 from autograd.ops import Op
 
@@ -107,7 +107,7 @@ def check_contribution(node: Value, index: int, local: Any, grad: Any) -> None:
         ),
         node.op,
         node.label,
-        _created_at(node),
+        created_at_of(node),
     )
 
 
@@ -121,7 +121,7 @@ def check_gradient(node: Value, grad: Any) -> None:
         _report(f"the gradient of {_describe(node)} is {_data(grad)!r}{hooked}", rows),
         node.op,
         node.label,
-        _created_at(node),
+        created_at_of(node),
     )
 
 
@@ -136,13 +136,10 @@ def _call_site() -> str:
     return f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
 
 
-def _created_at(node: Value) -> str | None:
-    extra = node._extra
-    return extra.created_at if extra is not None else None
-
-
 def _site_of(node: Value) -> str:
-    return _created_at(node) or "unknown (made outside detect_anomaly: run the forward pass in it)"
+    return (
+        created_at_of(node) or "unknown (made outside detect_anomaly: run the forward pass in it)"
+    )
 
 
 def _describe(node: Value) -> str:

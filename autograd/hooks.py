@@ -19,6 +19,7 @@ __all__ = [
     "HookWatch",
     "NodeExtras",
     "RemovableHook",
+    "created_at_of",
     "hooks_of",
     "own_extras",
     "register_hook",
@@ -76,6 +77,12 @@ def own_extras(node: Value) -> NodeExtras:
     if extra is None:
         extra = node._extra = NodeExtras()
     return extra
+
+
+def created_at_of(node: Value) -> str | None:
+    """Where the node was made ("file:line in function"), if `autograd.detect_anomaly` noted it."""
+    extra: NodeExtras | None = node._extra
+    return extra.created_at if extra is not None else None
 
 
 def hooks_of(node: Value) -> list[Hook]:
