@@ -18,13 +18,14 @@ class GradcheckError(AssertionError):
     """Analytic and numerical gradients disagree; the message is a table of every input."""
 
 
-def input_point(inputs: Sequence[Number], where: str) -> list[float]:
-    """The point a check is made at, as floats; TypeError naming ``where`` and the bad input."""
+def input_point(inputs: Sequence[Number | Value], where: str) -> list[float]:
+    """The point a check is made at, as floats (a Value stands for its ``.data``, as a tensor
+    does in PyTorch's gradcheck); TypeError naming ``where`` and the bad input."""
     if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
         raise TypeError(f"{where}: inputs must be a list of numbers, got {type(inputs).__name__}")
     values = []
     for i, x in enumerate(inputs):
-        c = as_constant(x)
+        c = x.data if isinstance(x, Value) else as_constant(x)
         if c is None:
             raise TypeError(f"{where}: input {i} must be a real number, got {type(x).__name__}")
         values.append(c)
@@ -33,7 +34,10 @@ def input_point(inputs: Sequence[Number], where: str) -> list[float]:
 
 def check_tolerance(value: object, name: str, where: str, *, positive: bool = False) -> None:
     """ValueError unless ``value`` is a finite real number, >= 0 (or > 0 if ``positive``)."""
-    number = as_constant(value)
+    try:
+        number = as_constant(value)
+    except ValueError:  # an int too large for a float
+        number = math.inf
     if number is None or not math.isfinite(number) or number < 0 or (positive and number == 0):
         bound = "> 0" if positive else ">= 0"
         raise ValueError(f"{where}: {name} must be a finite number {bound}, got {value!r}")
@@ -53,7 +57,9 @@ def _call(f: ScalarFunction, point: list[float], where: str) -> Value:
     return out
 
 
-def numerical_grad(f: ScalarFunction, inputs: Sequence[Number], eps: float = 1e-6) -> list[float]:
+def numerical_grad(
+    f: ScalarFunction, inputs: Sequence[Number | Value], eps: float = 1e-6
+) -> list[float]:
     """df/dx_i by central differences, (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)."""
     point = input_point(inputs, "numerical_grad")
     check_tolerance(eps, "eps", "numerical_grad", positive=True)
@@ -66,7 +72,7 @@ def numerical_grad(f: ScalarFunction, inputs: Sequence[Number], eps: float = 1e-
     return grads
 
 
-def analytic_grad(f: ScalarFunction, inputs: Sequence[Number]) -> list[float]:
+def analytic_grad(f: ScalarFunction, inputs: Sequence[Number | Value]) -> list[float]:
     """df/dx_i by one backward pass (graph recording on, even inside `no_grad`)."""
     point = input_point(inputs, "analytic_grad")
     leaves = [Value(x) for x in point]
@@ -80,7 +86,7 @@ def analytic_grad(f: ScalarFunction, inputs: Sequence[Number]) -> list[float]:
 
 def gradcheck(
     f: ScalarFunction,
-    inputs: Sequence[Number],
+    inputs: Sequence[Number | Value],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,

@@ -19,7 +19,8 @@ __all__ = ["evaluate"]
 def evaluate(root: Value, changes: Mapping[Value, Number]) -> float:
     """``root``'s value with each leaf in ``changes`` set to its new value, as a float.
 
-    Every other leaf keeps its ``.data``. A key that is not a Value, a key that is not a leaf
+    Every other leaf keeps its ``.data``; a leaf that ``root`` does not depend on changes
+    nothing (so all of a function's inputs may be given, used or not). A key that is not a Value, a key that is not a leaf
     (its value is determined by its parents), or a value that is not a real number is an error
     raised before anything is computed. Domain errors (``log`` of a negative) are raised as the
     op raises them. A dot node with numbers among its operands gives the same value up to the

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
-from autograd import graph
+import autograd.graph as graph
 from autograd.check import (
     GradcheckError,
     analytic_grad,
@@ -152,7 +152,7 @@ def _as_value(g: Any) -> Value:
     return g if isinstance(g, Value) else Value(g)
 
 
-def hessian(f: Callable[..., Value], inputs: Sequence[Number]) -> list[list[float]]:
+def hessian(f: Callable[..., Value], inputs: Sequence[Number | Value]) -> list[list[float]]:
     """d2f/dx_i dx_j at ``inputs``: each component of the gradient (a Value) differentiated again.
 
     ``f`` is called as ``f(*values)`` with one Value per input, as in `gradcheck`.
@@ -173,7 +173,7 @@ def hessian(f: Callable[..., Value], inputs: Sequence[Number]) -> list[list[floa
 
 def gradgradcheck(
     f: Callable[..., Value],
-    inputs: Sequence[Number],
+    inputs: Sequence[Number | Value],
     *,
     eps: float = 1e-6,
     atol: float = 1e-5,

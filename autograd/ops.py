@@ -27,7 +27,7 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from autograd import functions
+import autograd.functions as functions
 from autograd.functions import power
 
 __all__ = [

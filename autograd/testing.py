@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 import autograd
-from autograd import ops
+import autograd.ops as ops
 from autograd.value import Value
 
 __all__ = [

@@ -12,7 +12,7 @@ import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd import ops
+import autograd.ops as ops
 from autograd.anomaly import check_forward
 from autograd.copying import deep_copy, reduce, shallow_copy
 from autograd.hooks import Hook, NodeExtras, own_extras, register_hook

@@ -5,7 +5,7 @@ import math
 import pytest
 
 import autograd
-from autograd import GradcheckError, define_op, gradcheck, numerical_grad
+from autograd import GradcheckError, Value, define_op, gradcheck, numerical_grad
 
 
 def test_numerical_grad_of_known_functions():
@@ -61,7 +61,11 @@ def test_gradcheck_tolerances_are_respected():
     "call, error, message",
     [
         (lambda: gradcheck(lambda x: x, "12"), TypeError, "inputs must be a list"),
-        (lambda: gradcheck(lambda x: x, [None]), TypeError, "input 0 must be a real number"),
+        (
+            lambda: gradcheck(lambda x: x, [None]),
+            TypeError,
+            "input 0 must be a real number",
+        ),
         (lambda: gradcheck(lambda x: 3.0, [1.0]), TypeError, "f must return a Value"),
         (lambda: numerical_grad(lambda x: x, [1.0], eps=0), ValueError, "eps must be a finite"),
         (lambda: numerical_grad(lambda x: x, [1.0], eps="1e-6"), ValueError, "eps must be"),
@@ -90,3 +94,16 @@ def test_checks_record_the_graph_even_inside_no_grad():
         assert gradcheck(f, [0.5, -1.0])
         assert autograd.gradgradcheck(f, [0.5, -1.0])
         assert not autograd.is_grad_enabled()
+
+
+def test_values_stand_for_their_data_as_tensors_do_in_pytorch():
+    x, y = Value(0.3), Value(-1.2)
+    assert gradcheck(lambda a, b: (a * b).tanh(), [x, y])
+    assert numerical_grad(lambda a: a * a, [x]) == pytest.approx([0.6])
+    assert autograd.gradgradcheck(lambda a, b: (a * b).tanh(), [x, y])
+    assert x.grad == 0.0 and y.grad == 0.0  # checking touches nothing
+
+
+def test_an_eps_too_large_for_a_float_names_eps():
+    with pytest.raises(ValueError, match="numerical_grad: eps must be a finite number > 0"):
+        numerical_grad(lambda a: a, [1.0], eps=10**400)

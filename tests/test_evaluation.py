@@ -55,3 +55,10 @@ def test_bad_keys_are_clear_errors():
         evaluate(2.0, {})
     with pytest.raises(ValueError, match="log: the operand must be > 0"):
         evaluate(x.log(), {x: -1.0})
+
+
+def test_a_leaf_the_output_does_not_depend_on_changes_nothing():
+    x, unused = Value(2.0, "x"), Value(5.0, "unused")
+    out = x * 3
+    assert evaluate(out, {x: 1.0, unused: -7.0}) == 3.0
+    assert evaluate(out, {unused: -7.0}) == 6.0
