@@ -285,6 +285,21 @@ def test_depth_draws_only_the_last_ops_and_marks_the_cut():
     assert set(dp.by_label(draw_graph(v["L"], depth=3).source)) == set(v)
 
 
+def test_a_huge_depth_stops_when_the_graph_ends():
+    # The walk used to go round depth times after running out of nodes: 10**400 never ended.
+    code = (
+        "from autograd import Value, draw_graph\n"
+        "x = Value(2.0, 'x'); y = (x * 3).tanh(); y.label = 'y'\n"
+        "assert draw_graph(y, depth=10**400).source == draw_graph(y).source\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        timeout=20,
+        cwd=dp.__file__.rsplit("/tests/", 1)[0],
+    )
+
+
 # ---------------------------------------------------------------- clusters
 
 

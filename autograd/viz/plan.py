@@ -91,7 +91,8 @@ def _within(root: Value, depth: int) -> tuple[list[Value], set[Value]]:
     """Nodes at most ``depth`` ops above ``root`` (parents first), and the cut-off ones."""
     level = {root: 0}
     frontier = [root]
-    for d in range(depth):
+    d = 0
+    while frontier and d < depth:  # a huge depth ends with the graph, not after depth rounds
         nxt = []
         for node in frontier:
             for parent in node.parents:
@@ -99,6 +100,7 @@ def _within(root: Value, depth: int) -> tuple[list[Value], set[Value]]:
                     level[parent] = d + 1
                     nxt.append(parent)
         frontier = nxt
+        d += 1
     truncated = {v for v in level if v.parents and not all(p in level for p in v.parents)}
     # Drawn in topological order of the whole graph restricted to these nodes: walk the kept
     # nodes only (a node's kept parents come before it).
