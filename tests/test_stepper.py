@@ -440,3 +440,18 @@ def test_a_nudge_outside_the_domain_is_undefined_and_inf_survives_json():
     big = Value(1000.0, "big").exp()  # inf data: JSON has no inf, the page still parses
     assert '"data":"Infinity"' in autograd.draw_graph(big)._repr_html_()
     assert "NaN" not in page.split('class="cr-data">')[1].split("</script>")[0]
+
+
+@pytest.mark.parametrize("caller", [step_through, print_steps])
+def test_the_size_error_names_its_caller_and_only_options_it_accepts(caller):
+    weights = [[Value(0.1 * (i - j), f"w{i}_{j}") for j in range(8)] for i in range(8)]
+    loss = autograd.sum(h.tanh() for h in autograd.dots(weights, [0.5] * 8))
+    with pytest.raises(autograd.viz.GraphTooLargeError) as info:
+        caller(loss, max_nodes=50)
+    message = str(info.value)
+    assert message.startswith(f"{caller.__name__}: this graph has ")
+    assert "draw_graph" not in message
+    assert "summary=" not in message and "depth=" not in message
+    assert "max_nodes=" in message and "a smaller input" in message
+    with pytest.raises(TypeError):  # what it does not suggest, it indeed rejects
+        caller(loss, summary=True)

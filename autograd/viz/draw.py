@@ -293,7 +293,9 @@ def draw_graph(
     cluster_fn = check_options(root, rankdir, max_nodes, format, cluster, digits)
     highlight_set = check_values(highlight, "highlight")
     params_set = check_values(params, "params")
-    plan, count = check_size(root, max_nodes, depth=depth, summary=summary)
+    plan, count = check_size(
+        root, max_nodes, caller="draw_graph", narrowing=True, depth=depth, summary=summary
+    )
     missing = [v for v in highlight_set if v not in plan.index]
     if missing:
         raise ValueError(f"draw_graph: highlight holds {len(missing)} node(s) not in the drawing")
@@ -394,5 +396,5 @@ def render_plan(
 ) -> GraphDrawing:
     """A drawing of the whole graph with a prepared style (one state of a replay)."""
     cluster_fn = check_options(root, rankdir, max_nodes, format, cluster, style.digits)
-    plan, count = check_size(root, max_nodes)
+    plan, count = check_size(root, max_nodes, caller="replay.draw")
     return _drawing(plan, count, style, rankdir, format, resolve_clusters(plan, cluster_fn))

@@ -179,27 +179,47 @@ def cluster_function(cluster: ClusterFn | str | None) -> ClusterFn | None:
 
 
 def check_size(
-    root: Value, max_nodes: int, *, depth: int | None = None, summary: bool = False
+    root: Value,
+    max_nodes: int,
+    *,
+    caller: str,
+    narrowing: bool = False,
+    depth: int | None = None,
+    summary: bool = False,
 ) -> tuple[Plan, int]:
-    """The plan of a drawing and its node count; `GraphTooLargeError` if over ``max_nodes``."""
+    """The plan of a drawing and its node count; `GraphTooLargeError` if over ``max_nodes``.
+
+    ``caller`` names the function in the message; ``narrowing`` says it accepts ``summary``
+    and ``depth`` (only then are they suggested).
+    """
     plan = make_plan(root, depth, summary)
     count = plan.node_count()
     if count > max_nodes:
-        raise GraphTooLargeError(_too_large_message(root, plan, count, max_nodes, summary, depth))
+        raise GraphTooLargeError(
+            _too_large_message(root, plan, count, max_nodes, caller, narrowing, summary, depth)
+        )
     return plan, count
 
 
 def _too_large_message(
-    root: Value, plan: Plan, count: int, max_nodes: int, summary: bool, depth: int | None
+    root: Value,
+    plan: Plan,
+    count: int,
+    max_nodes: int,
+    caller: str,
+    narrowing: bool,
+    summary: bool,
+    depth: int | None,
 ) -> str:
     options = []
-    if not summary and any(v.op == "dot" for v in plan.values):
+    if narrowing and not summary and any(v.op == "dot" for v in plan.values):
         summary_count = make_plan(root, depth, True).node_count()
         options.append(f"summary=True (one box per dot node/neuron: {summary_count} nodes)")
-    options.append("depth=k (only the last k ops before the root, e.g. depth=3)")
+    if narrowing:
+        options.append("depth=k (only the last k ops before the root, e.g. depth=3)")
     options.append("a smaller input (one sample, fewer time steps)")
     options.append(f"max_nodes={count} (large drawings are slow to lay out and hard to read)")
     return (
-        f"draw_graph: this graph has {count} nodes to draw, more than max_nodes={max_nodes}. "
+        f"{caller}: this graph has {count} nodes to draw, more than max_nodes={max_nodes}. "
         "Try " + "; or ".join(options) + "."
     )
