@@ -4,6 +4,7 @@ fails (too large, graphviz or dot missing). Expected numbers are worked out by h
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 
@@ -414,6 +415,21 @@ def test_save_html_writes_one_self_contained_page(tmp_path):
     assert "https://" not in page
     with pytest.raises(FileNotFoundError, match="does not exist"):
         draw_graph(v["L"]).save_html(tmp_path / "no" / "graph.html")
+
+
+def test_save_html_follows_a_symlink_keeps_the_mode_and_names_the_path_given(tmp_path):
+    v = expression()
+    target, link = tmp_path / "real.html", tmp_path / "link.html"
+    target.write_text("old")
+    target.chmod(0o600)
+    link.symlink_to(target)
+    draw_graph(v["L"]).save_html(link)
+    assert link.is_symlink() and "chainruleView" in target.read_text(encoding="utf-8")
+    assert target.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(OSError) as info:  # a folder is not a file
+        draw_graph(v["L"]).save_html(tmp_path)
+    assert info.value.filename == str(tmp_path) and "tmp" not in info.value.strerror
+    assert sorted(os.listdir(tmp_path)) == ["link.html", "real.html"]
 
 
 def test_without_any_graphviz_the_error_says_how_to_get_one(monkeypatch, tmp_path):

@@ -36,6 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from autograd.files import write_atomically, write_bytes_atomically
 from autograd.value import Value
 from autograd.viz import style as st
 from autograd.viz.layout import GraphvizNotFoundError, run_graphviz
@@ -121,9 +122,9 @@ class GraphDrawing(Viewable):
         fmt = format or self.format
         data = self.pipe(fmt)
         if not cleanup:
-            path.write_text(self.source, encoding="utf-8")
+            write_atomically(path, self.source)
         out = path.with_name(f"{path.name}.{fmt}")
-        out.write_bytes(data)
+        write_bytes_atomically(out, data)
         return str(out)
 
     def view_document(self) -> Document:

@@ -13,7 +13,6 @@ import html
 import json
 import math
 import os
-import tempfile
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from autograd.files import write_atomically
 from autograd.value import Value
 from autograd.viz import style as st
 from autograd.viz.layout import Laid, lay_out
@@ -429,19 +429,7 @@ def write_page(path: Path, body: str, title: str = "chainrule graph") -> Path:
         "<style>body{font-family:system-ui,sans-serif;margin:1rem;}</style></head>"
         f"<body>{body}</body></html>\n"
     )
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"save_html: folder {str(folder)!r} does not exist (for {str(path)!r})"
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(page)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, page)
     return path
 
 
