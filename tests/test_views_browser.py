@@ -185,6 +185,37 @@ def test_clicking_a_node_shows_its_op_data_grad_locals_and_uses(context, tmp_pat
     assert x.grad == 0.0  # and nothing was changed by looking
 
 
+def readme_neuron() -> Value:
+    """README's "See it" graph."""
+    x, w = Value(2.0, "x"), Value(-0.5, "w")
+    out = (x * w + x).tanh()
+    out.label = "out"
+    return out
+
+
+def test_the_node_details_are_all_visible_and_cover_no_node(context, tmp_path):
+    path = autograd.step_through(readme_neuron()).save_html(tmp_path / "steps.html")
+    p = Page(context, path.as_uri())
+    view = p.view()
+    view.locator('[data-node="x"]').click(timeout=3000)
+    info = view.locator(".cr-info")
+    assert info.is_visible()
+    assert info.evaluate("el => el.scrollHeight <= el.clientHeight")  # no scrolling inside it
+    rows = info.locator("table.cr-nudge tr")
+    assert rows.count() == 5
+    for k in range(rows.count()):  # header and h = 0.001 .. 1, all on screen
+        assert in_viewport(p.page, rows.nth(k)), f"nudge row {k} is not visible"
+    for name in ("out", "w", "x"):  # every node stays clickable: the panel covers none
+        view.locator(f'[data-node="{name}"]').click(timeout=3000)
+        assert info.locator("b").first.inner_text() == name
+    view.get_by_role("button", name="Close").click()
+    assert not info.is_visible()
+    view.locator('[data-node="w"]').focus()  # and from the keyboard
+    p.page.keyboard.press("Enter")
+    assert info.is_visible() and info.locator("b").first.inner_text() == "w"
+    assert p.errors == []
+
+
 def test_a_drawing_is_the_same_view_with_one_state(context, tmp_path):
     out = wide_graph()
     out.backward()

@@ -185,12 +185,27 @@ function chainruleView(root) {
     info.querySelector(".cr-close").addEventListener("click", function () {
       info.hidden = true;
       openNode = -1;
+      if (nodeEls[i]) nodeEls[i].focus(); else root.focus();
     });
   }
+  function open(i) {  // below the graph, in the page's flow: covers no node, scrolls with the page
+    describe(i);
+    if (info.scrollIntoView) info.scrollIntoView({ block: "nearest" });
+  }
   nodeEls.forEach(function (el, i) {
+    var node = doc.nodes[i];
+    el.setAttribute("tabindex", "0");
+    el.setAttribute("role", "button");
+    if (node) el.setAttribute("aria-label", node.name + ": show details");
     el.addEventListener("click", function () {
       if (scroller.getAttribute("data-dragged")) { scroller.removeAttribute("data-dragged"); return; }
-      describe(i);
+      open(i);
+    });
+    el.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter" && ev.key !== " ") return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      open(i);
     });
   });
 

@@ -396,8 +396,9 @@ class Document:
             f'data-states="{n}" tabindex="0">'
             f"<style>{_asset('view.css')}</style>"
             f'<p class="cr-nojs">{_esc(hint)}</p>{text}'
-            f'<div class="cr-stage"><div class="cr-scroll">{self.svg(k)}</div>'
-            '<div class="cr-info" hidden></div></div>'
+            f'<div class="cr-stage"><div class="cr-scroll">{self.svg(k)}</div></div>'
+            '<div class="cr-info" role="region" aria-label="Node details" aria-live="polite" '
+            "hidden></div>"
             f'<script type="application/json" class="cr-data">{data}</script>'
             f"<script>(function(){{{_asset('view.js')}\nchainruleView(document.getElementById("
             f'"{uid}"));}})();</script></div>'
