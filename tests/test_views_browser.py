@@ -101,6 +101,14 @@ def wide_graph() -> Value:
     return out
 
 
+def readme_neuron() -> Value:
+    """README's "See it" graph."""
+    x, w = Value(2.0, "x"), Value(-0.5, "w")
+    out = (x * w + x).tanh()
+    out.label = "out"
+    return out
+
+
 def current_nodes(view: Any) -> list[str]:
     return view.evaluate(
         "root => [...root.querySelectorAll('[data-current=\"true\"]')].map(e => e.dataset.node)"
@@ -137,6 +145,60 @@ def step_and_check(p: Page, view: Any) -> None:
     view.get_by_role("slider", name="State").fill(str(n - 1))
     assert p.state(view) == n - 1
     assert p.positions(view) == start
+
+
+def holds_still(p: Page, view: Any) -> None:
+    """Every state: each node's rectangle on screen is the same, and the controls and the
+    current node are inside the window (the view's top scrolled to the window's top)."""
+    view.evaluate("el => el.scrollIntoView({block: 'start'})")
+    assert view.get_attribute("data-fit") == "whole"
+    seen = view.evaluate(
+        """root => {
+            const r = el => { const b = el.getBoundingClientRect();
+                              return [b.left, b.top, b.right, b.bottom].map(v => v.toFixed(2)); };
+            const inside = el => { const b = el.getBoundingClientRect();
+                return b.top >= 0 && b.left >= 0 && b.bottom <= innerHeight
+                       && b.right <= innerWidth; };
+            const out = [];
+            for (let k = 0; k < +root.dataset.states; k++) {
+                root.chainrule.show(k);
+                const nodes = {};
+                root.querySelectorAll('[data-node]').forEach(el => nodes[el.dataset.i] = r(el));
+                const current = root.querySelector('[data-current="true"]');
+                const controls = [...root.querySelectorAll('.cr-bar button, .cr-slider')];
+                out.push({nodes, current: !current || inside(current),
+                          controls: controls.length > 0 && controls.every(inside),
+                          scroll: [scrollX, scrollY]});
+            }
+            return out;
+        }"""
+    )
+    for k, state in enumerate(seen):
+        assert state["nodes"] == seen[0]["nodes"], f"state {k}: a node moved on screen"
+        assert state["current"], f"state {k}: the current node is off-screen"
+        assert state["controls"], f"state {k}: a control is off-screen"
+        assert state["scroll"] == seen[0]["scroll"]
+    nxt = view.get_by_role("button", name="Next step")
+    view.evaluate("el => el.chainrule.show(0)")
+    for _ in range(3):  # and the same through a real click
+        nxt.click()
+        assert p.page.evaluate("() => [scrollX, scrollY]") == seen[0]["scroll"]
+    assert (
+        view.evaluate(
+            """root => Object.fromEntries([...root.querySelectorAll('[data-node]')].map(el => {
+               const b = el.getBoundingClientRect();
+               return [el.dataset.i, [b.left, b.top, b.right, b.bottom].map(v => v.toFixed(2))];
+           }))"""
+        )
+        == seen[0]["nodes"]
+    )
+
+
+def test_a_small_graph_holds_still_on_screen_in_every_state(context, tmp_path):
+    path = autograd.step_through(readme_neuron()).save_html(tmp_path / "steps.html")
+    p = Page(context, path.as_uri())
+    holds_still(p, p.view())
+    assert p.errors == []
 
 
 def test_a_saved_step_through_steps_from_a_file_with_the_network_blocked(context, tmp_path):
@@ -183,14 +245,6 @@ def test_clicking_a_node_shows_its_op_data_grad_locals_and_uses(context, tmp_pat
     text = info.inner_text()
     assert "op: *" in text and "d #2 / d x" in text and "d #2 / d w" in text
     assert x.grad == 0.0  # and nothing was changed by looking
-
-
-def readme_neuron() -> Value:
-    """README's "See it" graph."""
-    x, w = Value(2.0, "x"), Value(-0.5, "w")
-    out = (x * w + x).tanh()
-    out.label = "out"
-    return out
 
 
 def test_the_node_details_are_all_visible_and_cover_no_node(context, tmp_path):
@@ -289,6 +343,8 @@ def test_notebook_02_exported_by_nbconvert_steps_offline(context, tmp_path):
         box = views.nth(i).locator("svg.cr-graph").bounding_box()
         assert box["width"] <= 1000
     view = stepping[0]
+    holds_still(p, view)  # the top-to-bottom neuron (about 690 x 800 px) fits whole
+    view.evaluate("el => el.chainrule.show(0)")
     view.scroll_into_view_if_needed()
     p.page.evaluate("window.scrollBy(0, -20)")
     view.get_by_role("button", name="Next step").click()

@@ -379,7 +379,7 @@ class Document:
         bar = (
             f'<div class="cr-bar">{step_controls}<span class="cr-zoom">'
             '<button type="button" class="cr-out" aria-label="Zoom out">&#8722;</button>'
-            '<button type="button" class="cr-fit" aria-label="Fit to width">fit</button>'
+            '<button type="button" class="cr-fit" aria-label="Fit to the view">fit</button>'
             '<button type="button" class="cr-in" aria-label="Zoom in">+</button></span></div>'
         )
         # The controls come with the script (view.js inserts them): no dead control without it.
