@@ -285,6 +285,19 @@ def test_a_drawing_is_the_same_view_with_one_state(context, tmp_path):
     assert p.requests == [] and p.errors == []
 
 
+def test_a_dots_constants_are_on_screen_without_show_local(context, tmp_path):
+    w1, w2, b = Value(1.0, "w1"), Value(2.0, "w2"), Value(0.3, "b")
+    y = autograd.dot([w1, w2], [0.5, -1.0], bias=b)
+    y.label = "y"
+    for view_object in (autograd.draw_graph(y), autograd.step_through(y, show_local=False)):
+        p = Page(context, view_object.save_html(tmp_path / "dot.html").as_uri())
+        labels = p.view().locator("text.cr-elabel")
+        shown = [labels.nth(i).text_content() for i in range(labels.count())]
+        assert {"× 0.5", "× (-1)", "× 1"} <= set(shown)
+        assert labels.filter(has_text="× 0.5").first.is_visible()
+        assert p.errors == []
+
+
 def test_without_javascript_the_picture_and_the_hint_show(chromium, tmp_path):
     out = wide_graph()
     path = autograd.step_through(out, start=5).save_html(tmp_path / "steps.html")

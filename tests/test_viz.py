@@ -468,3 +468,20 @@ def test_import_autograd_imports_neither_graphviz_nor_ipywidgets():
         cwd=dp.__file__.rsplit("/tests/", 1)[0],
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_dots_constant_partners_show_on_their_edges_by_default():
+    w1, w2, b = Value(1.0, "w1"), Value(2.0, "w2"), Value(0.3, "b")
+    y = autograd.dot([w1, w2], [0.5, -1.0], bias=b)
+    source = draw_graph(y).source
+    ids = {label: box.id for label, box in dp.by_label(source).items()}
+    labels = {e.tail: e.label for e in dp.edges(source) if e.tail != e.head}
+    assert labels[ids["w1"]] == "× 0.5" and labels[ids["w2"]] == "× (-1)"
+    assert labels[ids["b"]] == "× 1"  # a bias is added: its partner is 1
+    x = Value(3.0, "x")
+    z = autograd.dot([w1, w2], [x, 4.0])  # w1 × x pairs two nodes: no constant on those edges
+    source = draw_graph(z, show_local=True).source
+    ids = {label: box.id for label, box in dp.by_label(source).items()}
+    lines = {e.tail: e.label.splitlines() for e in dp.edges(source) if e.tail in ids.values()}
+    assert lines[ids["w1"]] == ["local 3"] and lines[ids["x"]] == ["local 1"]
+    assert lines[ids["w2"]] == ["× 4", "local 4"]

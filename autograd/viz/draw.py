@@ -237,8 +237,9 @@ def _to_dot(
             if parent not in plan.index or (child in plan.boxes and not parent.parents):
                 continue
             attrs: dict[str, str] = {}
-            if style.show_local:
-                attrs["label"] = _edge_label(child, slot, style)
+            label = _edge_label(child, slot, style)
+            if label:
+                attrs["label"] = label
             if (child, slot) in hot:
                 attrs.update(color=st.RED, penwidth="2.5", fontcolor=st.RED)
             g.edge(f"v{plan.index[parent]}", target, **attrs)

@@ -152,15 +152,14 @@ class Document:
             elif phase != self.last_phase[i]:
                 self.last_phase[i] = phase
                 self.phases.append((k, i, phase))
-            if self.show_local:
-                for e in self.edges_in.get(node, ()):
-                    child, slot, _ = self.edges[e]
-                    if first:
-                        self.slot_of_edge.extend([] for _ in range(e + 1 - len(self.slot_of_edge)))
-                        self.slot_of_edge[e] = [self._new_slot(), self._new_slot()]
-                    lines = st.edge_lines(child, slot, style)
-                    for line_slot, line in zip(self.slot_of_edge[e], lines, strict=True):
-                        self._set(k, line_slot, line)
+            for e in self.edges_in.get(node, ()):  # a dot's constants show without show_local
+                child, slot, _ = self.edges[e]
+                lines = st.edge_lines(child, slot, style)
+                if first:
+                    self.slot_of_edge.extend([] for _ in range(e + 1 - len(self.slot_of_edge)))
+                    self.slot_of_edge[e] = [self._new_slot() for _ in lines]
+                for line_slot, line in zip(self.slot_of_edge[e], lines, strict=True):
+                    self._set(k, line_slot, line)
         self.current.append(-1 if current is None else plan.index[current])
         self.hot.append(list(hot))
         self.texts.append(list(text))
@@ -223,10 +222,8 @@ class Document:
                 lines.append(f'  v{i}op -> v{i} [id="o{i}"];')
         for e, (child, _, parent) in enumerate(self.edges):
             target = f"v{plan.index[child]}" + ("" if child in plan.boxes else "op")
-            label = ""
-            if self.show_local:
-                widths = [self.widths[s] for s in self.slot_of_edge[e]]
-                label = "\\n".join("0" * w for w in widths if w)
+            widths = [self.widths[s] for s in self.slot_of_edge[e]]
+            label = "\\n".join("0" * w for w in widths if w)
             attr = f', label="{label}"' if label else ""
             lines.append(f'  v{plan.index[parent]} -> {target} [id="e{e}"{attr}];')
         lines.append("}")
@@ -268,7 +265,7 @@ class Document:
             cls = "cr-edge cr-hot" if e in hot else "cr-edge"
             parts = [f'<g class="{cls}" data-edge="{e}" font-size="9">']
             parts.append(_edge_paths(line, arrow, e in hot))
-            if self.show_local and point is not None:
+            if point is not None:
                 slots = self.slot_of_edge[e]
                 shown = [s for s in slots if self.widths[s]]
                 for j, s in enumerate(shown):
