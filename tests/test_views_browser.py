@@ -309,7 +309,9 @@ def test_without_javascript_the_picture_and_the_hint_show(chromium, tmp_path):
         assert svg.is_visible() and svg.bounding_box()["width"] <= 1000
         assert len(current_nodes(view)) == 1  # the picture is of state 5
         hint = view.locator(".cr-nojs")
-        assert hint.is_visible() and "save_html" in hint.inner_text()
+        text = hint.inner_text()
+        assert hint.is_visible() and "allow JavaScript for this file" in text
+        assert "save_html" not in text and "notebook" not in text  # it is neither
         assert not view.get_by_role("button", name="Play").is_visible()  # no dead controls
         assert p.requests == []
 

@@ -485,3 +485,12 @@ def test_a_dots_constant_partners_show_on_their_edges_by_default():
     lines = {e.tail: e.label.splitlines() for e in dp.edges(source) if e.tail in ids.values()}
     assert lines[ids["w1"]] == ["local 3"] and lines[ids["x"]] == ["local 1"]
     assert lines[ids["w2"]] == ["× 4", "local 4"]
+
+
+def test_the_no_script_line_says_how_to_enable_scripts_where_the_view_is(tmp_path):
+    v = expression()
+    for view_object in (draw_graph(v["L"]), autograd.step_through(v["L"])):
+        inline = view_object._repr_html_()
+        assert "trust this notebook" in inline and "allow JavaScript" not in inline
+        page = view_object.save_html(tmp_path / "view.html").read_text(encoding="utf-8")
+        assert "allow JavaScript for this file" in page and "save_html" not in page

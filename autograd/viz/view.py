@@ -43,14 +43,17 @@ ROW_LOOK = {  # as SVG attributes, so the picture reads right where styles are s
     "fanout": f' fill="{st.FANOUT}"',
 }  # the arithmetic block scrolls past this many lines
 
-NO_SCRIPT_HINT = (
-    "A picture of state {state} of {states}. To step through it: run the cell in Jupyter (trust "
-    "a saved notebook first), or open a page written by save_html(path)."
-)
-NO_SCRIPT_HINT_STATIC = (
-    "A picture. For zoom and node details: run the cell in Jupyter (trust a saved notebook "
-    "first), or open a page written by save_html(path)."
-)
+NO_SCRIPT_HINTS = {  # (where, stepping) -> the line under the picture where scripts are off
+    ("notebook", True): "A picture of state {state} of {states}. To step through it, trust this "
+    "notebook (Jupyter: File > Trust Notebook) and run the cell.",
+    ("notebook", False): "A picture. For zoom and node details, trust this notebook (Jupyter: "
+    "File > Trust Notebook) and run the cell.",
+    ("page", True): "A picture of state {state} of {states}. To step through it, allow "
+    "JavaScript for this file in your browser and reload: its script is inside the file and "
+    "loads nothing from the network.",
+    ("page", False): "A picture. For zoom and node details, allow JavaScript for this file in "
+    "your browser and reload: its script is inside the file and loads nothing from the network.",
+}
 
 
 @dataclass
@@ -352,14 +355,15 @@ class Document:
             ],
         }
 
-    def html(self) -> str:
-        """The view as one HTML block: works inline in a notebook and inside a saved page."""
+    def html(self, where: str = "notebook") -> str:
+        """The view as one HTML block: works inline in a notebook and inside a saved page
+        (``where``: "notebook" or "page", which only changes the no-script hint)."""
         uid = f"cr-{uuid.uuid4().hex[:12]}"
         k = self.start
         n = self.states
         stepping = n > 1
         text_lines = min(MAX_TEXT_LINES, max((len(t) for t in self.texts), default=0))
-        hint = NO_SCRIPT_HINT.format(state=k + 1, states=n) if stepping else NO_SCRIPT_HINT_STATIC
+        hint = NO_SCRIPT_HINTS[where, stepping].format(state=k + 1, states=n)
         step_controls = (
             '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
             '<button type="button" class="cr-play" aria-label="Play">Play</button>'
@@ -415,7 +419,7 @@ class Viewable:
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the view as one HTML file that works from ``file://``; returns its path."""
-        return write_page(Path(path), self.view_document().html())
+        return write_page(Path(path), self.view_document().html("page"))
 
 
 def write_page(path: Path, body: str, title: str = "chainrule graph") -> Path:
