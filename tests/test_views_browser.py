@@ -17,6 +17,7 @@ import pytest
 import autograd
 from autograd import Value
 from tests import browser
+from tests.needs import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 # nbconvert's own page template links these two scripts; nothing of ours may request anything.
@@ -32,8 +33,7 @@ def chromium() -> Iterator[Any]:
     if why is not None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs Chromium for the browser tests: {why}. {browser.INSTALL_LINE}")
-        browser.NOT_RUN.append(why)
-        pytest.skip(f"no browser: {why}. {browser.INSTALL_LINE}")
+        pytest.skip(f"{CHROMIUM.skip_prefix}: {why}. {CHROMIUM.install}")
     with browser.chromium() as instance:
         yield instance
 
