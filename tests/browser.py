@@ -13,7 +13,6 @@ from typing import Any
 
 CHROMIUM = os.environ.get("CHAINRULE_CHROMIUM", "/usr/bin/chromium")
 INSTALL_LINE = "sudo apt-get install chromium  (and pip install 'chainrule[dev]' for playwright)"
-NOT_RUN: list[str] = []  # why each browser test that could not run did not (for the summary)
 ARGS = [
     "--headless",
     "--no-sandbox",

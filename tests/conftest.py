@@ -18,18 +18,26 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """Say which browser tests did not run, and how to make them run (never a silent skip)."""
-    from tests import browser
+    """Say which tests could not run for want of a tool, and how to install it (never a
+    silent skip): the browser tests without Chromium, the dot comparisons without Graphviz."""
+    from tests.needs import NEEDS
 
-    skipped = [
-        r.nodeid
-        for r in terminalreporter.stats.get("skipped", [])
-        if "test_views_browser" in r.nodeid
-    ]
-    if skipped:
-        terminalreporter.section("browser tests NOT run")
-        reason = browser.NOT_RUN[0] if browser.NOT_RUN else "no browser"
-        terminalreporter.write_line(f"{len(skipped)} browser tests could not run: {reason}.")
-        for nodeid in skipped:
+    skipped = terminalreporter.stats.get("skipped", [])
+    for need in NEEDS:
+        ids = [r.nodeid for r in skipped if _skip_reason(r).startswith(need.skip_prefix)]
+        if not ids:
+            continue
+        terminalreporter.section(f"{need.tests} NOT run")
+        first = next(r for r in skipped if r.nodeid == ids[0])
+        why = _skip_reason(first).replace(need.install, "").rstrip(" .:")
+        terminalreporter.write_line(f"{len(ids)} {need.tests} could not run: {why}.")
+        for nodeid in ids:
             terminalreporter.write_line(f"  not run: {nodeid}")
-        terminalreporter.write_line(f"To run them: {browser.INSTALL_LINE}")
+        terminalreporter.write_line(f"To run them: {need.install}")
+
+
+def _skip_reason(report) -> str:
+    """The reason a skipped test gave, without pytest's "Skipped: " prefix."""
+    longrepr = report.longrepr
+    text = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return text.removeprefix("Skipped: ")

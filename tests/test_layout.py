@@ -16,6 +16,7 @@ from autograd import Value, draw_graph, step_through
 from autograd.viz import layout
 from autograd.viz.replay import replay_backward
 from tests.graphs import expression
+from tests.needs import DOT
 
 
 def pure() -> str:
@@ -29,8 +30,8 @@ def system_dot() -> str:
     found = shutil.which("dot")
     if found is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("CI installs Graphviz (apt-get install graphviz): dot is missing")
-        pytest.skip("no system dot to compare graphviz-pure with (apt install graphviz)")
+            pytest.fail(f"CI needs Graphviz's dot, which is missing: {DOT.install}")
+        pytest.skip(f"{DOT.skip_prefix} on PATH to compare graphviz-pure with: {DOT.install}")
     return found
 
 

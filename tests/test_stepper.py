@@ -210,7 +210,7 @@ def test_print_steps_goes_to_stdout_and_caps_long_nodes(capsys):
     out.label = "out"
     print_steps(out, max_edges=2)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[2] == "Step 1 of 1: out = dot(w0, w1, w2, … 2 more)"
+    assert lines[2] == "Step 1 of 1: out = w0 × 1 + w1 × 2 + w2 × 3 + … 2 more terms"
     assert lines[4].startswith("  w0: local 1 × upstream 1 = 1;")
     assert lines[6] == "  … and 3 more operands"
 
@@ -440,3 +440,34 @@ def test_a_nudge_outside_the_domain_is_undefined_and_inf_survives_json():
     big = Value(1000.0, "big").exp()  # inf data: JSON has no inf, the page still parses
     assert '"data":"Infinity"' in autograd.draw_graph(big)._repr_html_()
     assert "NaN" not in page.split('class="cr-data">')[1].split("</script>")[0]
+
+
+@pytest.mark.parametrize("caller", [step_through, print_steps])
+def test_the_size_error_names_its_caller_and_only_options_it_accepts(caller):
+    weights = [[Value(0.1 * (i - j), f"w{i}_{j}") for j in range(8)] for i in range(8)]
+    loss = autograd.sum(h.tanh() for h in autograd.dots(weights, [0.5] * 8))
+    with pytest.raises(autograd.viz.GraphTooLargeError) as info:
+        caller(loss, max_nodes=50)
+    message = str(info.value)
+    assert message.startswith(f"{caller.__name__}: this graph has ")
+    assert "draw_graph" not in message
+    assert "summary=" not in message and "depth=" not in message
+    assert "max_nodes=" in message and "a smaller input" in message
+    with pytest.raises(TypeError):  # what it does not suggest, it indeed rejects
+        caller(loss, summary=True)
+
+
+def test_a_dots_constants_are_in_the_step_text():
+    w1, w2, b = Value(1.0, "w1"), Value(2.0, "w2"), Value(0.3, "b")
+    y = autograd.dot([w1, w2], [0.5, -1.0], bias=b)
+    y.label = "y"
+    out = io.StringIO()
+    print_steps(y, file=out)
+    assert "Step 1 of 1: y = w1 × 0.5 + w2 × (-1) + b × 1" in out.getvalue().splitlines()
+    x = Value(3.0, "x")
+    z = autograd.dot([w1, w2, 0.5], [x, 0.25, 2.0])  # a pair of nodes, a constant, a number pair
+    z.label = "z"
+    replay = replay_backward(z)
+    assert replay.forward_lines(len(replay.order) - 1)[0].endswith(
+        "z = w1 × x + w2 × 0.25 + 1 = 1 × 3 + 2 × 0.25 + 1 = 4.5"
+    )

@@ -17,6 +17,7 @@ import pytest
 import autograd
 from autograd import Value
 from tests import browser
+from tests.needs import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
 # nbconvert's own page template links these two scripts; nothing of ours may request anything.
@@ -32,8 +33,7 @@ def chromium() -> Iterator[Any]:
     if why is not None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs Chromium for the browser tests: {why}. {browser.INSTALL_LINE}")
-        browser.NOT_RUN.append(why)
-        pytest.skip(f"no browser: {why}. {browser.INSTALL_LINE}")
+        pytest.skip(f"{CHROMIUM.skip_prefix}: {why}. {CHROMIUM.install}")
     with browser.chromium() as instance:
         yield instance
 
@@ -101,6 +101,14 @@ def wide_graph() -> Value:
     return out
 
 
+def readme_neuron() -> Value:
+    """README's "See it" graph."""
+    x, w = Value(2.0, "x"), Value(-0.5, "w")
+    out = (x * w + x).tanh()
+    out.label = "out"
+    return out
+
+
 def current_nodes(view: Any) -> list[str]:
     return view.evaluate(
         "root => [...root.querySelectorAll('[data-current=\"true\"]')].map(e => e.dataset.node)"
@@ -137,6 +145,60 @@ def step_and_check(p: Page, view: Any) -> None:
     view.get_by_role("slider", name="State").fill(str(n - 1))
     assert p.state(view) == n - 1
     assert p.positions(view) == start
+
+
+def holds_still(p: Page, view: Any) -> None:
+    """Every state: each node's rectangle on screen is the same, and the controls and the
+    current node are inside the window (the view's top scrolled to the window's top)."""
+    view.evaluate("el => el.scrollIntoView({block: 'start'})")
+    assert view.get_attribute("data-fit") == "whole"
+    seen = view.evaluate(
+        """root => {
+            const r = el => { const b = el.getBoundingClientRect();
+                              return [b.left, b.top, b.right, b.bottom].map(v => v.toFixed(2)); };
+            const inside = el => { const b = el.getBoundingClientRect();
+                return b.top >= 0 && b.left >= 0 && b.bottom <= innerHeight
+                       && b.right <= innerWidth; };
+            const out = [];
+            for (let k = 0; k < +root.dataset.states; k++) {
+                root.chainrule.show(k);
+                const nodes = {};
+                root.querySelectorAll('[data-node]').forEach(el => nodes[el.dataset.i] = r(el));
+                const current = root.querySelector('[data-current="true"]');
+                const controls = [...root.querySelectorAll('.cr-bar button, .cr-slider')];
+                out.push({nodes, current: !current || inside(current),
+                          controls: controls.length > 0 && controls.every(inside),
+                          scroll: [scrollX, scrollY]});
+            }
+            return out;
+        }"""
+    )
+    for k, state in enumerate(seen):
+        assert state["nodes"] == seen[0]["nodes"], f"state {k}: a node moved on screen"
+        assert state["current"], f"state {k}: the current node is off-screen"
+        assert state["controls"], f"state {k}: a control is off-screen"
+        assert state["scroll"] == seen[0]["scroll"]
+    nxt = view.get_by_role("button", name="Next step")
+    view.evaluate("el => el.chainrule.show(0)")
+    for _ in range(3):  # and the same through a real click
+        nxt.click()
+        assert p.page.evaluate("() => [scrollX, scrollY]") == seen[0]["scroll"]
+    assert (
+        view.evaluate(
+            """root => Object.fromEntries([...root.querySelectorAll('[data-node]')].map(el => {
+               const b = el.getBoundingClientRect();
+               return [el.dataset.i, [b.left, b.top, b.right, b.bottom].map(v => v.toFixed(2))];
+           }))"""
+        )
+        == seen[0]["nodes"]
+    )
+
+
+def test_a_small_graph_holds_still_on_screen_in_every_state(context, tmp_path):
+    path = autograd.step_through(readme_neuron()).save_html(tmp_path / "steps.html")
+    p = Page(context, path.as_uri())
+    holds_still(p, p.view())
+    assert p.errors == []
 
 
 def test_a_saved_step_through_steps_from_a_file_with_the_network_blocked(context, tmp_path):
@@ -185,6 +247,29 @@ def test_clicking_a_node_shows_its_op_data_grad_locals_and_uses(context, tmp_pat
     assert x.grad == 0.0  # and nothing was changed by looking
 
 
+def test_the_node_details_are_all_visible_and_cover_no_node(context, tmp_path):
+    path = autograd.step_through(readme_neuron()).save_html(tmp_path / "steps.html")
+    p = Page(context, path.as_uri())
+    view = p.view()
+    view.locator('[data-node="x"]').click(timeout=3000)
+    info = view.locator(".cr-info")
+    assert info.is_visible()
+    assert info.evaluate("el => el.scrollHeight <= el.clientHeight")  # no scrolling inside it
+    rows = info.locator("table.cr-nudge tr")
+    assert rows.count() == 5
+    for k in range(rows.count()):  # header and h = 0.001 .. 1, all on screen
+        assert in_viewport(p.page, rows.nth(k)), f"nudge row {k} is not visible"
+    for name in ("out", "w", "x"):  # every node stays clickable: the panel covers none
+        view.locator(f'[data-node="{name}"]').click(timeout=3000)
+        assert info.locator("b").first.inner_text() == name
+    view.get_by_role("button", name="Close").click()
+    assert not info.is_visible()
+    view.locator('[data-node="w"]').focus()  # and from the keyboard
+    p.page.keyboard.press("Enter")
+    assert info.is_visible() and info.locator("b").first.inner_text() == "w"
+    assert p.errors == []
+
+
 def test_a_drawing_is_the_same_view_with_one_state(context, tmp_path):
     out = wide_graph()
     out.backward()
@@ -200,6 +285,19 @@ def test_a_drawing_is_the_same_view_with_one_state(context, tmp_path):
     assert p.requests == [] and p.errors == []
 
 
+def test_a_dots_constants_are_on_screen_without_show_local(context, tmp_path):
+    w1, w2, b = Value(1.0, "w1"), Value(2.0, "w2"), Value(0.3, "b")
+    y = autograd.dot([w1, w2], [0.5, -1.0], bias=b)
+    y.label = "y"
+    for view_object in (autograd.draw_graph(y), autograd.step_through(y, show_local=False)):
+        p = Page(context, view_object.save_html(tmp_path / "dot.html").as_uri())
+        labels = p.view().locator("text.cr-elabel")
+        shown = [labels.nth(i).text_content() for i in range(labels.count())]
+        assert {"× 0.5", "× (-1)", "× 1"} <= set(shown)
+        assert labels.filter(has_text="× 0.5").first.is_visible()
+        assert p.errors == []
+
+
 def test_without_javascript_the_picture_and_the_hint_show(chromium, tmp_path):
     out = wide_graph()
     path = autograd.step_through(out, start=5).save_html(tmp_path / "steps.html")
@@ -211,7 +309,9 @@ def test_without_javascript_the_picture_and_the_hint_show(chromium, tmp_path):
         assert svg.is_visible() and svg.bounding_box()["width"] <= 1000
         assert len(current_nodes(view)) == 1  # the picture is of state 5
         hint = view.locator(".cr-nojs")
-        assert hint.is_visible() and "save_html" in hint.inner_text()
+        text = hint.inner_text()
+        assert hint.is_visible() and "allow JavaScript for this file" in text
+        assert "save_html" not in text and "notebook" not in text  # it is neither
         assert not view.get_by_role("button", name="Play").is_visible()  # no dead controls
         assert p.requests == []
 
@@ -258,6 +358,8 @@ def test_notebook_02_exported_by_nbconvert_steps_offline(context, tmp_path):
         box = views.nth(i).locator("svg.cr-graph").bounding_box()
         assert box["width"] <= 1000
     view = stepping[0]
+    holds_still(p, view)  # the top-to-bottom neuron (about 690 x 800 px) fits whole
+    view.evaluate("el => el.chainrule.show(0)")
     view.scroll_into_view_if_needed()
     p.page.evaluate("window.scrollBy(0, -20)")
     view.get_by_role("button", name="Next step").click()

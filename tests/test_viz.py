@@ -4,6 +4,7 @@ fails (too large, graphviz or dot missing). Expected numbers are worked out by h
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 
@@ -285,6 +286,21 @@ def test_depth_draws_only_the_last_ops_and_marks_the_cut():
     assert set(dp.by_label(draw_graph(v["L"], depth=3).source)) == set(v)
 
 
+def test_a_huge_depth_stops_when_the_graph_ends():
+    # The walk used to go round depth times after running out of nodes: 10**400 never ended.
+    code = (
+        "from autograd import Value, draw_graph\n"
+        "x = Value(2.0, 'x'); y = (x * 3).tanh(); y.label = 'y'\n"
+        "assert draw_graph(y, depth=10**400).source == draw_graph(y).source\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        timeout=20,
+        cwd=dp.__file__.rsplit("/tests/", 1)[0],
+    )
+
+
 # ---------------------------------------------------------------- clusters
 
 
@@ -401,6 +417,21 @@ def test_save_html_writes_one_self_contained_page(tmp_path):
         draw_graph(v["L"]).save_html(tmp_path / "no" / "graph.html")
 
 
+def test_save_html_follows_a_symlink_keeps_the_mode_and_names_the_path_given(tmp_path):
+    v = expression()
+    target, link = tmp_path / "real.html", tmp_path / "link.html"
+    target.write_text("old")
+    target.chmod(0o600)
+    link.symlink_to(target)
+    draw_graph(v["L"]).save_html(link)
+    assert link.is_symlink() and "chainruleView" in target.read_text(encoding="utf-8")
+    assert target.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(OSError) as info:  # a folder is not a file
+        draw_graph(v["L"]).save_html(tmp_path)
+    assert info.value.filename == str(tmp_path) and "tmp" not in info.value.strerror
+    assert sorted(os.listdir(tmp_path)) == ["link.html", "real.html"]
+
+
 def test_without_any_graphviz_the_error_says_how_to_get_one(monkeypatch, tmp_path):
     from autograd.viz import layout
 
@@ -437,3 +468,29 @@ def test_import_autograd_imports_neither_graphviz_nor_ipywidgets():
         cwd=dp.__file__.rsplit("/tests/", 1)[0],
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_dots_constant_partners_show_on_their_edges_by_default():
+    w1, w2, b = Value(1.0, "w1"), Value(2.0, "w2"), Value(0.3, "b")
+    y = autograd.dot([w1, w2], [0.5, -1.0], bias=b)
+    source = draw_graph(y).source
+    ids = {label: box.id for label, box in dp.by_label(source).items()}
+    labels = {e.tail: e.label for e in dp.edges(source) if e.tail != e.head}
+    assert labels[ids["w1"]] == "× 0.5" and labels[ids["w2"]] == "× (-1)"
+    assert labels[ids["b"]] == "× 1"  # a bias is added: its partner is 1
+    x = Value(3.0, "x")
+    z = autograd.dot([w1, w2], [x, 4.0])  # w1 × x pairs two nodes: no constant on those edges
+    source = draw_graph(z, show_local=True).source
+    ids = {label: box.id for label, box in dp.by_label(source).items()}
+    lines = {e.tail: e.label.splitlines() for e in dp.edges(source) if e.tail in ids.values()}
+    assert lines[ids["w1"]] == ["local 3"] and lines[ids["x"]] == ["local 1"]
+    assert lines[ids["w2"]] == ["× 4", "local 4"]
+
+
+def test_the_no_script_line_says_how_to_enable_scripts_where_the_view_is(tmp_path):
+    v = expression()
+    for view_object in (draw_graph(v["L"]), autograd.step_through(v["L"])):
+        inline = view_object._repr_html_()
+        assert "trust this notebook" in inline and "allow JavaScript" not in inline
+        page = view_object.save_html(tmp_path / "view.html").read_text(encoding="utf-8")
+        assert "allow JavaScript for this file" in page and "save_html" not in page

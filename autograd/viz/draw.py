@@ -36,6 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from autograd.files import write_atomically, write_bytes_atomically
 from autograd.value import Value
 from autograd.viz import style as st
 from autograd.viz.layout import GraphvizNotFoundError, run_graphviz
@@ -121,9 +122,9 @@ class GraphDrawing(Viewable):
         fmt = format or self.format
         data = self.pipe(fmt)
         if not cleanup:
-            path.write_text(self.source, encoding="utf-8")
+            write_atomically(path, self.source)
         out = path.with_name(f"{path.name}.{fmt}")
-        out.write_bytes(data)
+        write_bytes_atomically(out, data)
         return str(out)
 
     def view_document(self) -> Document:
@@ -236,8 +237,9 @@ def _to_dot(
             if parent not in plan.index or (child in plan.boxes and not parent.parents):
                 continue
             attrs: dict[str, str] = {}
-            if style.show_local:
-                attrs["label"] = _edge_label(child, slot, style)
+            label = _edge_label(child, slot, style)
+            if label:
+                attrs["label"] = label
             if (child, slot) in hot:
                 attrs.update(color=st.RED, penwidth="2.5", fontcolor=st.RED)
             g.edge(f"v{plan.index[parent]}", target, **attrs)
@@ -293,7 +295,9 @@ def draw_graph(
     cluster_fn = check_options(root, rankdir, max_nodes, format, cluster, digits)
     highlight_set = check_values(highlight, "highlight")
     params_set = check_values(params, "params")
-    plan, count = check_size(root, max_nodes, depth=depth, summary=summary)
+    plan, count = check_size(
+        root, max_nodes, caller="draw_graph", narrowing=True, depth=depth, summary=summary
+    )
     missing = [v for v in highlight_set if v not in plan.index]
     if missing:
         raise ValueError(f"draw_graph: highlight holds {len(missing)} node(s) not in the drawing")
@@ -394,5 +398,5 @@ def render_plan(
 ) -> GraphDrawing:
     """A drawing of the whole graph with a prepared style (one state of a replay)."""
     cluster_fn = check_options(root, rankdir, max_nodes, format, cluster, style.digits)
-    plan, count = check_size(root, max_nodes)
+    plan, count = check_size(root, max_nodes, caller="replay.draw")
     return _drawing(plan, count, style, rankdir, format, resolve_clusters(plan, cluster_fn))

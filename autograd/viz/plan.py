@@ -91,7 +91,8 @@ def _within(root: Value, depth: int) -> tuple[list[Value], set[Value]]:
     """Nodes at most ``depth`` ops above ``root`` (parents first), and the cut-off ones."""
     level = {root: 0}
     frontier = [root]
-    for d in range(depth):
+    d = 0
+    while frontier and d < depth:  # a huge depth ends with the graph, not after depth rounds
         nxt = []
         for node in frontier:
             for parent in node.parents:
@@ -99,6 +100,7 @@ def _within(root: Value, depth: int) -> tuple[list[Value], set[Value]]:
                     level[parent] = d + 1
                     nxt.append(parent)
         frontier = nxt
+        d += 1
     truncated = {v for v in level if v.parents and not all(p in level for p in v.parents)}
     # Drawn in topological order of the whole graph restricted to these nodes: walk the kept
     # nodes only (a node's kept parents come before it).
@@ -177,27 +179,47 @@ def cluster_function(cluster: ClusterFn | str | None) -> ClusterFn | None:
 
 
 def check_size(
-    root: Value, max_nodes: int, *, depth: int | None = None, summary: bool = False
+    root: Value,
+    max_nodes: int,
+    *,
+    caller: str,
+    narrowing: bool = False,
+    depth: int | None = None,
+    summary: bool = False,
 ) -> tuple[Plan, int]:
-    """The plan of a drawing and its node count; `GraphTooLargeError` if over ``max_nodes``."""
+    """The plan of a drawing and its node count; `GraphTooLargeError` if over ``max_nodes``.
+
+    ``caller`` names the function in the message; ``narrowing`` says it accepts ``summary``
+    and ``depth`` (only then are they suggested).
+    """
     plan = make_plan(root, depth, summary)
     count = plan.node_count()
     if count > max_nodes:
-        raise GraphTooLargeError(_too_large_message(root, plan, count, max_nodes, summary, depth))
+        raise GraphTooLargeError(
+            _too_large_message(root, plan, count, max_nodes, caller, narrowing, summary, depth)
+        )
     return plan, count
 
 
 def _too_large_message(
-    root: Value, plan: Plan, count: int, max_nodes: int, summary: bool, depth: int | None
+    root: Value,
+    plan: Plan,
+    count: int,
+    max_nodes: int,
+    caller: str,
+    narrowing: bool,
+    summary: bool,
+    depth: int | None,
 ) -> str:
     options = []
-    if not summary and any(v.op == "dot" for v in plan.values):
+    if narrowing and not summary and any(v.op == "dot" for v in plan.values):
         summary_count = make_plan(root, depth, True).node_count()
         options.append(f"summary=True (one box per dot node/neuron: {summary_count} nodes)")
-    options.append("depth=k (only the last k ops before the root, e.g. depth=3)")
+    if narrowing:
+        options.append("depth=k (only the last k ops before the root, e.g. depth=3)")
     options.append("a smaller input (one sample, fewer time steps)")
     options.append(f"max_nodes={count} (large drawings are slow to lay out and hard to read)")
     return (
-        f"draw_graph: this graph has {count} nodes to draw, more than max_nodes={max_nodes}. "
+        f"{caller}: this graph has {count} nodes to draw, more than max_nodes={max_nodes}. "
         "Try " + "; or ".join(options) + "."
     )

@@ -18,7 +18,7 @@ from autograd.graph import BackwardStep, backward_steps, topological_order
 from autograd.value import Value
 from autograd.viz.draw import GraphDrawing, render_plan
 from autograd.viz.options import check_int_option
-from autograd.viz.style import Style, fmt, signed
+from autograd.viz.style import Style, constant_factor, fmt, signed
 from autograd.viz.view import Document
 
 __all__ = ["BackwardReplay", "fill_timeline", "replay_backward"]
@@ -125,6 +125,8 @@ class BackwardReplay:
     def expression(self, node: Value, values: bool = False) -> str:
         """How ``node`` was computed, by name (``x * w``) or, with ``values``, by number."""
         args = [fmt(p.data) if values else self.names[p] for p in node.parents]
+        if node.op == "dot":
+            return _dot_expression(node, args)
         op = node.op_label
         if op in INFIX and len(args) == 2:
             return f"{args[0]} {op} {args[1]}"
@@ -297,3 +299,18 @@ def fill_timeline(
             hot=edges_in.get(step.node, ()),
             text=replay.lines(k, 12),
         )
+
+
+def _dot_expression(node: Value, args: list[str]) -> str:
+    """A dot node as the sum it computes, constants included: ``w1 × 0.5 + w2 × (-1) + b × 1``
+    (at most three terms spelled out)."""
+    factors = [constant_factor(node, slot) for slot in range(len(args))]
+    pairs = sum(1 for f in factors if f is None) // 2
+    terms = [f"{args[i]} × {args[pairs + i]}" for i in range(pairs)]
+    terms += [f"{args[i]} × {signed(f)}" for i, f in enumerate(factors) if f is not None]
+    offset = node.constant.offset if node.constant is not None else 0.0
+    if offset:
+        terms.append(signed(offset))
+    if len(terms) > 4:
+        terms = [*terms[:3], f"… {len(terms) - 3} more terms"]
+    return " + ".join(terms) if terms else "0"

@@ -73,7 +73,7 @@ class StepThrough(Viewable):
                 options["cluster"],
                 options["digits"],
             )
-            plan, _ = check_size(root, options["max_nodes"])
+            plan, _ = check_size(root, options["max_nodes"], caller="step_through")
             document = Document(
                 plan,
                 clusters=resolve_clusters(plan, cluster_fn),
@@ -162,7 +162,7 @@ def _check_draw_options(root: Value, options: Mapping[str, Any]) -> None:
         given["digits"],
     )
     check_values(given["params"], "params")
-    check_size(root, given["max_nodes"])
+    check_size(root, given["max_nodes"], caller="step_through")
 
 
 def print_steps(
@@ -182,7 +182,7 @@ def print_steps(
     if not isinstance(root, Value):
         raise TypeError(f"print_steps expects a Value, got {type(root).__name__}")
     check_int_option("print_steps", "max_nodes", max_nodes, 1)
-    check_size(root, max_nodes)
+    check_size(root, max_nodes, caller="print_steps")
     replay = replay_backward(root, grad)
     out = sys.stdout if file is None else file
     for k in range(len(replay) + 1):

@@ -30,6 +30,7 @@ __all__ = [
     "RED",
     "Row",
     "Style",
+    "constant_factor",
     "edge_lines",
     "fill_of",
     "fmt",
@@ -169,16 +170,34 @@ def fanout_text(node: Value, uses: list[tuple[Value, int]], style: Style) -> str
     return text
 
 
-def edge_lines(child: Value, slot: int, style: Style) -> tuple[str, str]:
-    """An edge's label: the local derivative once known, then the chain rule once it ran."""
-    if not style.knows_data(child):
-        return ("", "")
+def constant_factor(child: Value, slot: int) -> float | None:
+    """The constant a fused ``dot`` multiplies operand ``slot`` by (a bias's is 1), or None
+    when that operand's partner is a node or ``child`` is not a dot.
+
+    By `autograd.ops.DotLayout`, operands after the weight/input pairs each multiply a
+    constant, which is therefore their local derivative.
+    """
+    if child.op != "dot":
+        return None
+    layout = child.constant
+    pairs = layout.pairs if layout is not None else 0
+    return float(child.local_grads[slot]) if slot >= 2 * pairs else None
+
+
+def edge_lines(child: Value, slot: int, style: Style) -> tuple[str, str, str]:
+    """An edge's label: the constant it is multiplied by (a dot's, always shown); with
+    ``show_local``, the local derivative once known, then the chain rule once it ran."""
+    factor = constant_factor(child, slot)
     d = style.digits
+    times = "" if factor is None else f"× {signed(factor, d)}"
+    if not style.show_local or not style.knows_data(child):
+        return (times, "", "")
     local = child.local_grads[slot]
     if child not in (style.processed or ()):
-        return (f"local {fmt(local, d)}", "")
+        return (times, f"local {fmt(local, d)}", "")
     upstream = style.grad(child)
     return (
+        times,
         f"local {fmt(local, d)}",
         f"{fmt(local, d)} × {signed(upstream, d)} = {fmt(local * upstream, d)}",
     )

@@ -96,21 +96,37 @@ function chainruleView(root) {
   }
 
   // ---------------------------------------------------------- zoom, pan, keep in view
-  var scale = 1, fitted = true;
+  // By default the whole graph fits the stage (the output's width, and the window's height
+  // less the controls and the text), so nothing moves while stepping. Only a graph that would
+  // then drop below MIN_SCALE (11 px box text under ~6.6 px, too small to read) is fitted to
+  // the width alone; the stage then pans to bring each step's node into view.
+  var MIN_SCALE = 0.6, MIN_STAGE = 240;
+  var scale = 1, fitted = true, whole = true;
+  function stageHeight() {  // the window's height less what sits above the graph
+    var above = 0;
+    [q(".cr-bar"), textEl].forEach(function (el) { if (el) above += el.offsetHeight + 8; });
+    return Math.max(MIN_STAGE, (window.innerHeight || 800) - above - 24);
+  }
   function fitScale() {
     var width = scroller.clientWidth || doc.width;
-    return Math.min(1, Math.max(0.05, (width - 2) / doc.width));
+    var byWidth = Math.min(1, Math.max(0.05, (width - 2) / doc.width));
+    var byBoth = Math.min(byWidth, (stageHeight() - 2) / doc.height);
+    whole = byBoth >= Math.min(MIN_SCALE, byWidth);
+    return whole ? byBoth : byWidth;
   }
   function zoom(s, fit) {
     fitted = !!fit;
+    if (!fitted) whole = false;
     scale = Math.max(0.05, Math.min(4, s));
+    scroller.style.maxHeight = stageHeight() + "px";
     svg.style.maxWidth = "none";
     svg.style.width = (doc.width * scale) + "px";
     svg.style.height = (doc.height * scale) + "px";
+    root.setAttribute("data-fit", fitted ? (whole ? "whole" : "width") : "zoomed");
     reveal(doc.current[state]);
   }
   function reveal(i) {
-    if (i === undefined || i < 0 || !doc.boxes[i]) return;
+    if (whole || i === undefined || i < 0 || !doc.boxes[i]) return;  // all of it is in view
     var b = doc.boxes[i], margin = 20;
     var left = (b[0] - b[2] / 2) * scale, right = (b[0] + b[2] / 2) * scale;
     var top = (b[1] - b[3] / 2) * scale, bottom = (b[1] + b[3] / 2) * scale;
@@ -120,9 +136,9 @@ function chainruleView(root) {
     if (top < scroller.scrollTop + margin || bottom > scroller.scrollTop + vh - margin)
       scroller.scrollTop = Math.max(0, b[1] * scale - vh / 2);
   }
-  if (window.ResizeObserver) {
-    new ResizeObserver(function () { if (fitted) zoom(fitScale(), true); }).observe(scroller);
-  }
+  function refit() { if (fitted) zoom(fitScale(), true); }
+  if (window.ResizeObserver) new ResizeObserver(refit).observe(scroller);
+  window.addEventListener("resize", refit);
   scroller.addEventListener("wheel", function (ev) {
     if (!ev.ctrlKey) return;  // plain wheel scrolls the page as usual
     ev.preventDefault();
@@ -185,12 +201,27 @@ function chainruleView(root) {
     info.querySelector(".cr-close").addEventListener("click", function () {
       info.hidden = true;
       openNode = -1;
+      if (nodeEls[i]) nodeEls[i].focus(); else root.focus();
     });
   }
+  function open(i) {  // below the graph, in the page's flow: covers no node, scrolls with the page
+    describe(i);
+    if (info.scrollIntoView) info.scrollIntoView({ block: "nearest" });
+  }
   nodeEls.forEach(function (el, i) {
+    var node = doc.nodes[i];
+    el.setAttribute("tabindex", "0");
+    el.setAttribute("role", "button");
+    if (node) el.setAttribute("aria-label", node.name + ": show details");
     el.addEventListener("click", function () {
       if (scroller.getAttribute("data-dragged")) { scroller.removeAttribute("data-dragged"); return; }
-      describe(i);
+      open(i);
+    });
+    el.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter" && ev.key !== " ") return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      open(i);
     });
   });
 

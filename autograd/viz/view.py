@@ -13,7 +13,6 @@ import html
 import json
 import math
 import os
-import tempfile
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from autograd.files import write_atomically
 from autograd.value import Value
 from autograd.viz import style as st
 from autograd.viz.layout import Laid, lay_out
@@ -43,14 +43,17 @@ ROW_LOOK = {  # as SVG attributes, so the picture reads right where styles are s
     "fanout": f' fill="{st.FANOUT}"',
 }  # the arithmetic block scrolls past this many lines
 
-NO_SCRIPT_HINT = (
-    "A picture of state {state} of {states}. To step through it: run the cell in Jupyter (trust "
-    "a saved notebook first), or open a page written by save_html(path)."
-)
-NO_SCRIPT_HINT_STATIC = (
-    "A picture. For zoom and node details: run the cell in Jupyter (trust a saved notebook "
-    "first), or open a page written by save_html(path)."
-)
+NO_SCRIPT_HINTS = {  # (where, stepping) -> the line under the picture where scripts are off
+    ("notebook", True): "A picture of state {state} of {states}. To step through it, trust this "
+    "notebook (Jupyter: File > Trust Notebook) and run the cell.",
+    ("notebook", False): "A picture. For zoom and node details, trust this notebook (Jupyter: "
+    "File > Trust Notebook) and run the cell.",
+    ("page", True): "A picture of state {state} of {states}. To step through it, allow "
+    "JavaScript for this file in your browser and reload: its script is inside the file and "
+    "loads nothing from the network.",
+    ("page", False): "A picture. For zoom and node details, allow JavaScript for this file in "
+    "your browser and reload: its script is inside the file and loads nothing from the network.",
+}
 
 
 @dataclass
@@ -152,15 +155,14 @@ class Document:
             elif phase != self.last_phase[i]:
                 self.last_phase[i] = phase
                 self.phases.append((k, i, phase))
-            if self.show_local:
-                for e in self.edges_in.get(node, ()):
-                    child, slot, _ = self.edges[e]
-                    if first:
-                        self.slot_of_edge.extend([] for _ in range(e + 1 - len(self.slot_of_edge)))
-                        self.slot_of_edge[e] = [self._new_slot(), self._new_slot()]
-                    lines = st.edge_lines(child, slot, style)
-                    for line_slot, line in zip(self.slot_of_edge[e], lines, strict=True):
-                        self._set(k, line_slot, line)
+            for e in self.edges_in.get(node, ()):  # a dot's constants show without show_local
+                child, slot, _ = self.edges[e]
+                lines = st.edge_lines(child, slot, style)
+                if first:
+                    self.slot_of_edge.extend([] for _ in range(e + 1 - len(self.slot_of_edge)))
+                    self.slot_of_edge[e] = [self._new_slot() for _ in lines]
+                for line_slot, line in zip(self.slot_of_edge[e], lines, strict=True):
+                    self._set(k, line_slot, line)
         self.current.append(-1 if current is None else plan.index[current])
         self.hot.append(list(hot))
         self.texts.append(list(text))
@@ -223,10 +225,8 @@ class Document:
                 lines.append(f'  v{i}op -> v{i} [id="o{i}"];')
         for e, (child, _, parent) in enumerate(self.edges):
             target = f"v{plan.index[child]}" + ("" if child in plan.boxes else "op")
-            label = ""
-            if self.show_local:
-                widths = [self.widths[s] for s in self.slot_of_edge[e]]
-                label = "\\n".join("0" * w for w in widths if w)
+            widths = [self.widths[s] for s in self.slot_of_edge[e]]
+            label = "\\n".join("0" * w for w in widths if w)
             attr = f', label="{label}"' if label else ""
             lines.append(f'  v{plan.index[parent]} -> {target} [id="e{e}"{attr}];')
         lines.append("}")
@@ -268,7 +268,7 @@ class Document:
             cls = "cr-edge cr-hot" if e in hot else "cr-edge"
             parts = [f'<g class="{cls}" data-edge="{e}" font-size="9">']
             parts.append(_edge_paths(line, arrow, e in hot))
-            if self.show_local and point is not None:
+            if point is not None:
                 slots = self.slot_of_edge[e]
                 shown = [s for s in slots if self.widths[s]]
                 for j, s in enumerate(shown):
@@ -355,14 +355,15 @@ class Document:
             ],
         }
 
-    def html(self) -> str:
-        """The view as one HTML block: works inline in a notebook and inside a saved page."""
+    def html(self, where: str = "notebook") -> str:
+        """The view as one HTML block: works inline in a notebook and inside a saved page
+        (``where``: "notebook" or "page", which only changes the no-script hint)."""
         uid = f"cr-{uuid.uuid4().hex[:12]}"
         k = self.start
         n = self.states
         stepping = n > 1
         text_lines = min(MAX_TEXT_LINES, max((len(t) for t in self.texts), default=0))
-        hint = NO_SCRIPT_HINT.format(state=k + 1, states=n) if stepping else NO_SCRIPT_HINT_STATIC
+        hint = NO_SCRIPT_HINTS[where, stepping].format(state=k + 1, states=n)
         step_controls = (
             '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
             '<button type="button" class="cr-play" aria-label="Play">Play</button>'
@@ -379,7 +380,7 @@ class Document:
         bar = (
             f'<div class="cr-bar">{step_controls}<span class="cr-zoom">'
             '<button type="button" class="cr-out" aria-label="Zoom out">&#8722;</button>'
-            '<button type="button" class="cr-fit" aria-label="Fit to width">fit</button>'
+            '<button type="button" class="cr-fit" aria-label="Fit to the view">fit</button>'
             '<button type="button" class="cr-in" aria-label="Zoom in">+</button></span></div>'
         )
         # The controls come with the script (view.js inserts them): no dead control without it.
@@ -396,8 +397,9 @@ class Document:
             f'data-states="{n}" tabindex="0">'
             f"<style>{_asset('view.css')}</style>"
             f'<p class="cr-nojs">{_esc(hint)}</p>{text}'
-            f'<div class="cr-stage"><div class="cr-scroll">{self.svg(k)}</div>'
-            '<div class="cr-info" hidden></div></div>'
+            f'<div class="cr-stage"><div class="cr-scroll">{self.svg(k)}</div></div>'
+            '<div class="cr-info" role="region" aria-label="Node details" aria-live="polite" '
+            "hidden></div>"
             f'<script type="application/json" class="cr-data">{data}</script>'
             f"<script>(function(){{{_asset('view.js')}\nchainruleView(document.getElementById("
             f'"{uid}"));}})();</script></div>'
@@ -417,7 +419,7 @@ class Viewable:
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the view as one HTML file that works from ``file://``; returns its path."""
-        return write_page(Path(path), self.view_document().html())
+        return write_page(Path(path), self.view_document().html("page"))
 
 
 def write_page(path: Path, body: str, title: str = "chainrule graph") -> Path:
@@ -429,19 +431,7 @@ def write_page(path: Path, body: str, title: str = "chainrule graph") -> Path:
         "<style>body{font-family:system-ui,sans-serif;margin:1rem;}</style></head>"
         f"<body>{body}</body></html>\n"
     )
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(
-            f"save_html: folder {str(folder)!r} does not exist (for {str(path)!r})"
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(page)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, page)
     return path
 
 

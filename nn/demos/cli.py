@@ -17,8 +17,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from autograd.files import write_bytes_atomically
 from nn.demos.registry import DEMOS, DemoOptions, DemoResult
-from nn.module import write_bytes_atomically
 from nn.plots import NOTEBOOKS_EXTRA_HINT
 
 __all__ = ["main"]

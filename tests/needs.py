@@ -1,0 +1,28 @@
+"""Tools some tests need that a developer may lack, and how to install each. Without one, its
+tests are skipped with a reason starting ``SKIP_PREFIX`` and the summary (tests/conftest.py)
+lists them with the install line; in CI (CI=true) a missing tool is a failure instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests import browser
+
+
+@dataclass(frozen=True)
+class Need:
+    """A tool, the tests that need it, and how to get it."""
+
+    tests: str  # what the summary calls them
+    skip_prefix: str  # how their skip reasons start
+    install: str
+
+
+CHROMIUM = Need("browser tests", "no browser", browser.INSTALL_LINE)
+DOT = Need(
+    "dot-vs-graphviz-pure comparison tests",
+    "no system dot",
+    "sudo apt-get install graphviz  (macOS: brew install graphviz; Windows: winget install "
+    "Graphviz.Graphviz)",
+)
+NEEDS = (CHROMIUM, DOT)
