@@ -20,6 +20,7 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import autograd
@@ -273,7 +274,19 @@ class FeedForward(Module):
         self.fc2 = Matrix.gaussian(self.dim, self.hidden, gen)
 
     def __call__(self, x: Sequence[Value]) -> list[Value]:
-        return autograd.dots(self.fc2, [h.relu() for h in autograd.dots(self.fc1, x)])
+        # A hidden unit the ReLU switches off is exactly 0: its products add exactly 0 to fc2's
+        # sums and pass exactly 0 back, so fc2's dot nodes leave it out (unit, relu, weights).
+        # (Only an inf or nan fc2 weight would tell: 0 * inf is nan in the full graph.)
+        pre = autograd.dots(self.fc1, x)
+        on = [i for i, h in enumerate(pre) if not h.data <= 0.0]  # nan stays in, as relu keeps it
+        if len(on) == len(pre):
+            return autograd.dots(self.fc2, [h.relu() for h in pre])
+        if len(on) < 2:  # itemgetter of one index gives an item, not a tuple
+            rows: list[Sequence[Value]] = [[row[i] for i in on] for row in self.fc2]
+        else:
+            pick = itemgetter(*on)
+            rows = [pick(row) for row in self.fc2]
+        return autograd.dots(rows, [pre[i].relu() for i in on])
 
     def config(self) -> dict[str, Any]:
         return {"dim": self.dim, "hidden": self.hidden}
