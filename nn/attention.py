@@ -20,6 +20,7 @@ import math
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import autograd
@@ -103,6 +104,19 @@ def rmsnorm(xs: Sequence[Value], eps: float = 1e-5) -> list[Value]:
     return [x * scale for x in xs]
 
 
+def attention_softmax(scores: list[Value], scale: float) -> list[Value]:
+    """``softmax(scores * scale)``: the scaled scores' maximum is subtracted before ``exp``, and
+    the exponentials are divided by their sum (one `sum` node)."""
+    scaled = [s * scale for s in scores]
+    data = [s.data for s in scaled]
+    if not math.isfinite(sum(data)):  # nan or inf among them: softmax names the problem
+        return softmax(scaled)
+    top = max(data)
+    exps = [(s - top).exp() for s in scaled]
+    total = autograd.sum(exps)
+    return [e / total for e in exps]
+
+
 class Embedding(Module):
     """A lookup table of ``num`` vectors of ``dim`` learned numbers: ``emb(i)`` is row i of
     ``emb.weight``."""
@@ -139,6 +153,18 @@ class KVCache:
 
     keys: list[list[Vector]] = field(default_factory=list)
     values: list[list[Vector]] = field(default_factory=list)
+    columns: list[list[Vector]] = field(default_factory=list)
+    """The same values by component: ``columns[h][j][s]`` is ``values[h][s][j]``, so a weighted
+    sum of the value vectors is one `autograd.dots` call (filled in from ``values`` if empty)."""
+
+    def value_columns(self, head_dim: int) -> list[list[Vector]]:
+        """``columns``, first built from ``values`` if they do not match it."""
+        if len(self.columns) != len(self.values) or any(
+            len(cols) != head_dim or (cols and len(cols[0]) != len(vs))
+            for cols, vs in zip(self.columns, self.values)
+        ):
+            self.columns = [[[v[j] for v in vs] for j in range(head_dim)] for vs in self.values]
+        return self.columns
 
     def __len__(self) -> int:
         return len(self.keys[0]) if self.keys else 0
@@ -198,19 +224,22 @@ class CausalSelfAttention(Module):
         if len(x) != self.dim:
             raise ValueError(f"CausalSelfAttention expects vectors of {self.dim}, got {len(x)}")
         x = list(x)
-        q, k, v = (autograd.dots(m, x) for m in (self.wq, self.wk, self.wv))
-        hd = self.head_dim
+        d, hd = self.dim, self.head_dim
+        qkv = autograd.dots([*self.wq, *self.wk, *self.wv], x)
         scale = 1.0 / math.sqrt(hd)
+        columns = cache.value_columns(hd)
         heads: list[Value] = []
         weights = []
         for h in range(self.n_head):
             lo, hi = h * hd, (h + 1) * hd
-            keys, values = cache.keys[h], cache.values[h]
-            keys.append(k[lo:hi])
-            values.append(v[lo:hi])
-            qh = q[lo:hi]
-            probs = softmax([autograd.dot(qh, ks) * scale for ks in keys])
-            heads.extend(autograd.dot(probs, [vs[j] for vs in values]) for j in range(hd))
+            keys = cache.keys[h]
+            keys.append(qkv[d + lo : d + hi])
+            v = qkv[2 * d + lo : 2 * d + hi]
+            cache.values[h].append(v)
+            for column, vj in zip(columns[h], v, strict=True):
+                column.append(vj)
+            probs = attention_softmax(autograd.dots(keys, qkv[lo:hi]), scale)
+            heads += autograd.dots(columns[h], probs)
             weights.append([p.data for p in probs])
         return autograd.dots(self.wo, heads), weights
 
@@ -245,7 +274,19 @@ class FeedForward(Module):
         self.fc2 = Matrix.gaussian(self.dim, self.hidden, gen)
 
     def __call__(self, x: Sequence[Value]) -> list[Value]:
-        return autograd.dots(self.fc2, [h.relu() for h in autograd.dots(self.fc1, x)])
+        # A hidden unit the ReLU switches off is exactly 0: its products add exactly 0 to fc2's
+        # sums and pass exactly 0 back, so fc2's dot nodes leave it out (unit, relu, weights).
+        # (Only an inf or nan fc2 weight would tell: 0 * inf is nan in the full graph.)
+        pre = autograd.dots(self.fc1, x)
+        on = [i for i, h in enumerate(pre) if not h.data <= 0.0]  # nan stays in, as relu keeps it
+        if len(on) == len(pre):
+            return autograd.dots(self.fc2, [h.relu() for h in pre])
+        if len(on) < 2:  # itemgetter of one index gives an item, not a tuple
+            rows: list[Sequence[Value]] = [[row[i] for i in on] for row in self.fc2]
+        else:
+            pick = itemgetter(*on)
+            rows = [pick(row) for row in self.fc2]
+        return autograd.dots(rows, [pre[i].relu() for i in on])
 
     def config(self) -> dict[str, Any]:
         return {"dim": self.dim, "hidden": self.hidden}

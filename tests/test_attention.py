@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import autograd
 import nn
 from autograd import Value, gradcheck, testing
-from nn.attention import KVCache
+from nn.attention import FeedForward, KVCache
 
 # ---------------------------------------------------------------- an independent reference
 
@@ -199,11 +199,37 @@ def test_fused_graph_is_small():
     model = nn.GPT(vocab, t, n_embd=n, n_head=heads, seed=0)
     loss = autograd.sum(nn.cross_entropy(z, 1) for z in model([0, 1, 2, 3]))
     ops = [v.op for v in autograd.topological_order(loss) if v.op]
-    rows = t * (4 * n + 4 * n + n + vocab)  # q k v o, fc1, fc2, lm_head
+    on = ops.count("relu")  # hidden units the ReLU lets through: only their fc1 rows take part
+    assert 0 < on < t * 4 * n
+    rows = t * (4 * n + n + vocab) + on  # q k v o, fc2, lm_head, fc1 (units on)
     scores = heads * (1 + 2 + 3 + 4)
     assert ops.count("dot") == rows + 3 * t + scores + t * heads * hd  # + rmsnorm's squares
     assert ops.count("sum") == t * heads + t + 1  # softmax denominators, losses, their sum
     assert ops.count("*") == 3 * t * (1 + n) + scores  # rmsnorm scales, score scales
+
+
+def test_feed_forward_leaves_out_units_the_relu_switches_off():
+    """fc2's dots skip a hidden unit whose ReLU gives 0 (none, one, or all of them on): the
+    outputs and every weight's gradient are those of the full sum(w * relu(h)) graph."""
+    for on in ([], [2], [0, 3], [0, 1, 2, 3]):
+        mlp = FeedForward(2, 4, seed=1)
+        for i, row in enumerate(mlp.fc1):  # unit i is on exactly when i is in `on`
+            row[0].data, row[1].data = (0.5 + i, 0.25) if i in on else (-0.5 - i, -0.25)
+        x = [Value(1.0), Value(2.0)]
+        fused = mlp(x)
+        out = autograd.sum(fused)
+        out.backward()
+        got = [p.grad for p in mlp.parameters()] + [v.grad for v in x]
+        hidden = [
+            (row[0] * x[0] + row[1] * x[1]).relu() for row in mlp.fc1
+        ]  # the full graph, one node per * and +
+        full = [sum((w * h for w, h in zip(row, hidden)), Value(0.0)) for row in mlp.fc2]
+        for p in [*mlp.parameters(), *x]:
+            p.grad = 0.0
+        (full[0] + full[1]).backward()
+        assert [y.data for y in fused] == pytest.approx([y.data for y in full], abs=1e-15)
+        assert got == pytest.approx([p.grad for p in mlp.parameters()] + [v.grad for v in x])
+        assert sum(v.op == "relu" for v in autograd.topological_order(out)) == len(on)
 
 
 # ---------------------------------------------------------------- gradients

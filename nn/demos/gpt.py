@@ -22,6 +22,7 @@ from nn.demos.progress import Progress, training_progress
 from nn.demos.registry import DemoOptions, DemoResult, demo
 from nn.losses import cross_entropy
 from nn.optim import Adam
+from nn.train import rare_gc_passes
 
 __all__ = [
     "GPTConfig",
@@ -66,6 +67,7 @@ def name_loss(model: GPT, tokens: Sequence[int]) -> Value:
     return autograd.sum(losses) * (1.0 / n)
 
 
+@rare_gc_passes()  # graphs are freed by reference counting; see nn.train
 def train_names(
     config: GPTConfig = GPTConfig(),
     *,
