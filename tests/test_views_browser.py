@@ -409,3 +409,47 @@ def test_in_a_tall_graph_each_step_brings_its_node_into_view(context, tmp_path):
     p.page.keyboard.press("Space")
     assert view.get_by_role("button", name="Play").is_visible()
     assert p.errors == []
+
+
+def test_in_a_notebook_panel_the_view_fits_the_height_the_reader_sees(context, tmp_path):
+    # JupyterLab and Notebook 7 scroll the notebook in a panel shorter than the window: the
+    # view fits that panel, so the graph holds still and every step's node is in sight.
+    panel_height = 700  # the window is 800 px tall
+    x1, x2 = Value(2.0, "x1"), Value(-2.0, "x2")
+    w1, w2, b = Value(0.5, "w1"), Value(-0.25, "w2"), Value(0.1, "b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    x1w1.label, x2w2.label = "x1w1", "x2w2"
+    n = x1w1 + x2w2 + b
+    n.label = "n"
+    t = n.tanh()
+    t.label = "t"
+    out = t + x1  # notebook 02's neuron: drawn top to bottom, taller than the panel at full size
+    out.label = "out"
+    view_html = autograd.step_through(out, rankdir="TB")._repr_html_()
+    page = tmp_path / "notebook.html"
+    page.write_text(
+        "<!doctype html><html><head><meta charset='utf-8'></head><body style='margin:0'>"
+        f"<div id='panel' style='height:{panel_height}px; overflow:auto'>"
+        "<div style='height:150px'>cells above</div>"
+        f"{view_html}<div style='height:1500px'>cells below</div></div></body></html>",
+        encoding="utf-8",
+    )
+    p = Page(context, page.as_uri())
+    view = p.view()
+    view.evaluate("el => el.scrollIntoView({block: 'start'})")
+    assert view.get_attribute("data-fit") == "whole"
+    assert view.bounding_box()["height"] <= panel_height
+    outside = view.evaluate(
+        """root => {
+            const panel = document.getElementById('panel').getBoundingClientRect();
+            const bad = [];
+            for (let k = 0; k < +root.dataset.states; k++) {
+                root.chainrule.show(k);
+                const b = root.querySelector('[data-current="true"]').getBoundingClientRect();
+                if (b.top < panel.top || b.bottom > panel.bottom) bad.push(k);
+            }
+            return bad;
+        }"""
+    )
+    assert outside == [], f"states whose node is outside the panel: {outside}"
+    assert p.requests == [] and p.errors == []

@@ -96,16 +96,28 @@ function chainruleView(root) {
   }
 
   // ---------------------------------------------------------- zoom, pan, keep in view
-  // By default the whole graph fits the stage (the output's width, and the window's height
+  // By default the whole graph fits the stage (the output's width, and the visible height
   // less the controls and the text), so nothing moves while stepping. Only a graph that would
   // then drop below MIN_SCALE (11 px box text under ~6.6 px, too small to read) is fitted to
   // the width alone; the stage then pans to bring each step's node into view.
   var MIN_SCALE = 0.6, MIN_STAGE = 240;
   var scale = 1, fitted = true, whole = true;
-  function stageHeight() {  // the window's height less what sits above the graph
+  function visibleHeight() {
+    // What the reader sees at once: the panel a notebook scrolls in (JupyterLab, Notebook 7),
+    // else the window; an output frame sized to its content (VS Code, Colab) says nothing of
+    // the screen, so there a share of the screen's height stands in.
+    for (var el = root.parentElement; el && el !== document.body; el = el.parentElement) {
+      var overflow = window.getComputedStyle(el).overflowY;
+      if ((overflow === "auto" || overflow === "scroll") && el.scrollHeight > el.clientHeight + 1)
+        return Math.min(el.clientHeight, window.innerHeight || el.clientHeight);
+    }
+    if (window.self !== window.top) return Math.round(((window.screen && window.screen.availHeight) || 900) * 0.75);
+    return window.innerHeight || 800;
+  }
+  function stageHeight() {  // the visible height less what sits above the graph
     var above = 0;
     [q(".cr-bar"), textEl].forEach(function (el) { if (el) above += el.offsetHeight + 8; });
-    return Math.max(MIN_STAGE, (window.innerHeight || 800) - above - 24);
+    return Math.max(MIN_STAGE, visibleHeight() - above - 24);
   }
   function fitScale() {
     var width = scroller.clientWidth || doc.width;
