@@ -14,12 +14,13 @@ the graph with an explicit stack, never recursion. `backward_steps` runs whichev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import autograd.value
 from autograd.anomaly import check_contribution, check_gradient
+from autograd.fused import dot
 from autograd.hooks import HOOK_WATCH, Hook, hooks_of, register_hook
 from autograd.mode import MODE
 from autograd.value import Value, as_constant
@@ -31,23 +32,49 @@ __all__ = [
     "backward",
     "backward_steps",
     "gradients",
+    "local_grads_as_values",
     "register_hook",  # as Hook
     "topological_order",
 ]
 
 
-def _higher_not_imported(*args: object) -> Any:
-    raise RuntimeError("create_graph needs autograd.higher: import autograd")
+# ---------------------------------------------------------------- create_graph's arithmetic
 
 
-local_grads_as_values: Callable[[Value], tuple[Any, ...]] = _higher_not_imported
-"""A node's local derivatives as Values, for create_graph: `autograd.higher` sets it to its
-`local_grads_as_values` when imported (higher builds on this module, so it cannot be imported
-here)."""
+def local_grads_as_values(node: Value) -> tuple[Value | float, ...]:
+    """d(node)/d(parent) for each parent, as Values built from the parents (floats if constant).
 
-sum_of_products: Callable[[list[tuple[Any, Any]]], Any] = _higher_not_imported
-"""A node's gradient from its children's (local derivative, gradient) pairs, for create_graph:
-`autograd.higher.sum_of_products`, set as `local_grads_as_values` is."""
+    The values equal ``node.local_grads``; the difference is that these carry a graph. They
+    come from the node's op definition (`autograd.ops`), the same derivative the forward pass
+    evaluated on floats.
+    """
+    return node.op.grads_as_values(node)
+
+
+def times(local: Value | float, grad: Any) -> Any:
+    """``local * grad``, without the multiplications by 1.0 that would only add nodes."""
+    if type(local) is float:
+        if local == 1.0:
+            return grad
+    elif type(grad) is float and grad == 1.0:
+        return local
+    return local * grad
+
+
+def sum_of_products(pairs: list[tuple[Any, Any]]) -> Any:
+    """A node's gradient from its children's (local derivative, gradient) pairs: their
+    products summed, as one fused dot node (gradients as weights, derivatives as inputs), or a
+    float if every term is a constant."""
+    if len(pairs) == 1:
+        return times(*pairs[0])
+    locals_ = [local for local, _ in pairs]
+    grads = [g for _, g in pairs]
+    if any(isinstance(g, Value) for g in grads) or any(isinstance(v, Value) for v in locals_):
+        return dot(grads, locals_)
+    total = 0.0
+    for local, g in pairs:
+        total += local * g
+    return total
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -226,7 +253,7 @@ def gradients(root: Value, seed: Any = 1.0, create_graph: bool = False) -> dict[
     (and its hooks run on the total) before it passes its gradient on. Floats are summed in
     the fast path's order, so both paths give the same numbers (except that a leaf's earlier
     ``.grad`` is added to this call's sum at the end, not term by term). With ``create_graph`` the
-    local derivatives are built as Values (`autograd.higher.local_grads_as_values`) and each
+    local derivatives are built as Values (`local_grads_as_values`) and each
     node's gradient, the sum over its children of local derivative times the child's gradient,
     is one fused dot node, so the gradients can be differentiated again; gradients that do not
     depend on any node stay floats.

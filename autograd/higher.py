@@ -1,11 +1,11 @@
 """Higher-order gradients: local derivatives built as Values, so that gradients have a graph.
 
 First-order backward multiplies floats: each node's local derivatives were computed in the
-forward pass. With ``create_graph=True`` backward instead multiplies by the local derivatives
-*as Values*: the op's one derivative (`autograd.ops`) called on the node's parents and the node
-itself (tanh' = 1 - out**2, exp' = out), so every gradient is itself a node that can be
-differentiated again. Derivatives that are constants (x + y, x * 2.0, neg, sum) stay floats and
-add no nodes.
+forward pass. With ``create_graph=True`` backward (`autograd.graph`) instead multiplies by the
+local derivatives *as Values*: the op's one derivative (`autograd.ops`) called on the node's
+parents and the node itself (tanh' = 1 - out**2, exp' = out), so every gradient is itself a node
+that can be differentiated again. Derivatives that are constants (x + y, x * 2.0, neg, sum) stay
+floats and add no nodes.
 
 Public: `grad` (functional, touches no ``.grad``) and `gradgradcheck` (second derivatives
 against finite differences of the first).
@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
-import autograd.graph as graph
 from autograd.check import (
     GradcheckError,
     analytic_grad,
@@ -24,54 +23,11 @@ from autograd.check import (
     input_point,
     mismatch_table,
 )
-from autograd.graph import gradients
+from autograd.graph import gradients, local_grads_as_values
 from autograd.mode import enable_grad
 from autograd.value import Number, Value, as_constant
 
 __all__ = ["grad", "gradgradcheck", "hessian", "local_grads_as_values"]
-
-LocalGrads = tuple[Value | float, ...]
-
-
-def local_grads_as_values(node: Value) -> LocalGrads:
-    """d(node)/d(parent) for each parent, as Values built from the parents (floats if constant).
-
-    The values equal ``node.local_grads``; the difference is that these carry a graph. They
-    come from the node's op definition (`autograd.ops`), the same derivative the forward pass
-    evaluated on floats.
-    """
-    return node.op.grads_as_values(node)
-
-
-# ---------------------------------------------------------------- used by graph.gradients
-
-
-def times(local: Value | float, grad: Any) -> Any:
-    """``local * grad``, without the multiplications by 1.0 that would only add nodes."""
-    if type(local) is float:
-        if local == 1.0:
-            return grad
-    elif type(grad) is float and grad == 1.0:
-        return local
-    return local * grad
-
-
-def sum_of_products(pairs: list[tuple[Any, Any]]) -> Any:
-    """A node's gradient from its children's (local derivative, gradient) pairs: their
-    products summed, as one fused dot node (gradients as weights, derivatives as inputs), or a
-    float if every term is a constant."""
-    if len(pairs) == 1:
-        return times(*pairs[0])
-    locals_ = [local for local, _ in pairs]
-    grads = [g for _, g in pairs]
-    if any(isinstance(g, Value) for g in grads) or any(isinstance(v, Value) for v in locals_):
-        from autograd.fused import dot
-
-        return dot(grads, locals_)
-    total = 0.0
-    for local, g in pairs:
-        total += local * g
-    return total
 
 
 # ---------------------------------------------------------------- public API
@@ -208,8 +164,3 @@ def gradgradcheck(
     if tables:
         raise GradcheckError("\n\n".join(tables))
     return True
-
-
-# create_graph in autograd.graph builds gradients with these (graph cannot import this module)
-graph.local_grads_as_values = local_grads_as_values
-graph.sum_of_products = sum_of_products
