@@ -1,12 +1,17 @@
 """Every op, defined once: its name, its forward on floats, its local derivatives, its domain.
 
-A derivative is written once, with arithmetic and `autograd.functions`, as a function of the
-operands and the op's output: ``tanh``'s is ``lambda x, out: (1.0 - out * out,)``. Called on
-floats in the forward pass it gives the floats a node stores; called on Values under
-``create_graph`` it gives Values, so gradients can be differentiated again. A derivative that is
-constant (``+``, ``-``, ``neg``) is written as the tuple itself, and one whose entries are
-operands or the output as a tuple of `Operand`s: ``*``'s is (Operand(1), Operand(0)), since
-d(a * b)/da = b; exp's is (OUT,). Nodes then take those values without calling anything.
+A derivative is written once, as a formula per operand in the op's operand names (``x``; ``a``
+and ``b``; then ``x0``, ``x1``, ...) and its output ``out``, using arithmetic and the functions
+of `autograd.functions`: tanh's is ``("1.0 - out * out",)``, ``*``'s ``("b", "a")``, since
+d(a * b)/da = b. Evaluated on floats in the forward pass it gives the floats a node stores;
+on Values under ``create_graph`` it gives Values, so gradients can be differentiated again. A
+derivative that is constant (``+``: (1.0, 1.0)) is written as the numbers. An op may instead
+give one formula for the whole tuple (relu: ``"(1.0,) if x > 0.0 else ..."``) or a function
+(`autograd.define_op`'s ops, and ``x ** y``, whose derivative branches on where it is).
+
+`autograd.value` writes `Value`'s operators from these formulas (`Op.inline_source`): the
+source of ``Value.__mul__`` computes ``a * b`` and ``(b, a)`` in place, as a node written by
+hand would (``inspect.getsource(Value.__mul__)`` shows it), with no call per op.
 
 A node refers to its op object (``node.op``), which compares and hashes equal to its name
 (``node.op == "tanh"``), and keeps any constant operand in ``node.constant``: ``x - 2`` is `SUB`
@@ -51,21 +56,26 @@ __all__ = [
     "TANH",
     "ABS",
     "FAST_FORWARD_ERRORS",
+    "FORMULA_NAMES",
     "Domain",
     "DotLayout",
     "Form",
-    "OUT",
+    "InlineSource",
     "Op",
-    "Operand",
     "data_of",
     "format_constant",
+    "operand_names",
 ]
 
 FAST_FORWARD_ERRORS = (ArithmeticError, ValueError)
-"""What a C ``fast_forward`` raises where the op's ``forward`` has the last word."""
+"""What a ``fast`` forward raises where the op's ``forward`` has the last word."""
 
 Derivative = Callable[..., tuple[Any, ...]]
 """``derivative(*operands, out)``: one local derivative per operand."""
+
+Formulas = tuple[float | str, ...] | str
+"""A derivative written as formulas: one per operand (a number or an expression), or one
+expression for the whole tuple."""
 
 
 class Domain(NamedTuple):
@@ -95,30 +105,53 @@ def format_constant(c: object) -> str:
     return repr(c)
 
 
+def operand_names(arity: int) -> tuple[str, ...]:
+    """How formulas name an op's operands: x for one, a and b for two, x0, x1, ... beyond."""
+    return {1: ("x",), 2: ("a", "b")}.get(arity) or tuple(f"x{i}" for i in range(arity))
+
+
+FORMULA_NAMES: dict[str, Any] = {name: getattr(functions, name) for name in functions.__all__}
+"""What a formula may use besides its operands, ``out`` and Python's builtins: the functions
+of `autograd.functions` (each takes a float or a Value), ``inf``, ``data_of`` and the helpers
+this module adds below."""
+FORMULA_NAMES.update(inf=math.inf, data_of=data_of)
+
+
+def compile_formula(names: Sequence[str], expression: str) -> Callable[..., Any]:
+    """``lambda <names>: <expression>``, evaluated with `FORMULA_NAMES`."""
+    function: Callable[..., Any] = eval(f"lambda {', '.join(names)}: {expression}", FORMULA_NAMES)
+    return function
+
+
+class InlineSource(NamedTuple):
+    """An op written as source, for `Op.inline_source`."""
+
+    forward: str  # an expression for the output, in the operand names
+    local_grads: str  # an expression for the tuple of local derivatives, which may use out
+    operands: str  # the operand names, "a, b"
+    names: dict[str, Any]  # the functions the expressions call, by the names they use
+
+
 class Op:
     """One operation, defined once.
 
     Attributes:
         name: what ``node.op`` equals ("tanh", "*"); "" only for `LEAF`.
-        forward: floats -> float; raises ValueError outside the op's domain.
+        forward: floats -> float; raises ValueError outside the op's domain. Given as a
+            formula (``"a + b"``), it is compiled.
+        fast_forward: ``forward`` itself, or a faster formula or C function (``math.exp``,
+            ``"a / b"``) giving the same float wherever it returns; where it raises one of
+            `FAST_FORWARD_ERRORS`, `Value`'s operators call ``forward``, which gives the IEEE
+            result (inf) or the clear error. (`tests/test_op_objects.py` checks the two agree.)
         derivative: ``derivative(*operands, out)``, one local derivative per operand, on floats
-            or Values. Given as a tuple, it is called for you: constants (``+``: (1.0, 1.0))
-            and `Operand` entries, each an operand or the output (``*``: (Operand(1),
-            Operand(0)), as d(a * b)/da = b; exp: (OUT,)).
+            or Values; compiled from the formulas it was given as (see the module docstring).
         constant_grads: the tuple, when every local derivative is a constant; else None.
-        picks: where every local derivative is an operand or the output, their positions
-            (from 0) in ``(*operands, out)``; else None. Operators take those values without
-            calling anything.
-        domain: one `Domain` per operand.
+        domain: one `Domain` per operand (of a `Form`: per operand that is a node).
         infix: True for the operators written between their operands (``x * 7``).
         piecewise_constant: True when the derivative is a constant on each piece (relu, abs):
             its own derivative is 0, so create_graph uses the stored floats and the
             derivative is only ever called on floats.
-        fast_forward: ``forward`` itself, or a C function (``math.exp`` for exp) giving the
-            same float wherever it returns; where it raises one of `FAST_FORWARD_ERRORS`,
-            `Value`'s operators call ``forward``, which gives the IEEE result (inf) or the
-            clear error. (A Python call fewer per op; `tests/test_op_objects.py` checks the
-            two agree.)
+        variables: the positions of the operands that are nodes (all of them, but in a `Form`).
     """
 
     __slots__ = (
@@ -126,48 +159,66 @@ class Op:
         "forward",
         "fast_forward",
         "derivative",
-        "picks",
         "constant_grads",
         "domain",
         "infix",
         "piecewise_constant",
+        "variables",
+        "_names",
+        "_sources",
         "_forms",
     )
 
     def __init__(
         self,
         name: str,
-        forward: Callable[..., float],
-        derivative: Derivative | tuple[float | Operand, ...],
+        forward: Callable[..., float] | str,
+        derivative: Derivative | Formulas,
         domain: Sequence[Domain] | None = None,
         *,
         infix: bool = False,
         piecewise_constant: bool = False,
-        fast: Callable[..., float] | None = None,
+        fast: Callable[..., float] | str | None = None,
     ) -> None:
         if domain is None:
+            if isinstance(forward, str):
+                raise TypeError(f"op {name!r}: a forward given as a formula needs the domain")
             domain = (Domain(),) * _arity(forward, name)
         self.name = name
-        self.forward = forward
-        self.fast_forward = fast or forward
         self.domain = tuple(domain)
+        self.variables = tuple(range(len(self.domain)))
         self.infix = infix
         self.piecewise_constant = piecewise_constant
         self._forms: dict[tuple[int, ...], Form] = {}
-        self.picks: tuple[int, ...] | None = None
+        self._names = names = operand_names(len(self.domain))
+        self.forward = compile_formula(names, forward) if isinstance(forward, str) else forward
+        self.fast_forward = self.forward
+        if fast is None:
+            fast = forward
+        elif isinstance(fast, str):
+            self.fast_forward = compile_formula(names, fast)
+        else:
+            self.fast_forward = fast
         self.constant_grads: tuple[float, ...] | None = None
         if callable(derivative):
             self.derivative: Derivative = derivative
-        elif any(isinstance(d, Operand) for d in derivative):
-            entries = tuple(d if isinstance(d, Operand) else float(d) for d in derivative)
-            self.derivative = _Picked(entries)
-            at = [d.index for d in entries if isinstance(d, Operand)]
-            if len(at) == len(entries):  # all operands or the output (which comes after them)
-                self.picks = tuple(len(entries) if i == -1 else i for i in at)
+            formulas: tuple[str, ...] | str | None = None
+        elif isinstance(derivative, str):
+            formulas = derivative
+        elif all(isinstance(d, (int, float)) for d in derivative):
+            self.constant_grads = tuple(float(d) for d in derivative)
+            formulas = repr(self.constant_grads)
         else:
-            grads = tuple(float(d) for d in derivative if not isinstance(d, Operand))
-            self.derivative = _Constant(grads)
-            self.constant_grads = grads
+            formulas = tuple(d if isinstance(d, str) else repr(float(d)) for d in derivative)
+        if formulas is not None:
+            whole = formulas if isinstance(formulas, str) else _tuple_source(formulas)
+            self.derivative = compile_formula((*names, "out"), whole)
+        # What `inline_source` writes: the forward and the derivative as source, or None where
+        # they are functions to call.
+        self._sources: tuple[str | None, tuple[str, ...] | str | None] = (
+            fast if isinstance(fast, str) else None,
+            formulas,
+        )
 
     @property
     def arity(self) -> int:
@@ -222,25 +273,58 @@ class Op:
         return list(variables)
 
     def local_grads(self, operands: Sequence[float], out: float) -> tuple[float, ...]:
-        """d(out)/d(operand) for each operand that is a node, as floats."""
+        """d(out)/d(operand) for each operand that is a node, as floats (``operands``: all of
+        them, constants included)."""
+        if self.constant_grads is not None:
+            return self.constant_grads
         grads = self.derivative(*operands, out)
-        if len(grads) != self.arity:
+        if len(grads) != len(self._names):
             raise TypeError(
                 f"op {self.name!r}: derivative returned {len(grads)} values for "
-                f"{self.arity} operands"
+                f"{len(self._names)} operands"
             )
-        return tuple([_as_float(d, self.name) for d in grads])
+        return tuple([_as_float(grads[i], self.name) for i in self.variables])
 
     def grads_as_values(self, node: Any) -> tuple[Any, ...]:
         """d(node)/d(parent) for each parent, written with the parents and the node itself, so
         that under create_graph they are Values (constants stay floats and add no nodes)."""
         if self.constant_grads is not None or self.piecewise_constant:
             return node.local_grads  # type: ignore[no-any-return]
-        return self.derivative(*node.parents, node)
+        grads = self.derivative(*self.operands(node.parents, node.constant), node)
+        return tuple([grads[i] for i in self.variables])
 
     def evaluate(self, node: Any, parent_values: Sequence[float]) -> float:
         """The node's value computed again with its parents at ``parent_values``."""
-        return self.forward(*parent_values)
+        return self.forward(*self.operands(parent_values, node.constant))
+
+    def inline_source(self, role: str) -> InlineSource:
+        """This op's forward and local derivatives as Python expressions in its operand names
+        (``"a * b"`` and ``"(b, a)"`` for `MUL`; a `Form` keeps the derivatives of its
+        variables), for the operators `autograd.value` writes; functions it must call are
+        named ``<role>_forward`` and ``<role>_derivative``."""
+        fast, formulas = self._sources
+        arguments = ", ".join(self._names)
+        used: dict[str, Any] = {}
+        if fast is None:
+            fast = f"{role}_forward({arguments})"
+            used[f"{role}_forward"] = self.fast_forward
+        if formulas is None:
+            whole = f"{role}_derivative({arguments}, out)"
+            used[f"{role}_derivative"] = self.derivative
+        elif isinstance(formulas, str):
+            whole = f"({formulas})"
+        else:
+            whole = ""
+        if self.constant_grads is not None:
+            grads = repr(self.constant_grads)
+        elif whole and len(self.variables) == len(self._names):
+            grads = whole
+        elif whole:
+            grads = _tuple_source([f"{whole}[{i}]" for i in self.variables])
+        else:
+            assert isinstance(formulas, tuple)
+            grads = _tuple_source([formulas[i] for i in self.variables])
+        return InlineSource(fast, grads, arguments, used)
 
     def add_form(self, form: Form) -> None:
         """Give the op its own definition with constants at ``form.positions``."""
@@ -254,47 +338,9 @@ class Op:
         return form
 
 
-class Operand:
-    """In a derivative written as a tuple: the op's operand ``index`` (``Operand(1)``: the
-    second), or, as `OUT`, its output."""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-    def __repr__(self) -> str:
-        return "OUT" if self.index == -1 else f"Operand({self.index})"
-
-
-OUT = Operand(-1)
-"""The op's output, in a derivative written as a tuple: exp's is (OUT,)."""
-
-
-class _Picked:
-    """The derivative of an op written as a tuple of `Operand`s and constants."""
-
-    __slots__ = ("entries",)
-
-    def __init__(self, entries: tuple[Operand | float, ...]) -> None:
-        self.entries = entries
-
-    def __call__(self, *operands_and_out: Any) -> tuple[Any, ...]:
-        return tuple(
-            operands_and_out[d.index] if isinstance(d, Operand) else d for d in self.entries
-        )
-
-
-class _Constant:
-    """The derivative of an op whose local derivatives are constants: the tuple, always."""
-
-    __slots__ = ("grads",)
-
-    def __init__(self, grads: tuple[float, ...]) -> None:
-        self.grads = grads
-
-    def __call__(self, *operands_and_out: Any) -> tuple[float, ...]:
-        return self.grads
+def _tuple_source(items: Sequence[str]) -> str:
+    """Source for a tuple of these expressions: "(b, a)", "(out,)"."""
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 def _arity(forward: Callable[..., float], name: str) -> int:
@@ -332,41 +378,40 @@ class Form(Op):
     the other operands, in order. Forward and derivative take the full operand list (the
     constants put back in place) and are the base op's, unless the base op gives the form its
     own (``x ** c`` allows a negative base, ``x ** y`` does not); of the derivatives, those of
-    the non-constant operands are kept.
+    the non-constant operands (``variables``) are kept.
     """
 
-    __slots__ = ("base", "positions", "variables")
+    __slots__ = ("base", "positions")
 
     def __init__(
         self,
         base: Op,
         positions: tuple[int, ...],
         forward: Callable[..., float] | None = None,
-        derivative: Derivative | None = None,
-        fast: Callable[..., float] | None = None,
+        derivative: Derivative | Formulas | None = None,
+        fast: Callable[..., float] | str | None = None,
     ) -> None:
         self.base = base
         self.positions = positions
-        self.variables = tuple(i for i in range(base.arity) if i not in positions)
-        grads = base.constant_grads
-        if derivative is not None:
-            chosen: Derivative | tuple[float | Operand, ...] = derivative
-        elif grads is not None:
-            chosen = tuple(grads[i] for i in self.variables)
-        else:
-            chosen = base.derivative
-        domain = tuple(base.domain[i] for i in self.variables)
+        base_fast, base_formulas = base._sources
         super().__init__(
             base.name,
             forward or base.forward,
-            chosen,
-            domain,
+            derivative
+            if derivative is not None
+            else base.constant_grads or base_formulas or base.derivative,
+            base.domain,
             infix=base.infix,
             piecewise_constant=base.piecewise_constant,
-            fast=fast if forward is not None else base.fast_forward,
+            fast=fast,
         )
-        if derivative is None and base.picks is not None:  # positions in (*all operands, out)
-            self.picks = tuple(base.picks[i] for i in self.variables)
+        if forward is None:  # the base op's forward, its source included
+            self.fast_forward = base.fast_forward
+            self._sources = (base_fast, self._sources[1])
+        self.variables = tuple(i for i in range(base.arity) if i not in positions)
+        self.domain = tuple(base.domain[i] for i in self.variables)
+        if self.constant_grads is not None:
+            self.constant_grads = tuple(self.constant_grads[i] for i in self.variables)
 
     def operands(self, variables: Sequence[Any], constant: Any) -> list[Any]:
         """The full operand list: the variables with the constants put back in place."""
@@ -387,26 +432,6 @@ class Form(Op):
         for position, text in zip(self.positions, shown):
             args[position] = text
         return f"{self.name}({', '.join(args)})"
-
-    def local_grads(self, operands: Sequence[float], out: float) -> tuple[float, ...]:
-        if self.constant_grads is not None:
-            return self.constant_grads
-        grads = self.derivative(*operands, out)
-        if len(grads) != self.base.arity:
-            raise TypeError(
-                f"op {self.name!r}: derivative returned {len(grads)} values for "
-                f"{self.base.arity} operands"
-            )
-        return tuple([_as_float(grads[i], self.name) for i in self.variables])
-
-    def grads_as_values(self, node: Any) -> tuple[Any, ...]:
-        if self.constant_grads is not None or self.piecewise_constant:
-            return node.local_grads  # type: ignore[no-any-return]
-        grads = self.derivative(*self.operands(node.parents, node.constant), node)
-        return tuple(grads[i] for i in self.variables)
-
-    def evaluate(self, node: Any, parent_values: Sequence[float]) -> float:
-        return self.forward(*self.operands(parent_values, node.constant))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _form_of, (self.base, self.positions)
@@ -478,16 +503,18 @@ def _power_of_node(a: float, b: float) -> float:
     return _power(a, b)
 
 
-ADD = Op("+", operator.add, (1.0, 1.0), infix=True)
-SUB = Op("-", operator.sub, (1.0, -1.0), infix=True)
-MUL = Op("*", operator.mul, (Operand(1), Operand(0)), infix=True)  # d/da = b, d/db = a
+FORMULA_NAMES.update(power_derivative=_power_derivative)
+
+ADD = Op("+", "a + b", (1.0, 1.0), (Domain(), Domain()), infix=True)
+SUB = Op("-", "a - b", (1.0, -1.0), (Domain(), Domain()), infix=True)
+MUL = Op("*", "a * b", ("b", "a"), (Domain(), Domain()), infix=True)
 DIV = Op(
     "/",
     _divide,
-    lambda a, b, out: (1.0 / b, -out / b),  # d/db (a / b) = -a / b**2 = -(a / b) / b
+    ("1.0 / b", "-out / b"),  # d/db (a / b) = -a / b**2 = -(a / b) / b
     (Domain(), Domain(avoid=(0.0,), margin=0.2)),
     infix=True,
-    fast=operator.truediv,
+    fast="a / b",
 )
 POW = Op(
     "**",
@@ -507,64 +534,49 @@ def _constant_to_power(c: float, b: float) -> float:
     return _power_of_node(c, b)
 
 
-def _constant_power_grads(a: Any, c: float, out: Any) -> tuple[Any, float]:
-    """d/da of a ** c for a constant c (the square, the common case, first); d/dc is not
-    needed (c is a constant): 0.0 holds its place."""
-    return (a * 2.0 if c == 2.0 else _power_derivative(a, c)), 0.0
-
-
-def _constant_base_grads(c: float, b: Any, out: Any) -> tuple[float, Any]:
-    """d/db of c ** b for a constant c >= 0: c ** b * ln c (0 for c = 0); d/dc is not needed."""
-    return 0.0, (out * math.log(c) if c else 0.0)
-
-
-# x ** c, the power function: any real base where the power is real. c ** x, an exponential.
-POW.add_form(Form(POW, (1,), _power, _constant_power_grads, fast=math.pow))
-POW.add_form(Form(POW, (0,), _constant_to_power, _constant_base_grads))
+# x ** c, the power function: any real base where the power is real (the square, the common
+# case, first); c ** x, an exponential: d/dx = c ** x * ln c. A constant's derivative is not
+# needed: 0.0 holds its place.
+POW.add_form(
+    Form(POW, (1,), _power, ("2.0 * a if b == 2.0 else power_derivative(a, b)", 0.0), math.pow)
+)
+POW.add_form(Form(POW, (0,), _constant_to_power, (0.0, "out * log(a) if a else 0.0")))
 
 
 # ---------------------------------------------------------------- functions of one operand
 
 
-_ONE, _ZERO, _MINUS_ONE = (1.0,), (0.0,), (-1.0,)
-"""The derivatives of relu and abs: shared tuples, so their nodes allocate none."""
-
-
-def _abs_derivative(x: float, out: float) -> tuple[float]:
-    # The subgradient at 0 is taken as 0, as PyTorch does; a nan operand gets a nan derivative.
-    return _ONE if x > 0.0 else _MINUS_ONE if x < 0.0 else _ZERO if x == 0.0 else (x,)
-
-
-def _relu(x: float) -> float:
-    return x if x > 0.0 else 0.0 if x <= 0.0 else x  # relu(nan) is nan, not a silent 0
-
-
-def _relu_derivative(x: float, out: float) -> tuple[float]:
-    # The derivative at 0 is taken as 0, as PyTorch does; relu(nan) has a nan derivative.
-    return _ONE if x > 0.0 else _ZERO if x <= 0.0 else (x,)
-
-
-def _sqrt_derivative(x: Any, out: Any) -> tuple[Any]:
-    return (0.5 / out if data_of(out) != 0.0 else math.inf,)  # a pole at 0
-
-
 _EVERYWHERE = (Domain(),)
-NEG = Op("neg", operator.neg, (-1.0,), _EVERYWHERE)
-ABS = Op("abs", abs, _abs_derivative, (Domain(avoid=(0.0,)),), piecewise_constant=True)
-EXP = Op("exp", functions.exp, (OUT,), (Domain(-10.0, 10.0),), fast=math.exp)
-LOG = Op("log", functions.log, lambda x, out: (1.0 / x,), (Domain(0.05, 100.0),), fast=math.log)
-TANH = Op("tanh", math.tanh, lambda x, out: (1.0 - out * out,), _EVERYWHERE)
-SIGMOID = Op(
-    "sigmoid", functions.sigmoid, lambda x, out: (out * (1.0 - out),), (Domain(-20.0, 20.0),)
+NEG = Op("neg", "-x", (-1.0,), _EVERYWHERE)
+ABS = Op(
+    "abs",
+    abs,
+    # The subgradient at 0 is taken as 0, as PyTorch does; a nan operand gets a nan derivative.
+    # Constant tuples: the compiler makes each once, so these nodes allocate none.
+    "(1.0,) if x > 0.0 else (-1.0,) if x < 0.0 else (0.0,) if x == 0.0 else (x,)",
+    (Domain(avoid=(0.0,)),),
+    piecewise_constant=True,
 )
-RELU = Op("relu", _relu, _relu_derivative, (Domain(avoid=(0.0,)),), piecewise_constant=True)
-SQRT = Op("sqrt", functions.sqrt, _sqrt_derivative, (Domain(0.05, 100.0),), fast=math.sqrt)
-SIN = Op(
-    "sin", functions.sin, lambda x, out: (functions.cos(x),), (Domain(-10.0, 10.0),), fast=math.sin
+EXP = Op("exp", functions.exp, ("out",), (Domain(-10.0, 10.0),), fast=math.exp)
+LOG = Op("log", functions.log, ("1.0 / x",), (Domain(0.05, 100.0),), fast=math.log)
+TANH = Op("tanh", math.tanh, ("1.0 - out * out",), _EVERYWHERE)
+SIGMOID = Op("sigmoid", functions.sigmoid, ("out * (1.0 - out)",), (Domain(-20.0, 20.0),))
+RELU = Op(
+    "relu",
+    "x if x > 0.0 else 0.0 if x <= 0.0 else x",  # relu(nan) is nan, not a silent 0
+    "(1.0,) if x > 0.0 else (0.0,) if x <= 0.0 else (x,)",  # 0 at 0, as PyTorch takes it
+    (Domain(avoid=(0.0,)),),
+    piecewise_constant=True,
 )
-COS = Op(
-    "cos", functions.cos, lambda x, out: (-functions.sin(x),), (Domain(-10.0, 10.0),), fast=math.cos
+SQRT = Op(
+    "sqrt",
+    functions.sqrt,
+    ("0.5 / out if data_of(out) != 0.0 else inf",),  # a pole at 0
+    (Domain(0.05, 100.0),),
+    fast=math.sqrt,
 )
+SIN = Op("sin", functions.sin, ("cos(x)",), (Domain(-10.0, 10.0),), fast=math.sin)
+COS = Op("cos", functions.cos, ("-sin(x)",), (Domain(-10.0, 10.0),), fast=math.cos)
 
 
 # ---------------------------------------------------------------- fused ops of many operands

@@ -1,14 +1,19 @@
 """`Value`: one scalar node of the graph, and the operators that build new nodes from it.
 
 A node keeps its parents and the local derivatives d(self)/d(parent) as plain tuples, computed
-in the forward pass by the rules in `autograd.ops`. There are no closures and no references from
-a parent to its children, so a finished graph has no reference cycles and is freed by reference
+in the forward pass from the op definitions in `autograd.ops`: each operator of `Value` is
+written from its op's formulas (see `_BINARY`), so ``x * y`` computes ``a * b`` and ``(b, a)``
+in place; ``inspect.getsource(Value.__mul__)`` shows the code. There are no closures and no
+references from a parent to its children, so a finished graph has no reference cycles and is freed by reference
 counting alone the moment the last name for its output goes away.
 """
 
 from __future__ import annotations
 
+import linecache
 import numbers
+import os
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -104,144 +109,136 @@ backward_walk: Callable[..., None] = _graph_not_imported
 (importing `autograd` does). graph builds on this module, so this module cannot import it."""
 
 
-def _binary(op: Op) -> tuple[Callable[[Value, Any], Value], Callable[[Value, Any], Value]]:
-    """The operator and its reflected twin for one binary op (as CPython's fractions does).
+# ---------------------------------------------------------------- the operators, written from ops
 
-    A Value on both sides makes a node with two parents; a plain number is the node's constant
-    (``x - 2``: the op's form with a constant second operand; ``2 - x``: its first).
+# Each operator of `Value` is written from its op's definition (`Op.inline_source`) into the
+# templates below, so it computes the forward and the local derivatives in place, as a node
+# written by hand would, with no call per op: ``inspect.getsource(Value.__mul__)`` shows the
+# result. A number on either side is the node's constant (``x - 2``: the op's `Form` with a
+# constant second operand, called ``right`` here; ``2 - x``: ``left``).
 
-    Each operator here and in `_unary` ends in the same pattern: the op's ``fast_forward``
-    (its ``forward`` where that fails); its local derivatives: taken from the operands and
-    the output where the op's ``picks`` says which, the constants, or its derivative called;
-    then, while
-    ``MODE.plain`` holds, the node's seven attributes filled in on the spot, as `make_node`
-    does (a call fewer per op); otherwise `make_node`. The functions keep few free variables
-    (each costs every call): what all ops share is read from module globals.
-    """
-    fast, derivative, fixed = op.fast_forward, op.derivative, op.constant_grads
-    pick_a, pick_b = op.picks or (None, None)
-    right, left = op.with_constants((1,)), op.with_constants((0,))
-    right_fast, right_derivative, right_fixed = (
-        right.fast_forward,
-        right.derivative,
-        right.constant_grads,
-    )
-    left_fast, left_derivative, left_fixed = left.fast_forward, left.derivative, left.constant_grads
-    right_pick = right.picks[0] if right.picks else None
-    left_pick = left.picks[0] if left.picks else None
-
-    def operator(self: Value, other: Any) -> Value:
-        kind = type(other)
-        if kind is float:  # the common constant, checked first
-            c: float | None = other
-        elif kind is Value or isinstance(other, Value):
-            a = self.data
-            b = other.data
-            try:
-                out = fast(a, b)
-            except FAST_FORWARD_ERRORS:
-                out = op.forward(a, b)
-            grads: tuple[float, ...]
-            if pick_b is not None:
-                both = (a, b, out)
-                grads = (both[pick_a], both[pick_b])  # type: ignore[index]
-            else:
-                grads = fixed or derivative(a, b, out)
-            if not MODE.plain:
-                return make_node(out, op, (self, other), grads, None)
-            node = _new_value(Value)
-            node.data = out
-            node.grad = 0.0
-            node.op = op
-            node.parents = (self, other)
-            node.local_grads = grads
-            node.constant = None
-            node._extra = None
-            return node
-        else:
-            c = as_constant(other)
-            if c is None:
-                return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
+_BINARY = """\
+def {method}(self, other):
+    kind = type(other)
+    if kind is float:  # the common constant, checked first
+        b = other
+    elif kind is Value or isinstance(other, Value):
         a = self.data
-        try:
-            out = right_fast(a, c)
-        except FAST_FORWARD_ERRORS:
-            out = right.forward(a, c)
-        if right_pick is not None:
-            grads = ((a, c, out)[right_pick],)  # type: ignore[assignment]  # c: a float here
-        else:
-            grads = right_fixed or (right_derivative(a, c, out)[0],)
-        if not MODE.plain:
-            return make_node(out, right, (self,), grads, c)
-        node = _new_value(Value)
-        node.data = out
-        node.grad = 0.0
-        node.op = right
-        node.parents = (self,)
-        node.local_grads = grads
-        node.constant = c
-        node._extra = None
-        return node
+        b = other.data
+{both}
+    else:
+        b = as_constant(other)
+        if b is None:
+            return NotImplemented
+    a = self.data
+{right}
 
-    def reflected(self: Value, other: Any) -> Value:
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
-            return NotImplemented  # type: ignore[no-any-return]  # a dunder, as Python calls it
-        b = self.data
-        try:
-            out = left_fast(c, b)
-        except FAST_FORWARD_ERRORS:
-            out = left.forward(c, b)
-        grads: tuple[float, ...]
-        if left_pick is not None:
-            grads = ((c, b, out)[left_pick],)
-        else:
-            grads = left_fixed or (left_derivative(c, b, out)[1],)
-        if not MODE.plain:
-            return make_node(out, left, (self,), grads, c)
-        node = _new_value(Value)
-        node.data = out
-        node.grad = 0.0
-        node.op = left
-        node.parents = (self,)
-        node.local_grads = grads
-        node.constant = c
-        node._extra = None
-        return node
+def {reflected}(self, other):
+    a = other if type(other) is float else as_constant(other)
+    if a is None:
+        return NotImplemented
+    b = self.data
+{left}
+"""
 
-    operator.__doc__ = f"self {op.name} other"
-    reflected.__doc__ = f"other {op.name} self (a constant on the left)"
-    return operator, reflected
+_UNARY = """\
+def {method}(self):
+    x = self.data
+{op}
+"""
+
+_NODE = """\
+try:
+    out = {forward}
+    local_grads = {local_grads}
+except FAST_FORWARD_ERRORS:  # the op's own forward: the IEEE result (inf), or the clear error
+    out = {role}.forward({operands})
+    local_grads = {role}.local_grads([{operands}], out)
+if not MODE.plain:  # under no_grad or detect_anomaly, make_node decides
+    return make_node(out, {role}, {parents}, local_grads, {constant})
+node = new_value(Value)
+node.data = out
+node.grad = 0.0
+node.op = {role}
+node.parents = {parents}
+node.local_grads = local_grads
+node.constant = {constant}
+node._extra = None
+return node"""
+
+_OPERATOR_NAMES: dict[str, Any] = {
+    **ops.FORMULA_NAMES,
+    "FAST_FORWARD_ERRORS": FAST_FORWARD_ERRORS,
+    "MODE": MODE,
+    "as_constant": as_constant,
+    "make_node": make_node,
+    "new_value": _new_value,
+}
+"""The globals of the written operators: what formulas use, what every operator uses, and
+each op (by its role, ``op_mul_right``); `Value` is added once the class exists."""
 
 
-def _unary(op: Op) -> Callable[[Value], Value]:
-    """The method for an op of one operand (``x.tanh()``), in `_binary`'s pattern."""
-    fast, derivative, fixed = op.fast_forward, op.derivative, op.constant_grads
-    pick = op.picks[0] if op.picks else None
+def _node_source(role: str, op: Op, parents: str, constant: str, indent: int) -> str:
+    """The lines that make one node of ``op``: forward, local derivatives, the node."""
+    inline = op.inline_source(role)
+    _OPERATOR_NAMES.update(inline.names)
+    _OPERATOR_NAMES[role] = op
+    lines = _NODE.format(
+        forward=inline.forward,
+        local_grads=inline.local_grads,
+        role=role,
+        operands=inline.operands,
+        parents=parents,
+        constant=constant,
+    )
+    return textwrap.indent(lines, " " * indent)
 
-    def method(self: Value) -> Value:
-        x = self.data
-        try:
-            out = fast(x)
-        except FAST_FORWARD_ERRORS:
-            out = op.forward(x)
-        grads: tuple[float, ...] = (
-            ((x, out)[pick],) if pick is not None else fixed or derivative(x, out)
-        )
-        if not MODE.plain:
-            return make_node(out, op, (self,), grads, None)
-        node = _new_value(Value)
-        node.data = out
-        node.grad = 0.0
-        node.op = op
-        node.parents = (self,)
-        node.local_grads = grads
-        node.constant = None
-        node._extra = None
-        return node
 
-    method.__name__ = method.__qualname__ = op.name
-    return method
+def _write(source: str, name: str) -> dict[str, Any]:
+    """Run ``source`` (the operators of one op) and return what it defined; the source is
+    registered with linecache, so tracebacks, debuggers and inspect.getsource show it. Its
+    file name places it in this package, so detect_anomaly reports the user's line instead."""
+    filename = os.path.join(os.path.dirname(__file__), f"<operators of {name!r}>")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    defined: dict[str, Any] = {}
+    exec(compile(source, filename, "exec"), _OPERATOR_NAMES, defined)
+    return defined
+
+
+def _finish(function: Callable[..., Value], method: str, doc: str) -> Callable[..., Value]:
+    function.__qualname__ = f"Value.{method}"
+    function.__module__ = __name__
+    function.__doc__ = doc
+    return function
+
+
+Binary = Callable[["Value", Any], "Value"]
+
+
+def _binary(op: Op, method: str) -> tuple[Binary, Binary]:
+    """The operator ``method`` (``"__mul__"``) and its reflected twin for a binary op."""
+    role = f"op_{method.strip('_')}"
+    reflected = f"__r{method[2:]}"
+    source = _BINARY.format(
+        method=method,
+        reflected=reflected,
+        both=_node_source(role, op, "(self, other)", "None", 8),
+        right=_node_source(f"{role}_right", op.with_constants((1,)), "(self,)", "b", 4),
+        left=_node_source(f"{role}_left", op.with_constants((0,)), "(self,)", "a", 4),
+    )
+    defined = _write(source, op.name)
+    return (
+        _finish(defined[method], method, f"self {op.name} other"),
+        _finish(defined[reflected], reflected, f"other {op.name} self (a constant on the left)"),
+    )
+
+
+def _unary(op: Op, doc: str, method: str = "") -> Callable[[Value], Value]:
+    """The method for an op of one operand (``x.tanh()``; ``method`` if not the op's name)."""
+    method = method or op.name
+    role = f"op_{method.strip('_')}"
+    source = _UNARY.format(method=method, op=_node_source(role, op, "(self,)", "None", 4))
+    return _finish(_write(source, op.name)[method], method, doc)
 
 
 class Value:
@@ -337,35 +334,27 @@ class Value:
 
     # ------------------------------------------------------------ operators (see _binary)
 
-    __add__, __radd__ = _binary(ops.ADD)
-    __sub__, __rsub__ = _binary(ops.SUB)
-    __mul__, __rmul__ = _binary(ops.MUL)
-    __truediv__, __rtruediv__ = _binary(ops.DIV)
-    __pow__, __rpow__ = _binary(ops.POW)
-    __neg__ = _unary(ops.NEG)
-    __abs__ = _unary(ops.ABS)
+    __add__, __radd__ = _binary(ops.ADD, "__add__")
+    __sub__, __rsub__ = _binary(ops.SUB, "__sub__")
+    __mul__, __rmul__ = _binary(ops.MUL, "__mul__")
+    __truediv__, __rtruediv__ = _binary(ops.DIV, "__truediv__")
+    __pow__, __rpow__ = _binary(ops.POW, "__pow__")
+    __neg__ = _unary(ops.NEG, "-self", "__neg__")
+    __abs__ = _unary(ops.ABS, "|self|; derivative 0 at 0, as in PyTorch.", "__abs__")
 
     def __pos__(self) -> Value:
         return self
 
     # ------------------------------------------------------------ elementary functions
 
-    exp = _unary(ops.EXP)
-    """e ** x; overflows to inf past x = 709.78 (IEEE)."""
-    log = _unary(ops.LOG)
-    """Natural log; ValueError for x <= 0."""
-    tanh = _unary(ops.TANH)
-    """Hyperbolic tangent; finite for any finite x."""
-    sigmoid = _unary(ops.SIGMOID)
-    """1 / (1 + e**-x), computed without overflow for large |x|."""
-    relu = _unary(ops.RELU)
-    """max(0, x); derivative 0 at x = 0, as in PyTorch."""
-    sqrt = _unary(ops.SQRT)
-    """Square root; ValueError for x < 0, derivative inf at 0."""
-    sin = _unary(ops.SIN)
-    """Sine (radians)."""
-    cos = _unary(ops.COS)
-    """Cosine (radians)."""
+    exp = _unary(ops.EXP, "e ** x; overflows to inf past x = 709.78 (IEEE).")
+    log = _unary(ops.LOG, "Natural log; ValueError for x <= 0.")
+    tanh = _unary(ops.TANH, "Hyperbolic tangent; finite for any finite x.")
+    sigmoid = _unary(ops.SIGMOID, "1 / (1 + e**-x), computed without overflow for large |x|.")
+    relu = _unary(ops.RELU, "max(0, x); derivative 0 at x = 0, as in PyTorch.")
+    sqrt = _unary(ops.SQRT, "Square root; ValueError for x < 0, derivative inf at 0.")
+    sin = _unary(ops.SIN, "Sine (radians).")
+    cos = _unary(ops.COS, "Cosine (radians).")
 
     # ------------------------------------------------------------ backward
 
@@ -394,6 +383,9 @@ class Value:
         a function that removes the hook.
         """
         return register_hook(self, hook)
+
+
+_OPERATOR_NAMES["Value"] = Value  # the operators make Values, and take them
 
 
 def define_op(

@@ -1,9 +1,11 @@
 """Op objects: equal to their names, shared by reference when a graph is copied or pickled."""
 
 import copy
+import inspect
 import itertools
 import math
 import pickle
+import traceback
 
 import pytest
 
@@ -86,11 +88,22 @@ def test_where_the_fast_forward_raises_the_operators_give_forward_s_answer() -> 
         Value(-8.0) ** (1 / 3)
 
 
-def test_a_derivative_written_as_operands_is_taken_without_a_call_and_still_differentiates():
-    """``*`` and exp write their derivatives as `Operand`s; forms pick the constant's place."""
-    assert ops.MUL.picks == (1, 0) and ops.EXP.picks == (1,)
-    assert ops.MUL.with_constants((1,)).picks == (1,) and ops.MUL.with_constants((0,)).picks == (0,)
-    assert ops.TANH.picks is None and ops.ADD.picks is None  # computed, or constants
+def test_a_derivative_written_as_formulas_is_computed_in_place_and_still_differentiates():
+    """The operators compute each formula in place (no call); forms keep their variables'."""
+    assert ops.MUL.inline_source("m").local_grads == "(b, a)"
+    assert ops.MUL.with_constants((1,)).inline_source("m").local_grads == "(b,)"
+    assert ops.MUL.with_constants((0,)).inline_source("m").local_grads == "(a,)"
+    assert ops.DIV.with_constants((0,)).inline_source("m").local_grads == "(-out / b,)"
+    assert ops.SUB.with_constants((0,)).inline_source("m").local_grads == "(-1.0,)"
+    assert ops.TANH.inline_source("m") == (
+        "m_forward(x)",
+        "(1.0 - out * out,)",
+        "x",
+        {"m_forward": math.tanh},
+    )
+    for method in (Value.__mul__, Value.__rtruediv__, Value.tanh, Value.relu):
+        source = inspect.getsource(method)
+        assert "derivative(" not in source and "local_grads = (" in source
     x, y = Value(1.5), Value(-2.0)
     assert (x * y).local_grads == (-2.0, 1.5) and (x * 3.0).local_grads == (3.0,)
     assert (3.0 * x).local_grads == (3.0,) and x.exp().local_grads == (math.exp(1.5),)
@@ -99,5 +112,17 @@ def test_a_derivative_written_as_operands_is_taken_without_a_call_and_still_diff
     assert float(h.data if isinstance(h, Value) else h) == pytest.approx(
         (2 + 4 * 1.5**2) * math.exp(1.5**2)
     )
-    mixed = ops.Op("mixed", lambda a, b: a * b + a, (ops.Operand(1), 1.0))  # no picks: a constant
-    assert mixed.picks is None and mixed.derivative(2.0, 5.0, 12.0) == (5.0, 1.0)
+    both = (ops.Domain(), ops.Domain())
+    mixed = ops.Op("mixed", "a * b + a", ("b + 1.0", 1.0), both)
+    assert mixed.forward(2.0, 5.0) == 12.0 and mixed.derivative(2.0, 5.0, 12.0) == (6.0, 1.0)
+    assert mixed.inline_source("m").local_grads == "(b + 1.0, 1.0)"
+
+
+def test_the_written_operators_show_their_source_in_tracebacks() -> None:
+    with pytest.raises(ValueError, match="division by zero") as error:
+        Value(1.0) / 0.0
+    shown = "".join(traceback.format_exception(error.value))
+    assert "out = op_truediv_right.forward(a, b)" in shown
+    assert Value.__mul__.__qualname__ == "Value.__mul__" and "a * b" in inspect.getsource(
+        Value.__mul__
+    )
