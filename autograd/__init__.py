@@ -5,6 +5,9 @@ input's ``.grad``. Every node keeps its parents and local derivatives, so the wh
 can be printed, drawn, stepped through and checked.
 """
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from autograd import functions
 from autograd.anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from autograd.check import GradcheckError, analytic_grad, gradcheck, numerical_grad
@@ -14,10 +17,21 @@ from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
 from autograd.higher import grad, gradgradcheck
 from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from autograd.value import Value, define_op
-from autograd.viz import draw_graph, print_steps, step_through
 
-# draw_graph, step_through and print_steps import graphviz / ipywidgets only when called, so
-# `import autograd` needs neither (they are the `viz` and `notebooks` extras).
+if TYPE_CHECKING:
+    from autograd.viz import draw_graph, print_steps, step_through
+
+_VIEWS = ("draw_graph", "print_steps", "step_through")
+"""Imported from `autograd.viz` when first used (as is ``autograd.viz`` itself), so a program
+that only trains neither loads the drawing code nor keeps it for the cycle collector to scan."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _VIEWS or name == "viz":
+        viz = importlib.import_module("autograd.viz")
+        return viz if name == "viz" else getattr(viz, name)
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
 
 __all__ = [
     "AnomalyError",
