@@ -12,7 +12,6 @@ Off by default, and free when off: ops read one switch (``MODE.plain``) that the
 from __future__ import annotations
 
 import math
-import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +23,6 @@ if TYPE_CHECKING:  # value calls this module's checks; here a Value is only read
     from autograd.value import Value
 
 __all__ = ["AnomalyError", "detect_anomaly", "is_anomaly_enabled"]
-
-_PACKAGE = os.path.dirname(__file__)  # as the package's code objects spell their file names
 
 
 class AnomalyError(FloatingPointError):
@@ -128,10 +125,15 @@ def check_gradient(node: Value, grad: Any) -> None:
 # ---------------------------------------------------------------- formatting
 
 
+_INSIDE = __name__.rpartition(".")[0] + "."
+"""How the names of the package's modules begin ("autograd.")."""
+
+
 def _call_site() -> str:
-    """``file:line in function`` of the innermost caller outside the autograd package."""
+    """``file:line in function`` of the innermost caller outside the autograd package's own
+    modules (the operators `autograd.value` writes count as that module's)."""
     frame = sys._getframe(1)
-    while frame.f_back is not None and os.path.dirname(frame.f_code.co_filename) == _PACKAGE:
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(_INSIDE):
         frame = frame.f_back
     return f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}"
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import linecache
 import numbers
-import os
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -168,6 +167,7 @@ return node"""
 
 _OPERATOR_NAMES: dict[str, Any] = {
     **ops.FORMULA_NAMES,
+    "__name__": __name__,  # their frames belong to this module (detect_anomaly skips them)
     "FAST_FORWARD_ERRORS": FAST_FORWARD_ERRORS,
     "MODE": MODE,
     "as_constant": as_constant,
@@ -196,9 +196,9 @@ def _node_source(role: str, op: Op, parents: str, constant: str, indent: int) ->
 
 def _write(source: str, name: str) -> dict[str, Any]:
     """Run ``source`` (the operators of one op) and return what it defined; the source is
-    registered with linecache, so tracebacks, debuggers and inspect.getsource show it. Its
-    file name places it in this package, so detect_anomaly reports the user's line instead."""
-    filename = os.path.join(os.path.dirname(__file__), f"<operators of {name!r}>")
+    registered with linecache, so tracebacks, debuggers and inspect.getsource show it (under a
+    "<...>" name, which no loader will answer with another file's lines)."""
+    filename = f"<autograd.value: the operators of {name!r}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     defined: dict[str, Any] = {}
     exec(compile(source, filename, "exec"), _OPERATOR_NAMES, defined)
