@@ -200,6 +200,8 @@ class Op:
         else:
             self.fast_forward = fast
         self.constant_grads: tuple[float, ...] | None = None
+        if isinstance(derivative, tuple) and len(derivative) != len(names):
+            raise TypeError(f"op {name!r}: {len(derivative)} derivatives for {len(names)} operands")
         if callable(derivative):
             self.derivative: Derivative = derivative
             formulas: tuple[str, ...] | str | None = None

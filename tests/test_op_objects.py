@@ -116,6 +116,10 @@ def test_a_derivative_written_as_formulas_is_computed_in_place_and_still_differe
     mixed = ops.Op("mixed", "a * b + a", ("b + 1.0", 1.0), both)
     assert mixed.forward(2.0, 5.0) == 12.0 and mixed.derivative(2.0, 5.0, 12.0) == (6.0, 1.0)
     assert mixed.inline_source("m").local_grads == "(b + 1.0, 1.0)"
+    with pytest.raises(TypeError, match="'short': 1 derivatives for 2 operands"):
+        ops.Op("short", "a * b", ("b",), both)
+    with pytest.raises(SyntaxError):
+        ops.Op("typo", "a * b", ("b +", "a"), both)
 
 
 def test_the_written_operators_show_their_source_in_tracebacks() -> None:
