@@ -4,8 +4,8 @@ A node keeps its parents and the local derivatives d(self)/d(parent) as plain tu
 in the forward pass from the op definitions in `autograd.ops`: each operator of `Value` is
 written from its op's formulas (see `_BINARY`), so ``x * y`` computes ``a * b`` and ``(b, a)``
 in place; ``inspect.getsource(Value.__mul__)`` shows the code. There are no closures and no
-references from a parent to its children, so a finished graph has no reference cycles and is freed by reference
-counting alone the moment the last name for its output goes away.
+references from a parent to its children, so a finished graph has no reference cycles and is
+freed by reference counting alone the moment the last name for its output goes away.
 """
 
 from __future__ import annotations
