@@ -22,7 +22,7 @@ def test_tests_skipped_for_a_missing_tool_are_listed_with_the_install_line(tmp_p
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k",
          "same_graph and expression or a_drawing_is_the_same_view",
-         "tests/test_layout.py", "tests/test_views_browser.py"],
+         "tests/viz/test_layout.py", "tests/viz/test_views_browser.py"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     out = result.stdout
@@ -32,5 +32,5 @@ def test_tests_skipped_for_a_missing_tool_are_listed_with_the_install_line(tmp_p
         (CHROMIUM, "test_views_browser.py::test_a_drawing_is_the_same_view_with_one_state"),
     ):
         assert f"{need.tests} NOT run" in out
-        assert f"not run: tests/{test}" in out
+        assert f"not run: tests/viz/{test}" in out
         assert f"To run them: {need.install}" in out

@@ -21,7 +21,7 @@ from autograd import sum as vsum
 from autograd.fused import dot_layout
 from autograd.higher import hessian, local_grads_as_values
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def second_difference(f, x: float, h: float = 1e-4) -> float:

@@ -19,7 +19,7 @@ from autograd import Value
 from tests import browser
 from tests.needs import CHROMIUM
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # nbconvert's own page template links these two scripts; nothing of ours may request anything.
 NBCONVERT_TEMPLATE_URLS = (
     "cdnjs.cloudflare.com/ajax/libs/mathjax",

@@ -399,7 +399,7 @@ def test_the_options_checked_up_front_are_exactly_the_drawing_options():
 
 
 def test_the_readme_see_it_example_leaves_the_true_gradient(tmp_path, monkeypatch):
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     block = next(
         b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "step_through(" in b
     )
