@@ -25,7 +25,7 @@ import autograd
 from autograd import Value
 from nn.attention import GPT
 from nn.data import CharVocab
-from nn.demos.gpt import GPTConfig, name_loss, train_names
+from nn.names_gpt import GPTConfig, name_loss, train_names
 from nn.optim import Adam
 
 Vector = list[Value]

@@ -26,8 +26,8 @@ from timing import median_time
 
 import autograd
 import nn
+from autograd.collector import rare_gc_passes
 from nn import data
-from nn.train import rare_gc_passes
 
 # ---------------------------------------------------------------- baseline: no graph at all
 

@@ -15,9 +15,11 @@ from nn.losses import (
     softmax,
 )
 from nn.module import ModelFileError, Module, load
+from nn.objectives import Objective
 from nn.optim import SGD, Adam, clip_grad_norm
 from nn.recurrent import RNN, LSTMCell, RNNCell, SequenceModel, detach_state, grad_norms
-from nn.train import Objective, Trainer, accuracy, evaluate, fit
+from nn.scoring import accuracy, evaluate, loss_and_accuracy
+from nn.train import Trainer, fit
 
 __all__ = [
     "GPT",
@@ -49,6 +51,7 @@ __all__ = [
     "grad_norms",
     "hinge_loss",
     "load",
+    "loss_and_accuracy",
     "log_softmax",
     "mse_loss",
     "rmsnorm",

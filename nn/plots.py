@@ -18,7 +18,8 @@ import autograd
 from nn.checks import check_count
 from nn.data import Dataset
 from nn.module import Module
-from nn.train import History, Objective, as_objective
+from nn.objectives import Objective, as_objective
+from nn.train import History
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -104,7 +105,7 @@ def plot_decision_boundary(
     title: str | None = None,
 ) -> Figure:
     """The class a 2-input classifier predicts at every point of a grid around ``data``, with the
-    data on top. ``loss`` names the prediction rule, as in `nn.train.evaluate`."""
+    data on top. ``loss`` names the prediction rule, as in `nn.evaluate`."""
     if data.n_features != 2:
         raise ValueError(f"plot_decision_boundary needs 2-D data, got {data.n_features} features")
     resolution = check_count("resolution", resolution, least=2)

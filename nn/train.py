@@ -15,221 +15,29 @@ accuracy, and a history of per-epoch numbers as plain lists, ready to plot.
 
 from __future__ import annotations
 
-import gc
 import math
 import random
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
-import autograd
-from autograd import Value
+from autograd.collector import rare_gc_passes
 from nn.checks import check_callable, check_count, check_flag, check_int, check_real, shown
 from nn.data import Dataset, batches
-from nn.losses import batch_mean, binary_cross_entropy, cross_entropy, hinge_loss, mse_loss
+from nn.losses import batch_mean
 from nn.module import Module
+from nn.objectives import Objective, as_objective, check_data_fits
 from nn.optim import Adam, Optimizer
+from nn.progress import progress_bar
+from nn.scoring import loss_and_accuracy
 
-__all__ = [
-    "OBJECTIVES",
-    "History",
-    "Objective",
-    "Trainer",
-    "accuracy",
-    "as_objective",
-    "evaluate",
-    "fit",
-    "progress_bar",
-]
+__all__ = ["History", "Trainer", "fit"]
 
 History = dict[str, list[float]]
 """Per-epoch lists: "loss" and "accuracy" (training, over the epoch's examples as seen), "seconds"
 (elapsed since the start), "test_loss"/"test_accuracy" when a test set is given, and per-step
 "step_loss"."""
-
-
-@dataclass(frozen=True)
-class Objective:
-    """How a model's outputs meet a class label: the loss for one example, the predicted class
-    from the outputs' values (for accuracy), and, if known, how many classes a model with n
-    outputs can tell apart (labels are checked against it before training or evaluating)."""
-
-    name: str
-    loss: Callable[[list[Value], int], Value]
-    predict: Callable[[list[float]], int]
-    classes: Callable[[int], int] | None = None
-
-
-def _argmax(outputs: list[float]) -> int:
-    return max(range(len(outputs)), key=outputs.__getitem__)
-
-
-def _one_output(who: str, outputs: Sequence[Any]) -> Any:
-    if len(outputs) != 1:
-        raise ValueError(
-            f"the {who!r} loss needs a model with 1 output, this one has {len(outputs)}"
-        )
-    return outputs[0]
-
-
-def _hinge(outputs: list[Value], y: int) -> Value:
-    return hinge_loss(_one_output("hinge", outputs), 2 * y - 1)
-
-
-def _mse(outputs: list[Value], y: int) -> Value:
-    if len(outputs) == 1:
-        return mse_loss(outputs, [float(y)])
-    return mse_loss(outputs, [1.0 if i == y else 0.0 for i in range(len(outputs))])
-
-
-def _bce(outputs: list[Value], y: int) -> Value:
-    return binary_cross_entropy(_one_output("bce", outputs), y)
-
-
-def _threshold(at: float) -> Callable[[list[float]], int]:
-    def predict(outputs: list[float]) -> int:
-        return int(outputs[0] > at) if len(outputs) == 1 else _argmax(outputs)
-
-    return predict
-
-
-def _one_per_output(n_outputs: int) -> int:
-    return n_outputs
-
-
-def _two_classes(n_outputs: int) -> int:
-    return 2
-
-
-def _one_hot_or_two(n_outputs: int) -> int:
-    return 2 if n_outputs == 1 else n_outputs
-
-
-OBJECTIVES: dict[str, Objective] = {
-    "cross_entropy": Objective("cross_entropy", cross_entropy, _argmax, classes=_one_per_output),
-    "hinge": Objective("hinge", _hinge, _threshold(0.0), classes=_two_classes),
-    "mse": Objective("mse", _mse, _threshold(0.5), classes=_one_hot_or_two),
-    "bce": Objective("bce", _bce, _threshold(0.5), classes=_two_classes),
-}
-"""By name: "cross_entropy" (logits, argmax), "hinge" (one score, label 1 when > 0, trained on
-y = -1/+1), "mse" (one output vs the 0/1 label, or one-hot targets), "bce" (one probability)."""
-
-
-def as_objective(loss: str | Objective) -> Objective:
-    """The `Objective` named by ``loss`` (or ``loss`` itself); ValueError for an unknown name."""
-    if isinstance(loss, Objective):
-        return loss
-    if isinstance(loss, str) and loss in OBJECTIVES:
-        return OBJECTIVES[loss]
-    raise ValueError(
-        f"unknown loss {loss!r} (choose from {', '.join(OBJECTIVES)}, or an Objective)"
-    )
-
-
-def _check_data(data: object, model: Module, objective: Objective, what: str) -> Dataset:
-    """``data`` if it fits ``model`` and ``objective`` (features, labels), else a clear error:
-    checked up front, so a bad label in the last batch cannot stop training halfway."""
-    if not isinstance(data, Dataset):
-        raise TypeError(f"{what} must be an nn.data.Dataset, got {type(data).__name__}")
-    if len(data) == 0:
-        raise ValueError(f"{what} is empty")
-    nin = getattr(model, "nin", None)
-    if nin is not None and data.n_features != nin:
-        raise ValueError(f"{what} has {data.n_features} features but the model takes {nin} inputs")
-    if objective.classes is not None:
-        with autograd.no_grad():
-            outputs = model(data.xs[0])
-        n_outputs = len(outputs) if isinstance(outputs, list) else 1
-        limit = objective.classes(n_outputs)
-        top = max(data.ys)
-        if top >= limit:
-            raise ValueError(
-                f"{what}: label {top} (example {data.ys.index(top)}) is out of range: a model "
-                f"with {n_outputs} output{'s' if n_outputs > 1 else ''} under the "
-                f"{objective.name!r} loss predicts classes 0 to {limit - 1}"
-            )
-    return data
-
-
-def evaluate(
-    model: Module, data: Dataset, loss: str | Objective = "cross_entropy"
-) -> tuple[float, float]:
-    """(mean loss, accuracy) of ``model`` on ``data``, without building a graph."""
-    objective = as_objective(loss)
-    data = _check_data(data, model, objective, "the evaluation data")
-    total, correct = 0.0, 0
-    with autograd.no_grad():
-        for x, y in data:
-            outputs = model(x)
-            total += objective.loss(outputs, y).data
-            correct += objective.predict([o.data for o in outputs]) == y
-    return total / len(data), correct / len(data)
-
-
-def accuracy(model: Module, data: Dataset, loss: str | Objective = "cross_entropy") -> float:
-    """The fraction of ``data`` classified right (the prediction rule comes with the loss)."""
-    return evaluate(model, data, loss)[1]
-
-
-class _CollectorThresholds:
-    """The cycle collector's thresholds, shared by every thread: the first `rare_gc_passes` to
-    enter saves and raises them, the last to leave puts them back, whatever order threads leave
-    in (a thread restoring what another one had saved would leave them changed for good)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.users = 0
-        self.saved = gc.get_threshold()
-
-    def enter(self, threshold: int) -> None:
-        with self.lock:
-            if self.users == 0:
-                self.saved = old = gc.get_threshold()
-                if 0 < old[0] < threshold:
-                    gc.set_threshold(threshold, *old[1:])
-            self.users += 1
-
-    def leave(self) -> None:
-        with self.lock:
-            self.users -= 1
-            if self.users == 0:
-                gc.set_threshold(*self.saved)
-
-
-_THRESHOLDS = _CollectorThresholds()
-
-
-@contextmanager
-def rare_gc_passes(threshold: int = 10_000) -> Iterator[None]:
-    """Run the cycle collector's youngest generation every ``threshold`` allocations, not 700.
-
-    A training step allocates tens of thousands of nodes and frees them by reference counting
-    (graphs hold no cycles), so the frequent collector passes over them are pure cost: about a
-    quarter of a digits epoch (benchmarks/training.py). Nothing is switched off, and the old
-    thresholds come back when the last thread (or nested block) using it exits.
-    """
-    _THRESHOLDS.enter(threshold)
-    try:
-        yield
-    finally:
-        _THRESHOLDS.leave()
-
-
-def progress_bar(total: int, enabled: bool = True, **options: Any) -> Any:
-    """A `tqdm.auto` bar of ``total`` steps (a widget in Jupyter, text on stderr elsewhere), or
-    None when silenced or tqdm is not installed. ``options`` go to tqdm (``unit``, ``desc``)."""
-    if not enabled:
-        return None
-    try:
-        from tqdm.auto import tqdm  # type: ignore[import-untyped]
-    except ImportError:
-        return None
-    options = {"unit": "step", "dynamic_ncols": True, "file": sys.stderr, **options}
-    return tqdm(total=total, **options)
 
 
 class Trainer:
@@ -337,9 +145,9 @@ class Trainer:
         """
         epochs = check_count("epochs", epochs, least=0)
         check_callable("callback", callback)
-        train = _check_data(train, self.model, self.objective, "the training data")
+        train = check_data_fits(train, self.model, self.objective, "the training data")
         if test is not None:
-            test = _check_data(test, self.model, self.objective, "the test data")
+            test = check_data_fits(test, self.model, self.objective, "the test data")
         history = self.history
         done = len(history["loss"])
         lrs = self._scheduled_lrs(done + 1, done + epochs)
@@ -359,7 +167,7 @@ class Trainer:
                         self.optimizer.lr = lrs[epoch - done - 1]
                     self._train_epoch(train, f"epoch {epoch}/{last}", bar)
                     if test is not None:
-                        test_loss, test_acc = evaluate(self.model, test, self.objective)
+                        test_loss, test_acc = loss_and_accuracy(self.model, test, self.objective)
                         history["test_loss"].append(test_loss)
                         history["test_accuracy"].append(test_acc)
                     history["seconds"].append(time.perf_counter() - start)

@@ -1,10 +1,8 @@
-"""What `chainrule demo NAME` runs, kept apart from the library: the demos, their command line,
-the recurrent-net tasks and the toy corpus they learn.
+"""What `chainrule demo NAME` runs, kept apart from the library (which it only calls).
 
 - `registry`: `DemoOptions`, `DemoResult`, the `demo` decorator and the MLP demos;
-- `rnn`, `rnn_tasks`, `text`: the recurrent demo, its training loops and its grammar;
-- `gpt`: a small GPT learning first names;
-- `progress`: the progress bar their training loops report to;
+- `rnn`: the recurrent demo (its tasks are `nn.rnn_tasks`, its grammar `nn.text`);
+- `gpt`: a small GPT learning first names (`nn.names_gpt`);
 - `cli`: the ``chainrule`` command.
 """
 

@@ -21,7 +21,8 @@ from nn import data as datasets
 from nn import plots
 from nn.layers import MLP
 from nn.optim import SGD, Adam, cosine_lr
-from nn.train import History, Trainer, evaluate
+from nn.scoring import loss_and_accuracy
+from nn.train import History, Trainer
 
 __all__ = ["DEMOS", "Demo", "DemoOptions", "DemoResult", "demo"]
 
@@ -88,7 +89,7 @@ def xor_demo(options: DemoOptions) -> DemoResult:
     history = trainer.fit(
         data, options.epochs or 10_000, callback=lambda _, h: h["loss"][-1] < 0.005
     )
-    _, acc = evaluate(model, data, "mse")
+    _, acc = loss_and_accuracy(model, data, "mse")
     lines = [f"{x[0]:.0f} xor {x[1]:.0f} = {y}: net says {model(x)[0].data:.3f}" for x, y in data]
     lines.append(f"after {len(history['loss'])} epochs: accuracy {acc:.0%} (4 cases)")
     return DemoResult(lines, history, {"xor-loss.png": _loss_curve(history)})
@@ -107,7 +108,7 @@ def moons_demo(options: DemoOptions) -> DemoResult:
         update_every=5,
     )
     history = trainer.fit(data, options.epochs or 100)
-    _, acc = evaluate(model, data, "hinge")
+    _, acc = loss_and_accuracy(model, data, "hinge")
     lines = [f"after {len(history['loss'])} full-batch steps: training accuracy {acc:.0%}"]
     figures = {
         "moons-loss.png": _loss_curve(history),

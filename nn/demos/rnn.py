@@ -7,10 +7,10 @@ loss curve.
 from __future__ import annotations
 
 from nn import plots
-from nn.demos.progress import training_progress
 from nn.demos.registry import DemoOptions, DemoResult, demo
-from nn.demos.rnn_tasks import sample, train_char_model
-from nn.demos.text import WORDS, entropy_per_char, grammar_text, is_grammatical
+from nn.progress import training_progress
+from nn.rnn_tasks import sample, train_char_model
+from nn.text import WORDS, entropy_per_char, grammar_text, is_grammatical
 
 __all__ = ["rnn_demo"]
 

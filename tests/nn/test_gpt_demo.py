@@ -11,7 +11,7 @@ import nn
 from nn.attention_plots import plot_attention
 from nn.demos import DEMOS
 from nn.demos.cli import main
-from nn.demos.gpt import GPTConfig, name_loss, sample_names, train_names
+from nn.names_gpt import GPTConfig, name_loss, sample_names, train_names
 
 
 def test_gpt_demo_is_registered_with_microgpt_sizes():

@@ -30,7 +30,7 @@ def test_demo_xor(tmp_path, capsys):
 
 
 def test_demo_moons_writes_a_decision_boundary(tmp_path, capsys):
-    # (test_nn_train checks that the full 100 steps reach 100%)
+    # (tests/nn/test_train.py checks that the full 100 steps reach 100%)
     status, out, err = run(capsys, "demo", "moons", "--epochs", "10", "--out", str(tmp_path))
     assert status == 0 and "after 10 full-batch steps: training accuracy" in out
     assert "acc=" in err  # the progress bar

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 import autograd
 import nn
 from autograd import Value
+from autograd.collector import rare_gc_passes
 from nn.recurrent import LSTMCell, RNNCell, detach_state
-from nn.train import rare_gc_passes
 
 # ---------------------------------------------------------------- float references (no graph)
 
@@ -379,7 +379,7 @@ def test_5000_step_sequence_trains_at_the_default_recursion_limit(kind):
         rnn = nn.RNN(1, 3, cell=kind, seed=0)
         xs = [[math.sin(0.1 * t)] for t in range(5001)]
         losses = []
-        with rare_gc_passes():  # collector passes as in a training loop (see nn.train)
+        with rare_gc_passes():  # collector passes as in a training loop (see autograd.collector)
             for _ in range(3):
                 outputs, _ = rnn(xs[:-1])
                 errors = [h[0] - x[0] for h, x in zip(outputs, xs[1:], strict=True)]

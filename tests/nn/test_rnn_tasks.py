@@ -10,8 +10,8 @@ import pytest
 
 import autograd
 import nn
-from nn.demos import rnn_tasks
-from nn.demos.text import (
+from nn import rnn_tasks
+from nn.text import (
     ADJECTIVES,
     DETERMINERS,
     NOUNS,

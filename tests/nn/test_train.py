@@ -10,8 +10,8 @@ import pytest
 import autograd
 import nn
 from nn import data
+from nn.objectives import OBJECTIVES, Objective
 from nn.optim import cosine_lr
-from nn.train import OBJECTIVES, Objective
 
 # ---------------------------------------------------------------- must reach
 
@@ -341,7 +341,7 @@ def test_rare_gc_passes_restores_the_thresholds_whatever_order_threads_leave(ord
     import gc
     import threading
 
-    from nn.train import rare_gc_passes
+    from autograd.collector import rare_gc_passes
 
     before = gc.get_threshold()
     assert before[0] < 10_000  # the test needs a change to see

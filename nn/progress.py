@@ -1,18 +1,32 @@
-"""The progress bar the demos' training loops report to: one callback per update, the loss shown
-every few updates, and the bar closed however the loop ends."""
+"""Progress bars for training loops: `progress_bar` (tqdm.auto if installed) and
+`training_progress`, a callback per update that shows the loss and closes the bar however the
+loop ends."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from nn.train import progress_bar
-
-__all__ = ["Progress", "training_progress"]
+__all__ = ["Progress", "progress_bar", "training_progress"]
 
 Progress = Callable[[int, float], None]
 """Called after each update with (update number, that update's loss); the demos count from 0
 or 1 as their loops do."""
+
+
+def progress_bar(total: int, enabled: bool = True, **options: Any) -> Any:
+    """A `tqdm.auto` bar of ``total`` steps (a widget in Jupyter, text on stderr elsewhere), or
+    None when silenced or tqdm is not installed. ``options`` go to tqdm (``unit``, ``desc``)."""
+    if not enabled:
+        return None
+    try:
+        from tqdm.auto import tqdm  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    options = {"unit": "step", "dynamic_ncols": True, "file": sys.stderr, **options}
+    return tqdm(total=total, **options)
 
 
 @contextmanager
