@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nn.interop import INSTALL_TORCH
 from tests import browser
 
 
@@ -25,4 +26,5 @@ DOT = Need(
     "sudo apt-get install graphviz  (macOS: brew install graphviz; Windows: winget install "
     "Graphviz.Graphviz)",
 )
-NEEDS = (CHROMIUM, DOT)
+TORCH = Need("PyTorch equivalence tests", "no PyTorch", INSTALL_TORCH)
+NEEDS = (CHROMIUM, DOT, TORCH)
