@@ -146,8 +146,7 @@ def _one_bias(block: Any, name: str) -> Any:
     """``block`` with its parameter ``name`` (a second bias) replaced by a zero buffer."""
     zeros = torch.zeros_like(getattr(block, name)).detach()
     delattr(block, name)
-    block.register_buffer(name, zeros)
-    setattr(block, name, zeros)  # torch's RNN and LSTM keep a list of their weights: update it
+    block.register_buffer(name, zeros)  # torch's RNN and LSTM re-read their weights each call
     return block
 
 
@@ -296,7 +295,7 @@ class GPTModule(tnn.Module):  # type: ignore[misc]
         tokens = torch.as_tensor(tokens)
         t = tokens.shape[-1]
         if not 0 < t <= self.block_size:
-            raise ValueError(f"GPTModule takes 1 to {self.block_size} tokens, got {t}")
+            raise ValueError(f"{t} tokens do not fit in block_size {self.block_size} (1 or more)")
         x = self.embed_norm(self.wte(tokens) + self.wpe(torch.arange(t)))
         for block in self.blocks:
             x = block(x)
