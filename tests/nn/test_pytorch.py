@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -470,3 +471,13 @@ def test_without_torch_the_error_says_how_to_install_it(monkeypatch):
         with pytest.raises(ImportError, match=r"pip install 'chainrule\[torch\]'"):
             call(nn.MLP(2, [2]))
     assert "pip install 'chainrule[torch]'" in (torch_missing() or "")
+
+
+@pytest.mark.slow
+def test_the_benchmark_times_both_engines_on_the_same_work(needs_torch):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = subprocess.run(
+        [sys.executable, "benchmarks/pytorch.py", "--repeats", "1"],
+        cwd=root, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "| digits epoch (47 steps of 32) |" in out and "| GPT step on 'isabella' |" in out
