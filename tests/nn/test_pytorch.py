@@ -423,29 +423,33 @@ def test_to_torch_names_what_has_no_counterpart(needs_torch):
         nn.to_torch([Value(1.0)])  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("build", "message"),
-    [
-        (lambda t: t.Sequential(t.Linear(2, 3), t.Dropout(0.5), t.Linear(3, 1)),
-         r"layer 1 \(Dropout\(p=0.5, inplace=False\)\) has no chainrule counterpart"),
-        (lambda t: t.Sequential(t.Linear(2, 3), t.GELU()), r"layer 1 \(GELU"),
-        (lambda t: t.Sequential(t.Tanh(), t.Linear(2, 3)), r"layer 0 \(Tanh\(\)\)"),
-        (lambda t: t.Sequential(t.Linear(2, 3), t.Tanh(), t.ReLU()), r"layer 2 \(ReLU\(\)\)"),
-        (lambda t: t.Sequential(t.Linear(2, 3), t.Linear(4, 1)),
-         "layer 1 .* takes 4 inputs but the layer before gives 3"),
-        (lambda t: t.Sequential(t.Linear(2, 3, bias=False)), r"layer 0 \(Linear.*\) has no bias"),
-        (lambda t: t.Sequential(t.Linear(2, 3), t.Tanh(), t.Linear(3, 3), t.ReLU(),
-                                t.Linear(3, 1)),
-         "layer 2 is followed by relu, layer 0 by tanh"),
-        (lambda t: t.Sequential(), "holds no Linear layer"),
-        (lambda t: t.RNNCell(2, 3, nonlinearity="relu"), "uses relu; chainrule's RNN is tanh"),
-        (lambda t: t.LSTM(2, 3, num_layers=2), "has more layers than chainrule's RNN"),
-        (lambda t: t.GRU(2, 3), "GRU has no chainrule counterpart"),
-        (lambda t: t.Embedding(4, 2, padding_idx=0), "sets padding_idx"),
-        (lambda t: t.Conv1d(1, 1, 2), "Conv1d has no chainrule counterpart"),
-    ],
-)  # fmt: skip
-def test_from_torch_names_the_layer_that_does_not_map(needs_torch, build, message):
+NOT_MAPPING = {  # what from_torch is given -> what its error must say
+    "dropout": (lambda t: t.Sequential(t.Linear(2, 3), t.Dropout(0.5), t.Linear(3, 1)),
+                r"layer 1 \(Dropout\(p=0.5, inplace=False\)\) has no chainrule counterpart"),
+    "gelu": (lambda t: t.Sequential(t.Linear(2, 3), t.GELU()), r"layer 1 \(GELU"),
+    "activation first": (lambda t: t.Sequential(t.Tanh(), t.Linear(2, 3)), r"layer 0 \(Tanh\(\)\)"),
+    "two activations": (lambda t: t.Sequential(t.Linear(2, 3), t.Tanh(), t.ReLU()),
+                        r"layer 2 \(ReLU\(\)\)"),
+    "widths": (lambda t: t.Sequential(t.Linear(2, 3), t.Linear(4, 1)),
+               "layer 1 .* takes 4 inputs but the layer before gives 3"),
+    "no bias": (lambda t: t.Sequential(t.Linear(2, 3, bias=False)),
+                r"layer 0 \(Linear.*\) has no bias"),
+    "mixed activations": (lambda t: t.Sequential(t.Linear(2, 3), t.Tanh(), t.Linear(3, 3),
+                                                 t.ReLU(), t.Linear(3, 1)),
+                          "layer 2 is followed by relu, layer 0 by tanh"),
+    "empty": (lambda t: t.Sequential(), "holds no Linear layer"),
+    "relu rnn": (lambda t: t.RNNCell(2, 3, nonlinearity="relu"),
+                 "uses relu; chainrule's RNN is tanh"),
+    "two-layer lstm": (lambda t: t.LSTM(2, 3, num_layers=2), "has more layers than chainrule's"),
+    "gru": (lambda t: t.GRU(2, 3), "GRU has no chainrule counterpart"),
+    "padding": (lambda t: t.Embedding(4, 2, padding_idx=0), "sets padding_idx"),
+    "conv": (lambda t: t.Conv1d(1, 1, 2), "Conv1d has no chainrule counterpart"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", NOT_MAPPING)
+def test_from_torch_names_the_layer_that_does_not_map(needs_torch, case):
+    build, message = NOT_MAPPING[case]
     module = build(torch.nn)
     with pytest.raises((ValueError, TypeError), match=message):
         nn.from_torch(module)
