@@ -179,8 +179,10 @@ class RecurrentModule(tnn.Module):  # type: ignore[misc]
     def run(self, xs: Tensor, h0: State | None = None) -> tuple[Tensor, State]:
         """(every step's hidden vector, the last state): h, or (h, c) for an LSTM, as chainrule's
         `RNN` returns them; ``h0`` is such a state (zeros if None)."""
+        if not len(xs):
+            raise ValueError("RecurrentModule: the sequence is empty (no step to run)")
         state: Any = None if h0 is None else _map_state(h0, lambda t: t.unsqueeze(0))
-        k = self.bptt_steps or max(len(xs), 1)
+        k = self.bptt_steps or len(xs)
         outputs = []
         for start in range(0, len(xs), k):
             if start:
@@ -471,10 +473,13 @@ def _from_sequential(seq: Any) -> Converted:
     nin = layers[0][0].in_features
     nouts = [linear.out_features for linear, _, _ in layers]
     output = layers[-1][1]
-    if type(seq) is LayerModule:
-        return Layer(nin, nouts[0], output), values
-    if type(seq) is NeuronModule:
-        return Neuron(nin, output), values
+    if type(seq) in (LayerModule, NeuronModule):
+        width = 1 if type(seq) is NeuronModule else nouts[0]
+        if len(layers) > 1 or nouts[0] != width:
+            raise ValueError(f"from_torch: {owner} must hold one Linear of {width} outputs")
+        if type(seq) is NeuronModule:
+            return Neuron(nin, output), values
+        return Layer(nin, width, output), values
     hidden = layers[0][1] if len(layers) > 1 else getattr(seq, "activation", "tanh")
     return MLP(nin, nouts, hidden, output), values
 

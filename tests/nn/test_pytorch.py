@@ -467,6 +467,12 @@ def test_from_torch_refuses_a_changed_module_and_bad_weights(needs_torch):
         nn.from_torch(layer)
     with pytest.raises(TypeError, match=r"expects a torch\.nn\.Module, got MLP"):
         nn.from_torch(nn.MLP(2, [2]))
+    layer = nn.to_torch(nn.Layer(2, 3, seed=0))
+    layer.append(torch.nn.Linear(3, 1))
+    with pytest.raises(ValueError, match="LayerModule must hold one Linear of 3 outputs"):
+        nn.from_torch(layer)
+    with pytest.raises(ValueError, match="the sequence is empty"):
+        nn.to_torch(nn.RNN(2, 3, seed=0))(torch.zeros(0, 2, dtype=torch.float64))
 
 
 def test_without_torch_the_error_says_how_to_install_it(monkeypatch):
