@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, Any
 from autograd import functions
 from autograd.anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from autograd.check import GradcheckError, analytic_grad, gradcheck, numerical_grad
+from autograd.define import define_op
 from autograd.evaluation import evaluate
 from autograd.fused import dot, dots, sum
 from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
 from autograd.higher import grad, gradgradcheck
 from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from autograd.value import Value, define_op
+from autograd.value import Value
 
 if TYPE_CHECKING:
     from autograd.viz import draw_graph, print_steps, step_through

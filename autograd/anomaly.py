@@ -6,7 +6,7 @@ silently: exp(1000) overflows to inf, inf - inf is nan, sqrt's derivative is inf
 that called it, and backward checks every gradient it passes on. The first non-finite value
 raises `AnomalyError` naming the op, the node's label, the values involved and that line.
 
-Off by default, and free when off: ops read one switch (``MODE.plain``) that they read anyway.
+Off by default, and free when off: ops read one switch (``MODES.all_default``) that they read anyway.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from autograd.hooks import created_at_of, hooks_of, own_extras
-from autograd.mode import MODE, ModeSwitch
-from autograd.ops import Op
+from autograd.mode import MODES, ModeSwitch
+from autograd.op import Op
 
 if TYPE_CHECKING:  # value calls this module's checks; here a Value is only read
     from autograd.value import Value
@@ -54,7 +54,7 @@ class detect_anomaly(ModeSwitch):
 
 def is_anomaly_enabled() -> bool:
     """True inside `detect_anomaly`."""
-    return MODE.anomaly
+    return MODES.anomaly
 
 
 # ---------------------------------------------------------------- checks (called only when on)

@@ -39,7 +39,7 @@ def _fields(node: Value) -> dict[str, Any]:
 
 def _new(cls: type[Value], fields: dict[str, Any], parents: tuple[Value, ...]) -> Value:
     node = object.__new__(cls)
-    node._extra = None  # first: a "label" field (from before labels moved to extras) goes there
+    node.extras = None  # first: a "label" field is stored in the extras
     for name, value in fields.items():
         setattr(node, name, value)
     node.parents = parents
@@ -50,8 +50,8 @@ def shallow_copy(node: Value) -> Value:
     """A new node with the same attributes: the same parents, the same hooks (one list), and
     extras of its own (so relabelling the copy leaves the original's label alone)."""
     fields = _fields(node)
-    if fields.get("_extra") is not None:
-        fields["_extra"] = copy.copy(fields["_extra"])
+    if fields.get("extras") is not None:
+        fields["extras"] = copy.copy(fields["extras"])
     return _new(type(node), fields, node.parents)
 
 

@@ -57,5 +57,5 @@ def evaluate(root: Value, changes: Mapping[Value, Number]) -> float:
         if not node.parents:
             values[node] = node.data
         else:
-            values[node] = node.op.evaluate(node, [values[p] for p in node.parents])
+            values[node] = node.op.recompute(node, [values[p] for p in node.parents])
     return values[root]

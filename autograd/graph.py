@@ -18,11 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import autograd.value
 from autograd.anomaly import check_contribution, check_gradient
 from autograd.fused import dot
 from autograd.hooks import HOOK_WATCH, Hook, hooks_of, register_hook
-from autograd.mode import MODE
+from autograd.mode import MODES
 from autograd.value import Value, as_constant
 
 __all__ = [
@@ -146,7 +145,7 @@ def backward(root: Value, grad: object = 1.0, *, create_graph: bool = False) -> 
     """d(root)/d(node) into every node's ``.grad``; see `Value.backward` for the semantics."""
     seed = _seed(root, grad, create_graph)
     order, hooked = _backward_order(root)
-    if create_graph or hooked or MODE.anomaly:
+    if create_graph or hooked or MODES.anomaly:
         _store(_gradients(root, seed, create_graph, order), create_graph)
         return
     if not order:  # a leaf: accumulate like any other leaf
@@ -203,7 +202,7 @@ def backward_steps(root: Value, grad: object = 1.0) -> Iterator[BackwardStep]:
 
 def _steps(root: Value, seed: float) -> Iterator[BackwardStep]:
     order, hooked = _backward_order(root)
-    if hooked or MODE.anomaly:  # backward would take the general path: walk it
+    if hooked or MODES.anomaly:  # backward would take the general path: walk it
         yield from _general_steps(root, seed, order)
         return
     if not order:
@@ -280,7 +279,7 @@ def _walk(
     once its whole gradient, after hooks, is in ``grads`` and it has passed it on; then puts
     the leaves' gradients in ``grads``. With ``sent``, each (parent, local derivative,
     contribution) a node passes on is also appended there (floats only)."""
-    check = MODE.anomaly
+    check = MODES.anomaly
     incoming: dict[Value, Any] = {root: [(1.0, seed)] if create_graph else seed}
     for node in reversed(order):
         grad = grads[node] = _finish(node, incoming.pop(node), create_graph, check)
@@ -361,6 +360,3 @@ def _added(before: Any, grad: Any) -> Any:
     """A leaf's new ``.grad``: ``before + grad``, or ``grad`` itself onto a fresh 0.0 (so that a
     Value gradient under create_graph is stored as is, not as a new ``0.0 + grad`` node)."""
     return grad if type(before) is float and before == 0.0 else before + grad
-
-
-autograd.value.backward_walk = backward  # what Value.backward runs (see there)

@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any, Literal, TypeVar, cast
 
 __all__ = [
-    "MODE",
+    "MODES",
     "ModeSwitch",
     "Switches",
     "enable_grad",
@@ -46,10 +46,10 @@ class Switches:
     switch entered by hand and never left) keeps ``plain`` False: slower, still correct.
     """
 
-    __slots__ = ("_changed", "_lock", "_threads", "plain")
+    __slots__ = ("_changed", "_lock", "_threads", "all_default")
 
     def __init__(self) -> None:
-        self.plain = True
+        self.all_default = True
         self._threads = ThreadModes()
         self._changed = 0  # how many threads are not in the default modes
         self._lock = threading.Lock()
@@ -75,19 +75,19 @@ class Switches:
                 mine.anomaly = anomaly
             is_default = mine.record and not mine.anomaly
             self._changed += int(was_default) - int(is_default)
-            self.plain = self._changed == 0
+            self.all_default = self._changed == 0
 
 
-MODE = Switches()
+MODES = Switches()
 
 
 def is_grad_enabled() -> bool:
     """True when ops record parents and local derivatives in this thread (the default)."""
-    return MODE.record
+    return MODES.record
 
 
 class ModeSwitch:
-    """Set one switch of the calling thread's `MODE` for a ``with`` block or a decorated
+    """Set one switch of the calling thread's `MODES` for a ``with`` block or a decorated
     function, then restore it.
 
     Decorating a generator function sets the switch while the generator runs (each step from
@@ -106,8 +106,8 @@ class ModeSwitch:
         return stack
 
     def __enter__(self) -> None:
-        self._stack().append(getattr(MODE, self._switch))
-        MODE.set(**{self._switch: self._value})
+        self._stack().append(getattr(MODES, self._switch))
+        MODES.set(**{self._switch: self._value})
 
     def __exit__(
         self,
@@ -117,7 +117,7 @@ class ModeSwitch:
     ) -> None:
         stack = self._stack()
         if stack:  # empty if entered in another thread (a generator finalized here): not ours
-            MODE.set(**{self._switch: stack.pop()})
+            MODES.set(**{self._switch: stack.pop()})
 
     def _again(self) -> ModeSwitch:
         """A new switch with the same setting: each call of a decorated function uses its own."""

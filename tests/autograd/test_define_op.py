@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 
 import autograd
-from autograd import Value, define_op, functions, gradcheck, gradgradcheck, ops, testing
+import autograd.op as op_def
+from autograd import Value, define_op, functions, gradcheck, gradgradcheck, testing
 
 softplus = define_op(
     "softplus",
@@ -17,7 +18,7 @@ scaled_product = define_op(  # two operands, so constants can stand on either si
     "scaled",
     forward=lambda a, b: 3.0 * a * b,
     derivative=lambda a, b, out: (3.0 * b, 3.0 * a),
-    domain=[ops.Domain(-2.0, 2.0), ops.Domain(-2.0, 2.0)],
+    domain=[op_def.Domain(-2.0, 2.0), op_def.Domain(-2.0, 2.0)],
 )
 
 

@@ -11,7 +11,7 @@ import pytest
 
 import autograd
 from autograd import Value, detect_anomaly, enable_grad, no_grad, set_grad_enabled
-from autograd.mode import MODE, ModeSwitch
+from autograd.mode import MODES, ModeSwitch
 
 DEFAULT = (True, False)  # (recording, anomaly detection) in a fresh thread
 
@@ -20,7 +20,9 @@ def state() -> tuple[bool, bool]:
     """This thread's modes, as the API reports them and as a new node shows them."""
     recording, anomaly = autograd.is_grad_enabled(), autograd.is_anomaly_enabled()
     if not recording or anomaly:
-        assert not MODE.plain  # the ops' fast path is off for every thread while one is changed
+        assert (
+            not MODES.all_default
+        )  # the ops' fast path is off for every thread while one is changed
     x = Value(2.0)
     assert bool((x * x).parents) == recording
     if anomaly:
