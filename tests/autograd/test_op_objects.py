@@ -110,7 +110,7 @@ def test_the_operators_are_source_in_value_py_and_show_in_tracebacks() -> None:
     with pytest.raises(ValueError, match="division by zero") as error:
         Value(1.0) / 0.0
     shown = "".join(traceback.format_exception(error.value))
-    assert "value.py\", line" in shown and "in __truediv__" in shown
+    assert 'value.py", line' in shown and "in __truediv__" in shown
     source = inspect.getsource(Value.__mul__)
     assert "out = a * b" in source and "MUL.derivative(a, b, out)" in source
     assert inspect.getsourcefile(Value.__mul__) == inspect.getsourcefile(Value)
