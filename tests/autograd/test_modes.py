@@ -1,7 +1,9 @@
-"""Grad and anomaly modes belong to a thread; decorated generators switch only while they run."""
+"""Grad and anomaly modes belong to a context (a thread, an asyncio task); decorated generators
+switch only while they run."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 from collections.abc import Callable, Generator, Iterator
@@ -62,7 +64,23 @@ Switches = list[tuple[Callable[[], ModeSwitch], tuple[bool, bool]]]
 
 NO_GRAD = (no_grad, (False, False))
 ANOMALY = (detect_anomaly, (True, True))
-OFF = (lambda: set_grad_enabled(False), (False, False))
+
+
+class _SetGradEnabledOnEnter(ModeSwitch):
+    """``with set_grad_enabled(False):`` made at the enter (making it turns recording off)."""
+
+    def __init__(self) -> None:
+        super().__init__("record", False)
+        self._made: list[set_grad_enabled] = []
+
+    def __enter__(self) -> None:
+        self._made.append(set_grad_enabled(False))
+
+    def __exit__(self, *exc: object) -> None:
+        self._made.pop().__exit__(None, None, None)
+
+
+OFF = (_SetGradEnabledOnEnter, (False, False))
 
 
 def run_schedule(schedule: tuple[int, ...], switches: Switches) -> list[str]:
@@ -259,3 +277,62 @@ def test_leaving_a_switch_in_another_thread_changes_neither() -> None:
     left.set()
     thread.join()
     assert seen == [(False, False), DEFAULT]
+
+
+def test_two_asyncio_tasks_in_no_grad_leave_the_thread_recording() -> None:
+    async def in_no_grad() -> tuple[bool, bool]:
+        with no_grad():
+            await asyncio.sleep(0)  # the other task enters meanwhile, and leaves first
+            inside = autograd.is_grad_enabled()
+        await asyncio.sleep(0)
+        return inside, autograd.is_grad_enabled()
+
+    async def both() -> list[tuple[bool, bool]]:
+        return list(await asyncio.gather(in_no_grad(), in_no_grad()))
+
+    assert asyncio.run(both()) == [(False, True), (False, True)]
+    assert state() == DEFAULT
+
+
+def test_detect_anomaly_in_one_task_leaves_a_sibling_unchecked() -> None:
+    async def checking(started: asyncio.Event, done: asyncio.Event) -> None:
+        with detect_anomaly():
+            started.set()
+            await done.wait()
+
+    async def sibling(started: asyncio.Event, done: asyncio.Event) -> float:
+        await started.wait()
+        try:
+            return Value(1000.0).exp().data  # inf, unchecked here
+        finally:
+            done.set()
+
+    async def both() -> float:
+        started, done = asyncio.Event(), asyncio.Event()
+        _, overflow = await asyncio.gather(checking(started, done), sibling(started, done))
+        return overflow
+
+    assert asyncio.run(both()) == math.inf
+    assert state() == DEFAULT
+
+
+def test_set_grad_enabled_called_alone_switches_as_in_pytorch() -> None:
+    try:
+        set_grad_enabled(False)
+        assert state() == (False, False)
+        set_grad_enabled(True)
+        assert state() == DEFAULT
+        with set_grad_enabled(False):
+            assert state() == (False, False)
+        assert state() == DEFAULT
+    finally:
+        set_grad_enabled(True)
+
+
+def test_set_grad_enabled_as_a_decorator_changes_nothing_until_called() -> None:
+    @set_grad_enabled(False)
+    def inside() -> tuple[bool, bool]:
+        return state()
+
+    assert state() == DEFAULT
+    assert inside() == (False, False) and state() == DEFAULT
