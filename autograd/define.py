@@ -3,10 +3,11 @@ builds one node of any op from Values and numbers."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from autograd.op import Derivative, Domain, Op
+from autograd.op import Derivative, Domain, Op, real_result
 from autograd.value import Number, Value, as_constant, make_node
 
 __all__ = ["apply_op", "define_op"]
@@ -32,7 +33,8 @@ def define_op(
         raise TypeError(f"define_op: name must be a non-empty str, got {name!r}")
     if not callable(forward) or not callable(derivative):
         raise TypeError("define_op: forward and derivative must be callable")
-    op = Op(name, forward, derivative, domain)
+    op = Op(name, forward, derivative, _checked_domain(name, forward, domain))
+    _check_takes(name, "derivative", derivative, op.arity + 1, "the operands and out")
 
     def apply(*operands: Value | Number) -> Value:
         return apply_op(op, *operands)
@@ -41,6 +43,37 @@ def define_op(
     apply.__doc__ = f"The op {name!r} (made by autograd.define_op)."
     apply.op = op  # type: ignore[attr-defined]
     return apply
+
+
+def _checked_domain(
+    name: str, forward: Callable[..., float], domain: Sequence[Domain] | None
+) -> Sequence[Domain] | None:
+    """``domain``, checked: one `autograd.op.Domain` per operand forward takes."""
+    if domain is None:
+        return None  # Op counts forward's operands, refusing what it cannot count
+    if isinstance(domain, (str, bytes)) or not isinstance(domain, Sequence):
+        raise TypeError(
+            f"op {name!r}: domain must be a list of Domain, got {type(domain).__name__}"
+        )
+    for i, d in enumerate(domain):
+        if not isinstance(d, Domain):
+            raise TypeError(f"op {name!r}: domain[{i}] must be a Domain, got {type(d).__name__}")
+    _check_takes(name, "forward", forward, len(domain), f"{len(domain)} operands (the domain's)")
+    return domain
+
+
+def _check_takes(name: str, what: str, function: Callable[..., Any], n: int, meaning: str) -> None:
+    """TypeError naming the op unless ``function`` can be called with n positional arguments."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return  # a builtin without a signature: found out at the first call
+    try:
+        signature.bind(*[0.0] * n)
+    except TypeError:
+        raise TypeError(
+            f"op {name!r}: {what} must take {meaning} by position, but its signature is {signature}"
+        ) from None
 
 
 def apply_op(op: Op, *operands: Value | Number) -> Value:
@@ -65,7 +98,7 @@ def apply_op(op: Op, *operands: Value | Number) -> Value:
         constants.append(c)
         positions.append(i)
     made_by = op.with_constants(tuple(positions)) if positions and parents else op
-    out = float(made_by.forward(*floats))
+    out = real_result(made_by.forward(*floats), op.name, "forward")
     if not parents:
         return Value(out)
     local_grads = made_by.local_grads(floats, out)

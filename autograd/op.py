@@ -10,6 +10,7 @@ numbers (``x * 7``); `SumOp` and `DotOp` are the fused ops of many operands (`au
 from __future__ import annotations
 
 import inspect
+import numbers
 import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -191,19 +192,27 @@ class Op:
                 f"op {self.name!r}: derivative returned {len(grads)} values for "
                 f"{len(operands)} operands"
             )
-        return tuple([_as_float(grads[i], self.name) for i in self.variables])
+        return tuple([real_result(grads[i], self.name, "derivative") for i in self.variables])
 
     def grads_as_values(self, node: Any) -> tuple[Any, ...]:
         """d(node)/d(parent) for each parent, written with the parents and the node itself, so
         that under create_graph they are Values (constants stay floats and add no nodes)."""
         if self.piecewise_constant:
             return node.local_grads  # type: ignore[no-any-return]
-        grads = self.derivative(*self.operands(node.parents, node.constant), node)
+        try:
+            grads = self.derivative(*self.operands(node.parents, node.constant), node)
+        except TypeError as error:  # math.cos(x) where x is a Value, say
+            raise TypeError(
+                f"op {self.name!r}: its derivative failed on Values under create_graph ({error}); "
+                "write it with operators and autograd.functions, which take floats and Values"
+            ) from error
         return tuple([grads[i] for i in self.variables])
 
     def recompute(self, node: Any, parent_values: Sequence[float]) -> float:
         """The node's value computed again with its parents at ``parent_values``."""
-        return self.forward(*self.operands(parent_values, node.constant))
+        return real_result(
+            self.forward(*self.operands(parent_values, node.constant)), self.name, "forward"
+        )
 
     def with_constants(self, positions: tuple[int, ...]) -> OpWithConstants:
         """This op with constant operands at ``positions`` (made once, then shared)."""
@@ -219,23 +228,40 @@ class Op:
 
 
 def operand_count(forward: Callable[..., float], name: str) -> int:
-    """How many operands ``forward`` takes (its positional parameters)."""
+    """How many operands ``forward`` takes: its positional parameters without a default. A
+    keyword-only parameter without a default could never be given: a TypeError naming the op."""
     try:
         parameters = inspect.signature(forward).parameters.values()
     except (TypeError, ValueError):
         raise TypeError(f"op {name!r}: give its domain (cannot count forward's operands)") from None
-    kinds = {p.kind for p in parameters}
-    if inspect.Parameter.VAR_POSITIONAL in kinds:
-        raise TypeError(f"op {name!r}: forward takes *args; give its domain, one per operand")
-    return len(parameters)
+    count = 0
+    for p in parameters:
+        if p.kind is p.VAR_POSITIONAL:
+            raise TypeError(f"op {name!r}: forward takes *args; give its domain, one per operand")
+        if p.kind is p.KEYWORD_ONLY and p.default is p.empty:
+            raise TypeError(
+                f"op {name!r}: forward's parameter {p.name!r} is keyword-only; operands are "
+                "passed by position"
+            )
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty:
+            count += 1
+    return count
 
 
-def _as_float(d: Any, name: str) -> float:
-    if type(d) is float:
-        return d
-    if isinstance(d, (int, float)) and not isinstance(d, bool):
-        return float(d)
-    raise TypeError(f"op {name!r}: a derivative on floats must be a float, got {type(d).__name__}")
+def real_result(x: object, name: str, what: str) -> float:
+    """What an op's ``what`` ("forward", "derivative") returned, as a float: an int becomes a
+    float; a number beyond float range is a ValueError, and anything but a real number (a
+    bool, None, a str, a complex, a Value) a TypeError, each naming the op."""
+    if type(x) is float:
+        return x
+    if isinstance(x, numbers.Real) and not isinstance(x, bool):
+        try:
+            return float(x)
+        except OverflowError:
+            raise ValueError(
+                f"op {name!r}: {what} returned a number too large for a float"
+            ) from None
+    raise TypeError(f"op {name!r}: {what} must return a real number, got {type(x).__name__}")
 
 
 def _base(op: Op) -> Op:
