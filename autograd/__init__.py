@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from autograd import functions
 from autograd.anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
-from autograd.check import GradcheckError, analytic_grad, gradcheck, numerical_grad
 from autograd.define import define_op
-from autograd.evaluation import evaluate
+from autograd.evaluation import evaluate, recompute
 from autograd.fused import dot, dots, sum
+from autograd.gradcheck import GradcheckError, analytic_grad, gradcheck, numerical_grad
 from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
 from autograd.higher import grad, gradgradcheck
 from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -58,6 +58,7 @@ __all__ = [
     "no_grad",
     "numerical_grad",
     "print_steps",
+    "recompute",
     "set_grad_enabled",
     "step_through",
     "sum",

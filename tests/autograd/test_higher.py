@@ -20,7 +20,8 @@ import autograd.op as op_def
 from autograd import GradcheckError, Value, dot, grad, gradgradcheck, ops
 from autograd import sum as vsum
 from autograd.fused import dot_layout
-from autograd.higher import hessian, local_grads_as_values
+from autograd.graph import local_grads_as_values
+from autograd.higher import hessian
 
 ROOT = Path(__file__).resolve().parents[2]
 
