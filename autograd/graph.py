@@ -121,14 +121,15 @@ def backward(root: Value, grad: object = 1.0, *, create_graph: bool = False) -> 
         root.grad += seed
         return
     _start(root, seed, order)
-    deque(_pass_on(order), maxlen=0)  # run it to the end
+    deque(_pass_on(order, stepping=False), maxlen=0)  # runs it to the end, in one go
 
 
-def _pass_on(order: list[Value]) -> Iterator[Value]:
+def _pass_on(order: list[Value], stepping: bool) -> Iterator[Value]:
     """The chain rule, children first: each node adds ``local * upstream`` into its parents'
-    ``.grad``. Yields each node just before it does (so `backward_steps` can show the step)."""
+    ``.grad``. When ``stepping``, yields each node just before (`backward_steps` shows it)."""
     for node in reversed(order):
-        yield node
+        if stepping:
+            yield node
         upstream = node.grad
         for parent, local in zip(node.parents, node.local_grads):
             parent.grad += local * upstream
@@ -185,7 +186,7 @@ def _steps(root: Value, seed: float) -> Iterator[BackwardStep]:
         root.grad += seed
         return
     _start(root, seed, order)
-    passes = _pass_on(order)
+    passes = _pass_on(order, stepping=True)
     node = next(passes)
     for index in range(len(order)):
         upstream = node.grad

@@ -71,7 +71,11 @@ DIV_NUMBER, NUMBER_DIV = DIV.with_constants((1,)), DIV.with_constants((0,))
 # needs c >= 0. Only the node's derivative is needed: 0.0 holds the constant's place.
 POW_NUMBER = POW.add_with_constants(
     OpWithConstants(
-        POW, (1,), real_power, lambda a, b, out: (power_derivative(a, b), 0.0), math.pow
+        POW,
+        (1,),
+        real_power,
+        lambda a, b, out: (2.0 * a if b == 2.0 else power_derivative(a, b), 0.0),  # x**2 first
+        math.pow,
     )
 )
 NUMBER_POW = POW.add_with_constants(

@@ -70,8 +70,6 @@ def power_derivative(a: Any, b: Any) -> Any:
     nodes); a node exponent always keeps the formula, so d/db of it is right."""
     constant = type(b) is float
     exponent = b if constant else data_of(b)
-    if constant and exponent == 2.0:  # the square, the common case
-        return 2.0 * a
     if constant and exponent == 0.0:
         return 0.0
     if data_of(a) == 0.0 and not exponent > 1.0:

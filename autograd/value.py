@@ -194,13 +194,17 @@ class Value:
     def __add__(self, other: Value | Number) -> Value:
         """self + other"""
         a = self.data
-        if isinstance(other, Value):
+        c: float | None
+        if type(other) is float:  # the common constant, tested first
+            c = other
+        elif isinstance(other, Value):
             b = other.data
             out = a + b
             return make_node(out, ADD, (self, other), ADD.constant_grads, None)
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
-            return NotImplemented
+        else:
+            c = as_constant(other)
+            if c is None:
+                return NotImplemented
         out = a + c
         return make_node(out, ADD_NUMBER, (self,), ADD_NUMBER.constant_grads, c)
 
@@ -216,13 +220,17 @@ class Value:
     def __sub__(self, other: Value | Number) -> Value:
         """self - other"""
         a = self.data
-        if isinstance(other, Value):
+        c: float | None
+        if type(other) is float:  # the common constant, tested first
+            c = other
+        elif isinstance(other, Value):
             b = other.data
             out = a - b
             return make_node(out, SUB, (self, other), SUB.constant_grads, None)
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
-            return NotImplemented
+        else:
+            c = as_constant(other)
+            if c is None:
+                return NotImplemented
         out = a - c
         return make_node(out, SUB_NUMBER, (self,), SUB_NUMBER.constant_grads, c)
 
@@ -238,13 +246,17 @@ class Value:
     def __mul__(self, other: Value | Number) -> Value:
         """self * other"""
         a = self.data
-        if isinstance(other, Value):
+        c: float | None
+        if type(other) is float:  # the common constant, tested first
+            c = other
+        elif isinstance(other, Value):
             b = other.data
             out = a * b
             return make_node(out, MUL, (self, other), MUL.derivative(a, b, out), None)
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
-            return NotImplemented
+        else:
+            c = as_constant(other)
+            if c is None:
+                return NotImplemented
         out = a * c
         return make_node(out, MUL_NUMBER, (self,), MUL.derivative(a, c, out)[:1], c)
 
@@ -260,13 +272,17 @@ class Value:
     def __truediv__(self, other: Value | Number) -> Value:
         """self / other; ValueError for a zero divisor"""
         a = self.data
-        if isinstance(other, Value):
+        c: float | None
+        if type(other) is float:  # the common constant, tested first
+            c = other
+        elif isinstance(other, Value):
             b = other.data
             out = a / b if b else DIV.forward(a, b)
             return make_node(out, DIV, (self, other), DIV.derivative(a, b, out), None)
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
-            return NotImplemented
+        else:
+            c = as_constant(other)
+            if c is None:
+                return NotImplemented
         out = a / c if c else DIV.forward(a, c)
         return make_node(out, DIV_NUMBER, (self,), DIV.derivative(a, c, out)[:1], c)
 
@@ -282,13 +298,17 @@ class Value:
     def __pow__(self, other: Value | Number) -> Value:
         """self ** other; a Value exponent needs a base >= 0 (d/db is out * ln a)"""
         a = self.data
-        if isinstance(other, Value):
+        c: float | None
+        if type(other) is float:  # the common constant, tested first
+            c = other
+        elif isinstance(other, Value):
             b = other.data
             out = POW.forward(a, b)
             return make_node(out, POW, (self, other), POW.derivative(a, b, out), None)
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
-            return NotImplemented
+        else:
+            c = as_constant(other)
+            if c is None:
+                return NotImplemented
         try:
             out = POW_NUMBER.fast_forward(a, c)
         except FAST_FORWARD_ERRORS:  # the real power's own answer: ±inf, or the clear error

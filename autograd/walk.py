@@ -32,18 +32,19 @@ def post_order(
     visited: set[Value] = set()
     stack: list[Value | None] = []
     stack.extend(reversed(list(roots)))
+    push, pop, visit = stack.append, stack.pop, visited.add  # bound once: a graph has many nodes
     while stack:
-        node = stack.pop()
+        node = pop()
         if node is None:  # every parent of the node below the marker is done
-            order.append(stack.pop())  # type: ignore[arg-type]
+            order.append(pop())  # type: ignore[arg-type]
             continue
         if node in visited:  # reached again through another child
             continue
-        visited.add(node)
-        stack.append(node)
-        stack.append(None)
+        visit(node)
+        push(node)
+        push(None)
         parents = node.parents if parents_of is None else parents_of(node)
         for parent in reversed(parents):  # so the first parent comes off first
-            if parent not in visited and (parent.parents or not skip_leaves):
-                stack.append(parent)
+            if (parent.parents or not skip_leaves) and parent not in visited:
+                push(parent)
     return order
