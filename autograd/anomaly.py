@@ -45,7 +45,7 @@ class detect_anomaly(ModeSwitch):
 
     Slow (each node records where it was made): use it to find a bug, not to train. Nodes made
     before the block have no creation site; run the forward pass inside the block too. The
-    switch belongs to the calling thread, like `no_grad`.
+    switch belongs to the calling context (thread, asyncio task), like `no_grad`.
     """
 
     def __init__(self) -> None:
@@ -131,7 +131,7 @@ _INSIDE = __name__.rpartition(".")[0] + "."
 
 def _call_site() -> str:
     """``file:line in function`` of the innermost caller outside the autograd package's own
-    modules (the operators `autograd.value` writes count as that module's)."""
+    modules (`Value`'s operators, `make_node`, the table of ops)."""
     frame = sys._getframe(1)
     while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(_INSIDE):
         frame = frame.f_back
