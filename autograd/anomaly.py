@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.hooks import created_at_of, hooks_of, own_extras
 from autograd.mode import MODES, ModeSwitch
-from autograd.op import Op
+from autograd.op import Op, data_of
 
 if TYPE_CHECKING:  # value calls this module's checks; here a Value is only read
     from autograd.value import Value
@@ -88,17 +88,17 @@ def check_forward(
 
 def check_contribution(node: Value, index: int, local: Any, grad: Any) -> None:
     """Called by backward under anomaly mode for each ``local * grad`` a node passes on."""
-    contribution = _data(local) * _data(grad)
+    contribution = data_of(local) * data_of(grad)
     if math.isfinite(contribution):
         return
     raise AnomalyError(
         _report(
             f"backward through {_describe(node)} produced {contribution!r} for operand "
-            f"{index} (local derivative {_data(local)!r} * upstream gradient {_data(grad)!r})",
+            f"{index} (local derivative {data_of(local)!r} * upstream gradient {data_of(grad)!r})",
             [
                 ("operands", _floats([p.data for p in node.parents], labels=node.parents)),
                 ("local derivatives", _floats(node.local_grads)),
-                ("upstream gradient", repr(_data(grad))),
+                ("upstream gradient", repr(data_of(grad))),
                 ("created at", _site_of(node)),
             ],
         ),
@@ -110,12 +110,12 @@ def check_contribution(node: Value, index: int, local: Any, grad: Any) -> None:
 
 def check_gradient(node: Value, grad: Any) -> None:
     """Called by backward under anomaly mode with each node's whole gradient (after hooks)."""
-    if math.isfinite(_data(grad)):
+    if math.isfinite(data_of(grad)):
         return
     hooked = " after its hooks" if hooks_of(node) else ""
     rows = [("created at", _site_of(node))] if node.parents else []
     raise AnomalyError(
-        _report(f"the gradient of {_describe(node)} is {_data(grad)!r}{hooked}", rows),
+        _report(f"the gradient of {_describe(node)} is {data_of(grad)!r}{hooked}", rows),
         node.op,
         node.label,
         created_at_of(node),
@@ -162,10 +162,6 @@ def _outside_domain(op: Op, parents: tuple[Value, ...]) -> str:
         if not d.low <= p.data <= d.high
     ]
     return "; ".join(shown)
-
-
-def _data(x: Any) -> float:
-    return float(getattr(x, "data", x))  # a Value's data, or the number itself
 
 
 def _floats(values: Any, labels: tuple[Value, ...] = (), limit: int = 8) -> str:
