@@ -79,11 +79,12 @@ def make_node(
     """The node ``op`` made: every operator ends here. Under no_grad it is a leaf (no op,
     parents or derivatives); under detect_anomaly it is checked. On the common path (neither,
     in any context) the modes cost one read."""
+    all_default = MODES.all_default
     node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.extras = None
-    if MODES.all_default or MODES.record:
+    if all_default or MODES.record:
         node.op = op
         node.parents = parents
         node.local_grads = local_grads
@@ -92,7 +93,7 @@ def make_node(
         node.op = LEAF
         node.parents = node.local_grads = ()
         node.constant = None
-    if not MODES.all_default and MODES.anomaly:
+    if not all_default and MODES.anomaly:
         check_forward(node, op, constant, parents, local_grads)
     return node
 
