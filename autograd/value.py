@@ -190,7 +190,7 @@ class Value:
     # ------------------------------------------------------------ operators
     # Each takes a Value or a number on the other side. A number c is the node's constant, not
     # a parent: x * 7 is MUL_NUMBER (MUL with 7 as b), 7 * x is NUMBER_MUL; the node keeps
-    # the derivative for its one parent, [:1] (d/da) or [1:] (d/db) of the op's pair.
+    # the derivative for its one parent: [0] (d/da) or [1] (d/db) of the op's pair.
 
     def __add__(self, other: Value | Number) -> Value:
         """self + other"""
@@ -259,7 +259,7 @@ class Value:
             if c is None:
                 return NotImplemented
         out = a * c
-        return make_node(out, MUL_NUMBER, (self,), MUL.derivative(a, c, out)[:1], c)
+        return make_node(out, MUL_NUMBER, (self,), (MUL.derivative(a, c, out)[0],), c)
 
     def __rmul__(self, other: Number) -> Value:
         """other * self, a number on the left"""
@@ -268,7 +268,7 @@ class Value:
             return NotImplemented
         x = self.data
         out = c * x
-        return make_node(out, NUMBER_MUL, (self,), MUL.derivative(c, x, out)[1:], c)
+        return make_node(out, NUMBER_MUL, (self,), (MUL.derivative(c, x, out)[1],), c)
 
     def __truediv__(self, other: Value | Number) -> Value:
         """self / other; ValueError for a zero divisor"""
@@ -285,7 +285,7 @@ class Value:
             if c is None:
                 return NotImplemented
         out = a / c if c else DIV.forward(a, c)
-        return make_node(out, DIV_NUMBER, (self,), DIV.derivative(a, c, out)[:1], c)
+        return make_node(out, DIV_NUMBER, (self,), (DIV.derivative(a, c, out)[0],), c)
 
     def __rtruediv__(self, other: Number) -> Value:
         """other / self, a number on the left"""
@@ -294,7 +294,7 @@ class Value:
             return NotImplemented
         x = self.data
         out = c / x if x else DIV.forward(c, x)
-        return make_node(out, NUMBER_DIV, (self,), DIV.derivative(c, x, out)[1:], c)
+        return make_node(out, NUMBER_DIV, (self,), (DIV.derivative(c, x, out)[1],), c)
 
     def __pow__(self, other: Value | Number) -> Value:
         """self ** other; a Value exponent needs a base >= 0 (d/db is out * ln a)"""
@@ -314,7 +314,7 @@ class Value:
             out = POW_NUMBER.fast_forward(a, c)
         except FAST_FORWARD_ERRORS:  # the real power's own answer: ±inf, or the clear error
             out = POW_NUMBER.forward(a, c)
-        return make_node(out, POW_NUMBER, (self,), POW_NUMBER.derivative(a, c, out)[:1], c)
+        return make_node(out, POW_NUMBER, (self,), (POW_NUMBER.derivative(a, c, out)[0],), c)
 
     def __rpow__(self, other: Number) -> Value:
         """other ** self, a number base (>= 0) to a Value power"""
@@ -323,7 +323,7 @@ class Value:
             return NotImplemented
         x = self.data
         out = NUMBER_POW.forward(c, x)
-        return make_node(out, NUMBER_POW, (self,), NUMBER_POW.derivative(c, x, out)[1:], c)
+        return make_node(out, NUMBER_POW, (self,), (NUMBER_POW.derivative(c, x, out)[1],), c)
 
     def __neg__(self) -> Value:
         """-self"""
