@@ -4,6 +4,7 @@ switch only while they run."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 import threading
 from collections.abc import Callable, Generator, Iterator
@@ -336,3 +337,18 @@ def test_set_grad_enabled_as_a_decorator_changes_nothing_until_called() -> None:
 
     assert state() == DEFAULT
     assert inside() == (False, False) and state() == DEFAULT
+
+
+def test_the_fast_path_comes_back_once_no_context_holds_changed_modes() -> None:
+    async def spawn_in_no_grad() -> None:
+        with no_grad():
+            task = asyncio.create_task(asyncio.sleep(0))  # starts with no_grad, as its creator
+        assert not MODES.all_default  # the task's context still holds no_grad
+        await task
+
+    with no_grad(), detect_anomaly():
+        assert not MODES.all_default
+    assert MODES.all_default
+    asyncio.run(spawn_in_no_grad())
+    gc.collect()  # the finished task and its context, freed
+    assert MODES.all_default
