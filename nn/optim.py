@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from autograd import Value
 from nn.checks import check_count, check_real, is_real, shown
@@ -47,7 +48,8 @@ def checked_grads(params: list[Value], who: str) -> list[float]:
     """Every parameter's ``.grad`` as a float, checked before anything is updated.
 
     TypeError naming the first bad one: a Value (left by ``backward(create_graph=True)``: step
-    on ``.grad.data``, or backward without create_graph), None, a list, an array, a bool.
+    on ``.grad.data``, or backward without create_graph), None, a list, an array, a bool;
+    ValueError for a number beyond float range (``10**400``).
     """
     grads = [p.grad for p in params]
     if set(map(type, grads)) == _FLOATS:  # the usual case: one pass in C, no conversions
@@ -58,12 +60,22 @@ def checked_grads(params: list[Value], who: str) -> list[float]:
                 f"{who}: params[{i}].grad is a Value (from backward(create_graph=True)?); "
                 "an optimizer step needs float gradients: nothing was updated"
             )
-        if not is_real(g):
-            raise TypeError(
-                f"{who}: params[{i}].grad is {shown(g)} ({type(g).__name__}), not a number: "
-                "nothing was updated"
-            )
-    return [float(g) for g in grads]
+    return _floats(grads, "grad", who)
+
+
+def _floats(numbers: list[Any], attribute: str, who: str) -> list[float]:
+    """``numbers`` (each parameter's ``attribute``) as floats: TypeError naming the first that is
+    not a real number, ValueError for one beyond float range."""
+    out = []
+    for i, x in enumerate(numbers):
+        where = f"{who}: params[{i}].{attribute} is {shown(x)}"
+        if not is_real(x):
+            raise TypeError(f"{where} ({type(x).__name__}), not a number: nothing was updated")
+        try:
+            out.append(float(x))
+        except OverflowError:
+            raise ValueError(f"{where}, too large for a float: nothing was updated") from None
+    return out
 
 
 def _ieee_divide(a: float, b: float) -> float:

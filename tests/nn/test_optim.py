@@ -369,3 +369,26 @@ def test_adam_with_eps_0_and_a_zero_grad_gives_nan_like_pytorch():
 def test_10_to_the_400_is_a_value_error(call):
     with pytest.raises(ValueError, match=r"must be .*, got 1000"):
         call([Value(1.0)])
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_a_grad_beyond_float_range_is_a_value_error_and_changes_nothing(make):
+    params = [Value(1.0), Value(2.0)]
+    opt = make(params)
+    params[0].grad, params[1].grad = 0.5, 0.5
+    opt.step()
+    before = optimizer_state(opt)
+    params[0].grad, params[1].grad = 1.0, -(10**400)
+    with pytest.raises(
+        ValueError, match=r"\.step: params\[1\]\.grad is -1000.*too large for a float"
+    ):
+        opt.step()
+    assert optimizer_state(opt) == before
+
+
+def test_clip_grad_norm_refuses_a_grad_beyond_float_range():
+    params = [Value(1.0), Value(2.0)]
+    params[0].grad, params[1].grad = 3.0, 10**400
+    with pytest.raises(ValueError, match=r"clip_grad_norm: params\[1\]\.grad is 1000.*too large"):
+        nn.clip_grad_norm(params, 1.0)
+    assert [p.grad for p in params] == [3.0, 10**400]
