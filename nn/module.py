@@ -239,20 +239,24 @@ def _read_limited(path: str | bytes, where: str, limit: int) -> str:
     not_regular = ModelFileError(f"{where}: cannot read the model file (not a regular file)")
     if os.path.exists(path) and not os.path.isfile(path):  # do not open a pipe: it would block
         raise not_regular
+    too_large = ModelFileError(
+        f"{where}: the file is larger than nn.load's limit of {limit:,} bytes; if you trust "
+        "it, raise the limit: nn.load(path, max_bytes=...)"
+    )
     try:
         with open(path, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # replaced since the check
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):  # replaced since the check
                 raise not_regular
-            data = f.read(limit + 1)
+            if info.st_size > limit:  # refused before a byte is read
+                raise too_large
+            data = f.read(limit + 1)  # a file growing since fstat is still cut off
     except (OSError, ValueError) as e:
         if isinstance(e, ModelFileError):
             raise
         raise ModelFileError(f"{where}: cannot read the model file ({e})") from e
     if len(data) > limit:
-        raise ModelFileError(
-            f"{where}: the file is larger than nn.load's limit of {limit:,} bytes; if you trust "
-            "it, raise the limit: nn.load(path, max_bytes=...)"
-        )
+        raise too_large
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import tracemalloc
 
 import pytest
 from hypothesis import given, settings
@@ -367,6 +368,21 @@ def test_a_file_over_the_size_limit_is_refused_naming_the_limit(tmp_path):
     assert str(path) in str(info.value)
     assert nn.load(path, max_bytes=size).config() == nn.MLP(2, [2]).config()
     assert nn.module.MAX_FILE_BYTES == 256 * 1024 * 1024
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    # a sparse file of 20 MB (no disk blocks): reading it before refusing would allocate 20 MB
+    path = tmp_path / "big.json"
+    with open(path, "wb") as f:
+        f.truncate(20_000_001)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match="limit of 20,000,000 bytes"):
+            nn.load(path, max_bytes=20_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
 
 
 def test_a_path_with_a_nul_byte_is_named_in_the_error():
