@@ -8,7 +8,8 @@ item. A state dict maps each attribute that holds parameters (dotted path, e.g.
 A saved model is a JSON file holding the class name, its constructor arguments (``config()``) and
 its state dict. Loading only ever constructs classes registered here, never arbitrary code, and
 only after `Module.count_parameters` has shown that the config asks for no more weights than the
-file holds (so a small file cannot make it allocate gigabytes).
+file holds and no more than `nn.checks.MAX_PARAMETERS` (so a small file cannot make it allocate
+gigabytes, nor count to 10**15).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from autograd import Value
 from autograd.files import write_atomically, write_bytes_atomically
-from nn.checks import check_count, is_real, shown
+from nn.checks import check_count, check_parameter_count, is_real, shown, shown_count
 
 __all__ = [
     "FORMAT",
@@ -83,15 +84,18 @@ class Module:
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
         """How many numbers ``cls(**config)``'s state dict holds, from the config alone (sizes
-        checked as the constructor checks them): `load` compares it with the file's weights
-        before building anything. ``config`` holds every required argument. By default the sum
-        of `state_layout`'s lengths; a class defining neither cannot be counted."""
-        try:
-            return sum(n for _, n in cls.state_layout(config))
-        except NotImplementedError:
-            raise NotImplementedError(
-                f"{cls.__name__} does not define count_parameters()"
-            ) from None
+        checked as the constructor checks them). Computed by arithmetic, never by walking the
+        layout the config describes, so a config claiming 10**15 layers costs what one layer
+        does: `check_size` and `load` compare it with the limits before building anything.
+        ``config`` holds every required argument. Every loadable class defines it."""
+        raise NotImplementedError(f"{cls.__name__} does not define count_parameters()")
+
+    @classmethod
+    def check_size(cls, config: dict[str, Any]) -> int:
+        """`count_parameters`, checked against `nn.checks.MAX_PARAMETERS` (ValueError over it):
+        the one check every constructor makes, from its arguments, before any parameter (or
+        sub-module) is made."""
+        return check_parameter_count(f"this {cls.__name__}", cls.count_parameters(config))
 
     @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
@@ -210,6 +214,8 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Mo
     state = document.get("state")
     if not isinstance(state, dict):
         raise ModelFileError(f"{where}: 'state' must be an object mapping names to weights")
+    # The work up to building is bounded by the file, never by the sizes it claims: the count
+    # is arithmetic on the config, and the names are walked only while the file has them.
     try:
         inspect.signature(cls).bind(**config)  # names a missing or unexpected argument
         wanted = cls.count_parameters(config)
@@ -218,8 +224,13 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Mo
     held = sum(len(v) for v in state.values() if isinstance(v, list))
     if wanted > held:  # also what keeps a small file from building a gigantic model
         raise ModelFileError(
-            f"{where}: its {name} config needs {wanted:,} weights, but the file holds {held:,}"
+            f"{where}: its {name} config needs {shown_count(wanted)} weights, but the file "
+            f"holds {held:,}"
         )
+    try:
+        cls.check_size(config)  # a file large enough to hold them: the limit still holds
+    except ValueError as e:
+        raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
     # before building: a file cannot pad its weight count with junk keys
     _check_names(cls, config, state, where, cls.__name__)
     try:
@@ -268,7 +279,8 @@ def _check_names(
 ) -> None:
     """Every state entry the config implies is in ``state`` with the right length, and nothing
     else is; checked from the config alone (classes without `Module.state_layout` are checked by
-    `Module.load_state_dict` after building)."""
+    `Module.load_state_dict` after building). Each entry of the layout must be found in
+    ``state``, so at most ``len(state) + 1`` of them are ever generated."""
     remaining = dict(state)
     try:
         for key, length in cls.state_layout(config):
@@ -291,11 +303,13 @@ def _check_names(
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object as a dict, refusing a key given twice (which value would be meant?)."""
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError(f"duplicate key {key!r}")
-        obj[key] = value
+    obj = dict(pairs)
+    if len(obj) < len(pairs):  # only then look for the key (a dict is built in C)
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {shown(key)}")
+            seen.add(key)
     return obj
 
 
