@@ -126,6 +126,7 @@ class Embedding(Module):
     ) -> None:
         self.num = check_count("num", num)
         self.dim = check_count("dim", dim)
+        self.check_size(self.config())
         self.weight = _gauss_rows(self.num, self.dim, make_rng(seed, rng))
 
     def __call__(self, i: int) -> list[Value]:
@@ -191,6 +192,7 @@ class CausalSelfAttention(Module):
         rng: random.Random | None = None,
     ) -> None:
         self.dim, self.n_head = _heads("dim", dim, n_head)
+        self.check_size(self.config())
         gen = make_rng(seed, rng)
         self.wq = Matrix.gaussian(self.dim, self.dim, gen)
         self.wk = Matrix.gaussian(self.dim, self.dim, gen)
@@ -278,6 +280,7 @@ class FeedForward(Module):
     ) -> None:
         self.dim = check_count("dim", dim)
         self.hidden = check_count("hidden", hidden)
+        self.check_size(self.config())
         gen = make_rng(seed, rng)
         self.fc1 = Matrix.gaussian(self.hidden, self.dim, gen)
         self.fc2 = Matrix.gaussian(self.dim, self.hidden, gen)
@@ -326,6 +329,7 @@ class TransformerBlock(Module):
         *,
         rng: random.Random | None = None,
     ) -> None:
+        self.check_size({"dim": dim, "n_head": n_head})  # before either part is built
         gen = make_rng(seed, rng)
         self.attn = CausalSelfAttention(dim, n_head, rng=gen)
         self.mlp = FeedForward(dim, MLP_RATIO * self.attn.dim, rng=gen)

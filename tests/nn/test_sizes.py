@@ -57,6 +57,25 @@ def no_layout_walked(monkeypatch):
         monkeypatch.setattr(cls, "state_layout", classmethod(walked))
 
 
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_every_model_checks_the_limit_before_making_a_parameter(cls, monkeypatch, request):
+    n = cls.count_parameters(CONFIGS[cls])
+    monkeypatch.setattr(checks, "MAX_PARAMETERS", n)
+    assert len(cls(**CONFIGS[cls], seed=0).parameters()) == n  # at the limit: built
+    monkeypatch.setattr(checks, "MAX_PARAMETERS", n - 1)
+    request.getfixturevalue("no_parameters_made")
+    with pytest.raises(ValueError, match=rf"^this {cls.__name__} would have {n:,} parameters"):
+        cls(**CONFIGS[cls], seed=0)
+
+
+def test_embedding_of_10_to_the_10_is_refused(no_parameters_made, monkeypatch):
+    with pytest.raises(ValueError, match=r"this Embedding would have 10,000,000,000 parameters"):
+        Embedding(10**5, 10**5)
+    monkeypatch.setattr(checks, "MAX_PARAMETERS", 1000)
+    with pytest.raises(ValueError, match=r"this Embedding would have 10,000 parameters"):
+        Embedding(100, 100)
+
+
 HUGE = 10**15
 
 
@@ -65,6 +84,11 @@ HUGE = 10**15
     [
         (lambda: nn.GPT(2, 2, 4, 1, n_layer=10**8), "GPT"),
         (lambda: nn.GPT(2, 2, 4, 1, n_layer=HUGE), "GPT"),
+        (lambda: CausalSelfAttention(HUGE, 1), "CausalSelfAttention"),
+        (lambda: FeedForward(2, HUGE), "FeedForward"),
+        (lambda: TransformerBlock(HUGE, 1), "TransformerBlock"),
+        (lambda: nn.SequenceModel(2, 2, HUGE), "SequenceModel"),
+        (lambda: nn.RNN(2, HUGE), "RNN"),
         (lambda: nn.MLP(2, [HUGE, HUGE]), "MLP"),
     ],
 )
@@ -75,6 +99,19 @@ def test_huge_sizes_are_refused_without_walking_or_building(
         ValueError, match=rf"^this {who} would have (about 10\^\d+|[\d,]+) parameters"
     ):
         make()
+
+
+def test_sequence_model_checks_its_total_before_building_either_part(monkeypatch):
+    # each part alone is within the limit; together they are not
+    config = {"nin": 1, "nhidden": 3, "nout": 10}  # RNN 3 * (1 + 3 + 1) = 15, readout 40
+    monkeypatch.setattr(checks, "MAX_PARAMETERS", 54)
+
+    def built(*args, **kwargs):
+        raise AssertionError("a part was built")
+
+    monkeypatch.setattr(nn.RNN, "__init__", built)
+    with pytest.raises(ValueError, match="this SequenceModel would have 55 parameters"):
+        nn.SequenceModel(**config)
 
 
 def test_gpt_counts_its_parameters_by_arithmetic(no_layout_walked):
