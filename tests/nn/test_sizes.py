@@ -6,6 +6,8 @@ constructor or layout that would run is replaced by one that fails the test."""
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from nn import ModelFileError, checks
@@ -35,8 +37,7 @@ def test_the_configs_cover_every_loadable_class():
     assert set(_REGISTRY.values()) == set(CLASSES)
 
 
-@pytest.fixture
-def no_parameters_made(monkeypatch):
+def forbid_parameters(monkeypatch):
     """Making any parameter (a Value in nn's model modules) fails the test."""
 
     def made(*args, **kwargs):
@@ -46,8 +47,7 @@ def no_parameters_made(monkeypatch):
         monkeypatch.setattr(f"{module}.Value", made)
 
 
-@pytest.fixture
-def no_layout_walked(monkeypatch):
+def forbid_layouts(monkeypatch):
     """Generating any class's state layout fails the test (counts must be arithmetic)."""
 
     def walked(cls, config):
@@ -55,6 +55,16 @@ def no_layout_walked(monkeypatch):
 
     for cls in CLASSES:
         monkeypatch.setattr(cls, "state_layout", classmethod(walked))
+
+
+@pytest.fixture
+def no_parameters_made(monkeypatch):
+    forbid_parameters(monkeypatch)
+
+
+@pytest.fixture
+def no_layout_walked(monkeypatch):
+    forbid_layouts(monkeypatch)
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
@@ -186,3 +196,33 @@ def test_load_generates_no_more_of_the_layout_than_the_file_has_entries(tmp_path
     with pytest.raises(ModelFileError, match=r"missing 'layers\.0\.neurons\.0\.w'"):
         nn.load(path)
     assert len(generated) <= len(document["state"]) + 1
+
+
+SAVED = {cls: cls(**config, seed=0) for cls, config in CONFIGS.items()}
+
+
+@settings(max_examples=120)
+@given(
+    cls=st.sampled_from(CLASSES),
+    data=st.data(),
+    size=st.sampled_from([10**6, 10**8, 10**15, 2**62, 2**63, 10**30, 10**4000])
+    | st.integers(10**3, 10**40),
+)
+def test_any_size_a_file_claims_is_refused_from_its_config_alone(tmp_path_factory, cls, data, size):
+    """A saved model with one size in its config raised (to up to 4,001 digits) is refused with
+    ModelFileError before any layout is walked or any parameter made."""
+    document = saved_document(tmp_path_factory.mktemp("sizes"), SAVED[cls])
+    config = document["config"]
+    sizes = [(k, None) for k, v in config.items() if type(v) is int and k != "bptt_steps"]
+    sizes += [(k, i) for k, v in config.items() if isinstance(v, list) for i in range(len(v))]
+    key, index = data.draw(st.sampled_from(sizes))
+    if index is None:
+        config[key] = size
+    else:
+        config[key][index] = size
+    path = write(tmp_path_factory.mktemp("tampered"), document)
+    with pytest.MonkeyPatch.context() as patch:
+        forbid_parameters(patch)
+        forbid_layouts(patch)
+        with pytest.raises(ModelFileError, match=r"weights|must be|multiple of n_head"):
+            nn.load(path)
