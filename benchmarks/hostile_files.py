@@ -177,14 +177,24 @@ def gpt_text() -> str:
     return json.dumps(gpt())
 
 
+def with_weight(text: str) -> str:
+    """A saved MLP whose first weight is written as ``text`` (JSON that json.dumps cannot
+    write)."""
+    document = mlp()
+    first = next(iter(document["state"].values()))
+    first[0] = 0.123456789
+    return json.dumps(document).replace("0.123456789", text, 1)
+
+
 FILE_CASES: dict[str, Callable[[Path], Path]] = {
     "not JSON": write_text("hello"),
     "empty file": write_text(""),
     "not UTF-8": write_bytes(b'{"format": "\xff"}'),
     "nesting 100,000 deep": write_text("[" * 100_000 + "]" * 100_000),
     "a 5,000-digit number": write_text('{"format": ' + "9" * 5000 + "}"),
-    "a weight of 1e400": write_text(gpt_text().replace("[", "[1e400, ", 1)),
-    "NaN weight": write_text(json.dumps(mlp()).replace("[", "[NaN, ", 1)),
+    "a weight of 1e400": write_text(with_weight("1e400")),
+    "a NaN weight": write_text(with_weight("NaN")),
+    "a weight of 400 digits": write_text(with_weight("9" * 400)),
     "duplicate key": write_text(gpt_text()[:-1] + ', "class": "MLP"}'),
     "sparse file over the size limit": oversized,
     "a directory": directory,

@@ -197,7 +197,7 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Mo
         raise ModelFileError(f'{where}: not a chainrule model (no \'"format": "{FORMAT}"\')')
     version = document.get("version")
     if type(version) is not int or version != FORMAT_VERSION:
-        raise ModelFileError(f"{where}: unsupported model version {version!r}")
+        raise ModelFileError(f"{where}: unsupported model version {shown(version)}")
     unknown = [key for key in document if key not in DOCUMENT_KEYS]
     if unknown:
         raise ModelFileError(

@@ -186,6 +186,8 @@ BAD_FILES = {
                         "duplicate key 'class'"),
     "version true": (edited(lambda d: d.update(version=True)), "unsupported model version True"),
     "version 1.0": (edited(lambda d: d.update(version=1.0)), "unsupported model version 1.0"),
+    "version of 4,001 digits": (edited(lambda d: d.update(version=10**4000)),
+                                r"unsupported model version 10{56}\.\.\.$"),
     "the base class": (edited(lambda d: d.update({"class": "Module"})), "unknown model class"),
     "a weight too big for a float": (
         edited(lambda d: d["state"]["layers.0.neurons.0.w"].__setitem__(0, 10**400)),
