@@ -95,7 +95,7 @@ def check_index(name: str, value: object, size: int) -> int:
     outside 0..size-1 (no negative indices: -1 would quietly mean the last)."""
     index = check_int(name, value)
     if not 0 <= index < size:
-        raise ValueError(f"{name} is {index}, outside 0..{size - 1}")
+        raise ValueError(f"{name} is {shown(index)}, outside 0..{size - 1}")
     return index
 
 
