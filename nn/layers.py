@@ -20,7 +20,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
-from nn.checks import check_count, check_int, ordered_items
+from nn.checks import check_count, check_int, ordered_items, shown
 from nn.module import Module
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "make_rng"]
@@ -50,14 +50,14 @@ def make_rng(seed: int | None = None, rng: random.Random | None = None) -> rando
 
 def _check_widths(nouts: object) -> list[int]:
     if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-        raise ValueError(f"nouts must be a non-empty list of layer widths, got {nouts!r}")
+        raise ValueError(f"nouts must be a non-empty list of layer widths, got {shown(nouts)}")
     return [check_count("every layer width in nouts", n) for n in nouts]
 
 
 def _check_activation(activation: object) -> str | None:
     if not (activation is None or isinstance(activation, str)) or activation not in ACTIVATIONS:
         names = ", ".join(repr(a) for a in ACTIVATIONS)
-        raise ValueError(f"unknown activation {activation!r} (choose from {names})")
+        raise ValueError(f"unknown activation {shown(activation)} (choose from {names})")
     return activation
 
 

@@ -220,7 +220,7 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Mo
         inspect.signature(cls).bind(**config)  # names a missing or unexpected argument
         wanted = cls.count_parameters(config)
     except (TypeError, ValueError) as e:
-        raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
+        raise ModelFileError(f"{where}: cannot build {name} from its config: {_cut(e)}") from e
     held = sum(len(v) for v in state.values() if isinstance(v, list))
     if wanted > held:  # also what keeps a small file from building a gigantic model
         raise ModelFileError(
@@ -230,17 +230,17 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Mo
     try:
         cls.check_size(config)  # a file large enough to hold them: the limit still holds
     except ValueError as e:
-        raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
+        raise ModelFileError(f"{where}: cannot build {name} from its config: {_cut(e)}") from e
     # before building: a file cannot pad its weight count with junk keys
     _check_names(cls, config, state, where, cls.__name__)
     try:
         model = cls(**config)
     except (TypeError, ValueError) as e:
-        raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
+        raise ModelFileError(f"{where}: cannot build {name} from its config: {_cut(e)}") from e
     try:
         model.load_state_dict(state)
     except ValueError as e:
-        raise ModelFileError(f"{where}: weights do not fit {name}: {e}") from e
+        raise ModelFileError(f"{where}: weights do not fit {name}: {_cut(e)}") from e
     return model
 
 
@@ -299,6 +299,13 @@ def _check_names(
         raise ModelFileError(
             f"{where}: weights do not fit {name}: unexpected entry {shown(next(iter(remaining)))}"
         )
+
+
+def _cut(error: Exception, width: int = 300) -> str:
+    """An error's message cut to ``width`` characters: a file's 100 KB argument name or
+    activation must not make a 100 KB message."""
+    text = str(error)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

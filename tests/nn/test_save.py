@@ -447,3 +447,25 @@ def test_a_stale_temp_file_is_removed_by_the_next_save(tmp_path):
     os.utime(stale, (0, 0))
     nn.MLP(2, [3], seed=0).save(path)
     assert sorted(os.listdir(tmp_path)) == [fresh.name, "m.json"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("activation", "x" * 100_000),
+        ("output_activation", ["y" * 100_000]),
+        ("nouts", "3" * 100_000),
+        ("nouts", {"a" * 100_000: 1}),
+        ("z" * 100_000, 1),  # an unexpected argument named by 100 KB
+    ],
+    ids=["activation", "output_activation", "nouts str", "nouts dict", "argument name"],
+)
+def test_a_100_kb_config_value_makes_a_short_message(tmp_path, key, value):
+    path = tmp_path / "m.json"
+    nn.MLP(2, [2], seed=0).save(path)
+    document = json.loads(path.read_text())
+    document["config"][key] = value
+    path.write_text(json.dumps(document))
+    with pytest.raises(ModelFileError, match="cannot build MLP from its config") as info:
+        nn.load(path)
+    assert len(str(info.value)) < 500
