@@ -130,9 +130,7 @@ class Module:
             if not isinstance(values, list) or len(values) != len(group):
                 got = len(values) if isinstance(values, list) else type(values).__name__
                 raise ValueError(f"{name!r}: expected a list of {len(group)} numbers, got {got}")
-            for i, v in enumerate(values):
-                if not _is_finite_number(v):
-                    raise ValueError(f"{name!r}[{i}]: expected a finite number, got {v!r:.40}")
+            _check_weights(name, values)
         for name, group in groups.items():
             for p, v in zip(group, state[name], strict=True):
                 p.data = float(v)
@@ -231,8 +229,13 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Mo
         cls.check_size(config)  # a file large enough to hold them: the limit still holds
     except ValueError as e:
         raise ModelFileError(f"{where}: cannot build {name} from its config: {_cut(e)}") from e
-    # before building: a file cannot pad its weight count with junk keys
+    # before building: a file cannot pad its weight count with junk keys, nor hold junk weights
     _check_names(cls, config, state, where, cls.__name__)
+    try:
+        for key, values in state.items():
+            _check_weights(key, values)
+    except ValueError as e:
+        raise ModelFileError(f"{where}: weights do not fit {name}: {_cut(e)}") from e
     try:
         model = cls(**config)
     except (TypeError, ValueError) as e:
@@ -318,6 +321,21 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
                 raise ValueError(f"duplicate key {shown(key)}")
             seen.add(key)
     return obj
+
+
+def _check_weights(name: str, values: object) -> None:
+    """ValueError naming the first of ``values`` (the state entry ``name``) that is not a finite
+    real number; fast where they are all floats, as a saved file's are."""
+    if not isinstance(values, list):
+        raise ValueError(f"{name!r}: expected a list of numbers, got {type(values).__name__}")
+    if _FLOATS.issuperset(map(type, values)) and all(map(math.isfinite, values)):
+        return
+    for i, v in enumerate(values):
+        if not _is_finite_number(v):
+            raise ValueError(f"{name!r}[{i}]: expected a finite number, got {shown(v, 40)}")
+
+
+_FLOATS = {float}
 
 
 def _is_finite_number(v: object) -> bool:

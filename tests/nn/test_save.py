@@ -469,3 +469,15 @@ def test_a_100_kb_config_value_makes_a_short_message(tmp_path, key, value):
     with pytest.raises(ModelFileError, match="cannot build MLP from its config") as info:
         nn.load(path)
     assert len(str(info.value)) < 500
+
+
+@pytest.mark.parametrize("weight", ["1", None, [], 10**400, True])
+def test_a_weight_that_is_not_a_number_is_refused_before_building(tmp_path, monkeypatch, weight):
+    path = tmp_path / "m.json"
+    nn.MLP(2, [2], seed=0).save(path)
+    document = json.loads(path.read_text())
+    document["state"]["layers.0.neurons.1.w"][1] = weight
+    path.write_text(json.dumps(document))
+    monkeypatch.setattr(nn.MLP, "__init__", lambda *a, **k: pytest.fail("built"))
+    with pytest.raises(ModelFileError, match=r"'layers\.0\.neurons\.1\.w'\[1\]: expected a finite"):
+        nn.load(path)
