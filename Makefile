@@ -41,6 +41,7 @@ bench: $(VENV)/.demo-installed
 	$(BIN)/python benchmarks/training.py
 	$(BIN)/python benchmarks/recurrent.py
 	$(BIN)/python benchmarks/gpt.py
+	$(BIN)/python benchmarks/hostile_files.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache chainrule-out

@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from autograd import functions
 from autograd.anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
-from autograd.check import GradcheckError, analytic_grad, gradcheck, numerical_grad
-from autograd.evaluation import evaluate
+from autograd.define import define_op
+from autograd.evaluation import evaluate, recompute
 from autograd.fused import dot, dots, sum
+from autograd.gradcheck import GradcheckError, analytic_grad, gradcheck, numerical_grad
 from autograd.graph import BackwardStep, Edge, backward_steps, topological_order
 from autograd.higher import grad, gradgradcheck
 from autograd.mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from autograd.value import Value, define_op
+from autograd.value import Value
 
 if TYPE_CHECKING:
     from autograd.viz import draw_graph, print_steps, step_through
@@ -57,6 +58,7 @@ __all__ = [
     "no_grad",
     "numerical_grad",
     "print_steps",
+    "recompute",
     "set_grad_enabled",
     "step_through",
     "sum",

@@ -6,7 +6,7 @@ silently: exp(1000) overflows to inf, inf - inf is nan, sqrt's derivative is inf
 that called it, and backward checks every gradient it passes on. The first non-finite value
 raises `AnomalyError` naming the op, the node's label, the values involved and that line.
 
-Off by default, and free when off: ops read one switch (``MODE.plain``) that they read anyway.
+Off by default, and free when off: ops read one switch (``MODES.all_default``) that they read anyway.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from autograd.hooks import created_at_of, hooks_of, own_extras
-from autograd.mode import MODE, ModeSwitch
-from autograd.ops import Op
+from autograd.mode import MODES, ModeSwitch
+from autograd.op import Op, data_of
 
 if TYPE_CHECKING:  # value calls this module's checks; here a Value is only read
     from autograd.value import Value
@@ -45,7 +45,7 @@ class detect_anomaly(ModeSwitch):
 
     Slow (each node records where it was made): use it to find a bug, not to train. Nodes made
     before the block have no creation site; run the forward pass inside the block too. The
-    switch belongs to the calling thread, like `no_grad`.
+    switch belongs to the calling context (thread, asyncio task), like `no_grad`.
     """
 
     def __init__(self) -> None:
@@ -54,7 +54,7 @@ class detect_anomaly(ModeSwitch):
 
 def is_anomaly_enabled() -> bool:
     """True inside `detect_anomaly`."""
-    return MODE.anomaly
+    return MODES.anomaly
 
 
 # ---------------------------------------------------------------- checks (called only when on)
@@ -88,17 +88,17 @@ def check_forward(
 
 def check_contribution(node: Value, index: int, local: Any, grad: Any) -> None:
     """Called by backward under anomaly mode for each ``local * grad`` a node passes on."""
-    contribution = _data(local) * _data(grad)
+    contribution = data_of(local) * data_of(grad)
     if math.isfinite(contribution):
         return
     raise AnomalyError(
         _report(
             f"backward through {_describe(node)} produced {contribution!r} for operand "
-            f"{index} (local derivative {_data(local)!r} * upstream gradient {_data(grad)!r})",
+            f"{index} (local derivative {data_of(local)!r} * upstream gradient {data_of(grad)!r})",
             [
                 ("operands", _floats([p.data for p in node.parents], labels=node.parents)),
                 ("local derivatives", _floats(node.local_grads)),
-                ("upstream gradient", repr(_data(grad))),
+                ("upstream gradient", repr(data_of(grad))),
                 ("created at", _site_of(node)),
             ],
         ),
@@ -110,12 +110,12 @@ def check_contribution(node: Value, index: int, local: Any, grad: Any) -> None:
 
 def check_gradient(node: Value, grad: Any) -> None:
     """Called by backward under anomaly mode with each node's whole gradient (after hooks)."""
-    if math.isfinite(_data(grad)):
+    if math.isfinite(data_of(grad)):
         return
     hooked = " after its hooks" if hooks_of(node) else ""
     rows = [("created at", _site_of(node))] if node.parents else []
     raise AnomalyError(
-        _report(f"the gradient of {_describe(node)} is {_data(grad)!r}{hooked}", rows),
+        _report(f"the gradient of {_describe(node)} is {data_of(grad)!r}{hooked}", rows),
         node.op,
         node.label,
         created_at_of(node),
@@ -131,7 +131,7 @@ _INSIDE = __name__.rpartition(".")[0] + "."
 
 def _call_site() -> str:
     """``file:line in function`` of the innermost caller outside the autograd package's own
-    modules (the operators `autograd.value` writes count as that module's)."""
+    modules (`Value`'s operators, `make_node`, the table of ops)."""
     frame = sys._getframe(1)
     while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(_INSIDE):
         frame = frame.f_back
@@ -162,10 +162,6 @@ def _outside_domain(op: Op, parents: tuple[Value, ...]) -> str:
         if not d.low <= p.data <= d.high
     ]
     return "; ".join(shown)
-
-
-def _data(x: Any) -> float:
-    return float(getattr(x, "data", x))  # a Value's data, or the number itself
 
 
 def _floats(values: Any, labels: tuple[Value, ...] = (), limit: int = 8) -> str:

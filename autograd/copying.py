@@ -1,7 +1,8 @@
 """`copy.copy`, `copy.deepcopy` and `pickle` of Values, for graphs of any depth.
 
 Python's default copies and pickles follow ``parents`` by recursion, one level per node, and
-fail with RecursionError a few hundred ops deep. Here a graph is walked with an explicit stack:
+fail with RecursionError a few hundred ops deep. Here a graph is walked with an explicit stack
+(`autograd.walk.post_order`):
 `deep_copy` makes every node's copy first and links parents after; `reduce` writes a node as a
 flat list of its intermediate ancestors in topological order, parents given by position.
 """
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import copy
 from typing import TYPE_CHECKING, Any
+
+from autograd.walk import post_order
 
 if TYPE_CHECKING:
     from autograd.value import Value
@@ -39,7 +42,7 @@ def _fields(node: Value) -> dict[str, Any]:
 
 def _new(cls: type[Value], fields: dict[str, Any], parents: tuple[Value, ...]) -> Value:
     node = object.__new__(cls)
-    node._extra = None  # first: a "label" field (from before labels moved to extras) goes there
+    node.extras = None  # first: a "label" field is stored in the extras
     for name, value in fields.items():
         setattr(node, name, value)
     node.parents = parents
@@ -50,8 +53,8 @@ def shallow_copy(node: Value) -> Value:
     """A new node with the same attributes: the same parents, the same hooks (one list), and
     extras of its own (so relabelling the copy leaves the original's label alone)."""
     fields = _fields(node)
-    if fields.get("_extra") is not None:
-        fields["_extra"] = copy.copy(fields["_extra"])
+    if fields.get("extras") is not None:
+        fields["extras"] = copy.copy(fields["extras"])
     return _new(type(node), fields, node.parents)
 
 
@@ -61,15 +64,10 @@ def deep_copy(root: Value, memo: dict[int, Any]) -> Value:
     if id(root) in memo:
         return memo[id(root)]  # type: ignore[no-any-return]
     pending: list[tuple[Value, Value]] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in memo:
-            continue
-        shell = object.__new__(type(node))
-        memo[id(node)] = shell
-        pending.append((node, shell))
-        stack.extend(node.parents)
+    for node in post_order([root]):
+        if id(node) not in memo:
+            shell = memo[id(node)] = object.__new__(type(node))
+            pending.append((node, shell))
     for node, shell in pending:
         for name, value in _fields(node).items():
             if name not in KEPT:
@@ -84,19 +82,8 @@ def reduce(root: Value) -> tuple[Any, ...]:
     intermediate ancestors, parents first. Leaves are stored as themselves, so pickle keeps one
     copy of a leaf (a model's parameter) however many graphs use it; an intermediate node is
     rebuilt once per Value pickled that depends on it."""
-    order: list[Value] = []
-    position: dict[Value, int] = {}
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, parents_done = stack.pop()
-        if node in position:
-            continue
-        if parents_done:
-            position[node] = len(order)
-            order.append(node)
-            continue
-        stack.append((node, True))
-        stack.extend((p, False) for p in reversed(node.parents) if p.parents and p not in position)
+    order = post_order([root], skip_leaves=True)
+    position = {node: i for i, node in enumerate(order)}
     records: list[Record] = [
         (_fields(node), tuple(position[p] if p.parents else p for p in node.parents))
         for node in order

@@ -1,9 +1,9 @@
-"""`evaluate`: a recorded graph's output computed again with some leaves changed.
+"""`recompute`: a recorded graph's output computed again with some leaves changed.
 
-Each node's value is recomputed from its op definition (`autograd.ops`) and its parents' new
-values, in topological order, without calling the user's code, building nodes, or touching any
-``.data`` or ``.grad``. The graph views use it to show "nudge a leaf by h: predicted change
-grad * h, actual change".
+Each node's value is computed again from its op's forward (`autograd.ops`; for a `define_op` op,
+the forward you gave) and its parents' new values, in topological order, without building
+nodes or touching any ``.data`` or ``.grad``. The graph views use it to show "nudge a leaf by h:
+predicted change grad * h, actual change".
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from autograd.graph import topological_order
 from autograd.value import Number, Value, as_constant
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "recompute"]
 
 
-def evaluate(root: Value, changes: Mapping[Value, Number]) -> float:
+def recompute(root: Value, changes: Mapping[Value, Number]) -> float:
     """``root``'s value with each leaf in ``changes`` set to its new value, as a float.
 
     Every other leaf keeps its ``.data``; a leaf that ``root`` does not depend on changes
@@ -27,27 +27,27 @@ def evaluate(root: Value, changes: Mapping[Value, Number]) -> float:
     rounding of a different order of addition.
     """
     if not isinstance(root, Value):
-        raise TypeError(f"evaluate: root must be a Value, got {type(root).__name__}")
+        raise TypeError(f"recompute: root must be a Value, got {type(root).__name__}")
     if not isinstance(changes, Mapping):
         raise TypeError(
-            f"evaluate: changes must be a mapping {{leaf: new value}}, got {type(changes).__name__}"
+            f"recompute: changes must be a mapping {{leaf: new value}}, got {type(changes).__name__}"
         )
     values: dict[Value, float] = {}
     for leaf, new in changes.items():
         if not isinstance(leaf, Value):
             raise TypeError(
-                f"evaluate: a key of changes must be a Value, got {type(leaf).__name__}"
+                f"recompute: a key of changes must be a Value, got {type(leaf).__name__}"
             )
         if leaf.parents:
             name = repr(leaf.label) if leaf.label else f"a {leaf.op_label!r} node"
             raise ValueError(
-                f"evaluate: {name} is not a leaf (its value comes from its parents); "
+                f"recompute: {name} is not a leaf (its value comes from its parents); "
                 "change the leaves it depends on instead"
             )
         number = as_constant(new)
         if number is None:
             raise TypeError(
-                f"evaluate: the new value of {leaf.label or 'a leaf'!r} must be a real number, "
+                f"recompute: the new value of {leaf.label or 'a leaf'!r} must be a real number, "
                 f"got {type(new).__name__}"
             )
         values[leaf] = number
@@ -57,5 +57,10 @@ def evaluate(root: Value, changes: Mapping[Value, Number]) -> float:
         if not node.parents:
             values[node] = node.data
         else:
-            values[node] = node.op.evaluate(node, [values[p] for p in node.parents])
+            values[node] = node.op.recompute(node, [values[p] for p in node.parents])
     return values[root]
+
+
+evaluate = recompute
+"""`recompute` under the name README gave it first (``nn.evaluate`` is another thing: a model's
+loss and accuracy)."""

@@ -3,7 +3,8 @@
 On a number each returns a float (IEEE results where the math has no number: ``exp`` overflows
 to inf, ``sin(inf)`` is nan); on a Value it returns the Value's op (``x.exp()``), a new node.
 So a derivative such as ``sigmoid(x)`` gives floats in the forward pass and a graph under
-``create_graph``. Domain errors (``log(0)``, ``sqrt(-1)``) are ValueErrors naming the function.
+``create_graph``. Domain errors (``log(0)``, ``sqrt(-1)``) and numbers beyond float range
+(``exp(10**400)``) are ValueErrors naming the function; an int result is a float.
 """
 
 from __future__ import annotations
@@ -33,13 +34,23 @@ class Differentiable(Protocol):
 V = TypeVar("V", bound=Differentiable)
 
 
-def _number(x: object) -> float | None:
-    """``x`` as a float if it is a real number, None if it is a node."""
+def _number(x: object, name: str) -> float | None:
+    """``x`` as a float if it is a real number, None if it is a node; ValueError naming the
+    function ``name`` for a number beyond float range (``10**400``), even where the answer
+    would be finite (``log``): the rule `autograd.Value` follows."""
     if type(x) is float:
         return x
-    if isinstance(x, numbers.Real):
+    if not isinstance(x, numbers.Real):
+        return None
+    try:
         return float(x)
-    return None
+    except OverflowError:
+        text = repr(x)
+        if len(text) > 40:
+            text = f"{text[:20]}...({len(text)} characters)"
+        raise ValueError(
+            f"{name}: the {type(x).__name__} {text} is too large for a float"
+        ) from None
 
 
 @overload
@@ -48,7 +59,7 @@ def exp(x: float) -> float: ...
 def exp(x: V) -> V: ...
 def exp(x: Any) -> Any:
     """e ** x; overflows to inf past x = 709.78 (IEEE)."""
-    a = x if type(x) is float else _number(x)
+    a = x if type(x) is float else _number(x, "exp")
     if a is None:
         return x.exp()
     try:
@@ -63,7 +74,7 @@ def log(x: float) -> float: ...
 def log(x: V) -> V: ...
 def log(x: Any) -> Any:
     """Natural log; ValueError for x <= 0 (a nan stays nan)."""
-    a = x if type(x) is float else _number(x)
+    a = x if type(x) is float else _number(x, "log")
     if a is None:
         return x.log()
     if a <= 0.0:
@@ -77,7 +88,7 @@ def tanh(x: float) -> float: ...
 def tanh(x: V) -> V: ...
 def tanh(x: Any) -> Any:
     """Hyperbolic tangent."""
-    a = x if type(x) is float else _number(x)
+    a = x if type(x) is float else _number(x, "tanh")
     return x.tanh() if a is None else math.tanh(a)
 
 
@@ -87,7 +98,7 @@ def sigmoid(x: float) -> float: ...
 def sigmoid(x: V) -> V: ...
 def sigmoid(x: Any) -> Any:
     """1 / (1 + e**-x), exponentiating only a non-positive number, so no overflow at |x| = 1000."""
-    a = x if type(x) is float else _number(x)
+    a = x if type(x) is float else _number(x, "sigmoid")
     if a is None:
         return x.sigmoid()
     if a >= 0.0:
@@ -102,7 +113,7 @@ def relu(x: float) -> float: ...
 def relu(x: V) -> V: ...
 def relu(x: Any) -> Any:
     """max(0, x); relu(nan) is nan, not a silent 0."""
-    a = x if type(x) is float else _number(x)
+    a = x if type(x) is float else _number(x, "relu")
     if a is None:
         return x.relu()
     return 0.0 if a <= 0.0 else a
@@ -114,7 +125,7 @@ def sqrt(x: float) -> float: ...
 def sqrt(x: V) -> V: ...
 def sqrt(x: Any) -> Any:
     """Square root; ValueError for x < 0."""
-    a = x if type(x) is float else _number(x)
+    a = x if type(x) is float else _number(x, "sqrt")
     if a is None:
         return x.sqrt()
     if a < 0.0:
@@ -128,7 +139,7 @@ def sin(x: float) -> float: ...
 def sin(x: V) -> V: ...
 def sin(x: Any) -> Any:
     """Sine (radians); nan for an infinite x, as IEEE says."""
-    a = x if type(x) is float else _number(x)
+    a = x if type(x) is float else _number(x, "sin")
     if a is None:
         return x.sin()
     return math.sin(a) if a - a == 0.0 else math.nan
@@ -140,7 +151,7 @@ def cos(x: float) -> float: ...
 def cos(x: V) -> V: ...
 def cos(x: Any) -> Any:
     """Cosine (radians); nan for an infinite x, as IEEE says."""
-    a = x if type(x) is float else _number(x)
+    a = x if type(x) is float else _number(x, "cos")
     if a is None:
         return x.cos()
     return math.cos(a) if a - a == 0.0 else math.nan
@@ -155,7 +166,7 @@ def abs(x: float) -> float: ...
 def abs(x: V) -> V: ...
 def abs(x: Any) -> Any:
     """|x|."""
-    a = x if type(x) is float else _number(x)
+    a = x if type(x) is float else _number(x, "abs")
     return x.__abs__() if a is None else _builtin_abs(a)
 
 
@@ -167,8 +178,8 @@ def power(x: V, exponent: float) -> V: ...
 def power(x: Any, exponent: Any) -> Any: ...
 def power(x: Any, exponent: Any) -> Any:
     """x ** exponent; on numbers ``±inf`` where a float power overflows or has a pole at 0."""
-    a = x if type(x) is float else _number(x)
-    b = _number(exponent)
+    a = x if type(x) is float else _number(x, "power")
+    b = _number(exponent, "power")
     if a is None or b is None:
         return x**exponent
     exponent = b

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from operator import mul
 from typing import cast
 
-from autograd.ops import DOT, SUM, DotLayout
+from autograd.op import DotLayout
+from autograd.ops import DOT, SUM
 from autograd.value import Number, Value, as_constant, make_node
 
 __all__ = ["sum", "dot", "dots"]
@@ -159,7 +160,7 @@ def _mixed_dot(
 ) -> Value:
     """A dot node when numbers and Values are mixed among the weights, inputs or bias.
 
-    Parents are laid out as `autograd.ops.DotLayout` describes: the weights whose input is also
+    Parents are laid out as `autograd.op_def.DotLayout` describes: the weights whose input is also
     a Value, then those inputs, then the operands whose partner is a constant, then the bias;
     the products of two numbers (and a number bias) are added up into its offset.
     """

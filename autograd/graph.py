@@ -1,39 +1,35 @@
 """Walking the graph: topological order, backward, and backward one step at a time.
 
-Backward has two paths that give the same gradients:
-- the fast path (no hooks on any node it walks, no graph of gradients requested, anomaly
-  detection off): gradients are summed straight into each node's ``.grad``;
-- the general path: `gradients` walks the nodes one at a time (`_walk`), summing this call's
-  gradients in a dict, so hooks see and may replace a node's whole gradient, and `backward`
-  only then writes them to ``.grad``. `autograd.grad` uses the dict without writing anything.
-Whether a node has hooks is read from the nodes of the graph walked, once any hook exists in
-the process (`autograd.hooks.HOOK_WATCH`); no count of hooks is kept anywhere. Both paths order
-the graph with an explicit stack, never recursion. `backward_steps` runs whichever path
-`backward` would take, one node per step: the fast path's loop, or `_walk`.
+`backward` orders the nodes (`autograd.walk.post_order`), then, children first, adds
+``local * upstream`` into each parent's ``.grad`` (`_pass_on`, the one loop of the fast path).
+When a node has hooks, a graph of gradients is requested or anomaly detection is on, it takes
+the general path instead: `_walk` sums this call's gradients in a dict, so hooks see and may
+replace a node's whole gradient, and `backward` only then writes them to ``.grad``
+(`autograd.grad` uses the dict without writing anything). `backward_steps` runs whichever path
+`backward` would take, one node per step, through the same two loops.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import autograd.value
 from autograd.anomaly import check_contribution, check_gradient
 from autograd.fused import dot
-from autograd.hooks import HOOK_WATCH, Hook, hooks_of, register_hook
-from autograd.mode import MODE
+from autograd.hooks import HOOK_WATCH, Hook, hooks_of
+from autograd.mode import MODES
 from autograd.value import Value, as_constant
+from autograd.walk import post_order
 
 __all__ = [
     "BackwardStep",
     "Edge",
-    "Hook",  # defined in autograd.hooks, also importable from here as before
     "backward",
     "backward_steps",
     "gradients",
     "local_grads_as_values",
-    "register_hook",  # as Hook
     "topological_order",
 ]
 
@@ -81,41 +77,13 @@ def topological_order(root: Value) -> list[Value]:
     """Every node ``root`` depends on, itself included, each after all of its parents."""
     if not isinstance(root, Value):
         raise TypeError(f"topological_order expects a Value, got {type(root).__name__}")
-    return _depth_first(root, skip_leaves=False)
-
-
-def _depth_first(root: Value, skip_leaves: bool) -> list[Value]:
-    """Post-order depth-first search from ``root`` along parent links, with an explicit stack.
-
-    A node is pushed back under a ``None`` marker before its parents go on top, and emitted
-    when the marker comes off, by which time every parent has been emitted. The stack holds
-    only nodes and markers: nothing is allocated per node for the cycle collector to scan,
-    which keeps million-node graphs fast.
-    """
-    order: list[Value] = []
-    visited = {root}
-    stack: list[Value | None] = [root, None]
-    stack.extend(p for p in reversed(root.parents) if p.parents or not skip_leaves)
-    while stack:
-        node = stack.pop()
-        if node is None:  # all of the node below the marker's parents are done
-            order.append(stack.pop())  # type: ignore[arg-type]
-            continue
-        if node in visited:  # reached again through another child
-            continue
-        visited.add(node)
-        stack.append(node)
-        stack.append(None)
-        for parent in reversed(node.parents):  # so the first parent comes off first
-            if (parent.parents or not skip_leaves) and parent not in visited:
-                stack.append(parent)
-    return order
+    return post_order([root])
 
 
 def _backward_order(root: Value) -> tuple[list[Value], bool]:
     """The nodes backward visits (not leaves: they pass nothing on), and whether any node of
     the graph, leaves included, has hooks (backward then takes the general path)."""
-    order = _depth_first(root, skip_leaves=True) if root.parents else []
+    order = post_order([root], skip_leaves=True) if root.parents else []
     return order, HOOK_WATCH.seen and _has_hooks(root, order)
 
 
@@ -146,14 +114,22 @@ def backward(root: Value, grad: object = 1.0, *, create_graph: bool = False) -> 
     """d(root)/d(node) into every node's ``.grad``; see `Value.backward` for the semantics."""
     seed = _seed(root, grad, create_graph)
     order, hooked = _backward_order(root)
-    if create_graph or hooked or MODE.anomaly:
+    if create_graph or hooked or MODES.anomaly:
         _store(_gradients(root, seed, create_graph, order), create_graph)
         return
     if not order:  # a leaf: accumulate like any other leaf
         root.grad += seed
         return
     _start(root, seed, order)
+    deque(_pass_on(order, stepping=False), maxlen=0)  # runs it to the end, in one go
+
+
+def _pass_on(order: list[Value], stepping: bool) -> Iterator[Value]:
+    """The chain rule, children first: each node adds ``local * upstream`` into its parents'
+    ``.grad``. When ``stepping``, yields each node just before (`backward_steps` shows it)."""
     for node in reversed(order):
+        if stepping:
+            yield node
         upstream = node.grad
         for parent, local in zip(node.parents, node.local_grads):
             parent.grad += local * upstream
@@ -203,22 +179,27 @@ def backward_steps(root: Value, grad: object = 1.0) -> Iterator[BackwardStep]:
 
 def _steps(root: Value, seed: float) -> Iterator[BackwardStep]:
     order, hooked = _backward_order(root)
-    if hooked or MODE.anomaly:  # backward would take the general path: walk it
+    if hooked or MODES.anomaly:  # backward would take the general path: walk it
         yield from _general_steps(root, seed, order)
         return
     if not order:
         root.grad += seed
         return
     _start(root, seed, order)
-    for index, node in enumerate(reversed(order)):  # the fast path's loop, each edge recorded
+    passes = _pass_on(order, stepping=True)
+    node = next(passes)
+    for index in range(len(order)):
         upstream = node.grad
         edges = []
+        sums: dict[Value, float] = {}  # a parent used twice (x * x) gets two edges
         for parent, local in zip(node.parents, node.local_grads):
-            before = parent.grad
+            before = sums.get(parent, parent.grad)
             contribution = local * upstream
-            parent.grad += contribution
-            edges.append(Edge(parent, local, contribution, before, parent.grad))
-        yield BackwardStep(index, node, upstream, tuple(edges))
+            sums[parent] = after = before + contribution  # the float _pass_on will store
+            edges.append(Edge(parent, local, contribution, before, after))
+        step = BackwardStep(index, node, upstream, tuple(edges))
+        node = next(passes, node)  # this node's pass done (and the next node ready)
+        yield step
 
 
 def _general_steps(root: Value, seed: float, order: list[Value]) -> Iterator[BackwardStep]:
@@ -280,10 +261,10 @@ def _walk(
     once its whole gradient, after hooks, is in ``grads`` and it has passed it on; then puts
     the leaves' gradients in ``grads``. With ``sent``, each (parent, local derivative,
     contribution) a node passes on is also appended there (floats only)."""
-    check = MODE.anomaly
+    check = MODES.anomaly
     incoming: dict[Value, Any] = {root: [(1.0, seed)] if create_graph else seed}
     for node in reversed(order):
-        grad = grads[node] = _finish(node, incoming.pop(node), create_graph, check)
+        grad = grads[node] = _whole_gradient(node, incoming.pop(node), create_graph, check)
         if create_graph:
             local_grads: tuple[Any, ...] = local_grads_as_values(node)
         else:
@@ -306,10 +287,10 @@ def _walk(
                     sent.append((parent, local, contribution))
         yield node
     for leaf, total in incoming.items():  # every node still waiting is a leaf
-        grads[leaf] = _finish(leaf, total, create_graph, check)
+        grads[leaf] = _whole_gradient(leaf, total, create_graph, check)
 
 
-def _finish(node: Value, incoming: Any, create_graph: bool, check: bool) -> Any:
+def _whole_gradient(node: Value, incoming: Any, create_graph: bool, check: bool) -> Any:
     """A node's whole gradient for this call, from what its children sent it, after hooks.
 
     Children send floats, already summed; under ``create_graph`` they send (local derivative,
@@ -361,6 +342,3 @@ def _added(before: Any, grad: Any) -> Any:
     """A leaf's new ``.grad``: ``before + grad``, or ``grad`` itself onto a fresh 0.0 (so that a
     Value gradient under create_graph is stored as is, not as a new ``0.0 + grad`` node)."""
     return grad if type(before) is float and before == 0.0 else before + grad
-
-
-autograd.value.backward_walk = backward  # what Value.backward runs (see there)

@@ -16,18 +16,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, overload
 
-from autograd.check import (
+from autograd.gradcheck import (
     GradcheckError,
     analytic_grad,
     check_tolerances,
     input_point,
     mismatch_table,
 )
-from autograd.graph import gradients, local_grads_as_values
+from autograd.graph import gradients
 from autograd.mode import enable_grad
 from autograd.value import Number, Value, as_constant
 
-__all__ = ["grad", "gradgradcheck", "hessian", "local_grads_as_values"]
+__all__ = ["grad", "gradgradcheck", "hessian"]
 
 
 # ---------------------------------------------------------------- public API

@@ -73,21 +73,21 @@ class NodeExtras:
 
 def own_extras(node: Value) -> NodeExtras:
     """The node's own, writable extras (created on demand)."""
-    extra: NodeExtras | None = node._extra
+    extra: NodeExtras | None = node.extras
     if extra is None:
-        extra = node._extra = NodeExtras()
+        extra = node.extras = NodeExtras()
     return extra
 
 
 def created_at_of(node: Value) -> str | None:
     """Where the node was made ("file:line in function"), if `autograd.detect_anomaly` noted it."""
-    extra: NodeExtras | None = node._extra
+    extra: NodeExtras | None = node.extras
     return extra.created_at if extra is not None else None
 
 
 def hooks_of(node: Value) -> list[Hook]:
     """The node's hooks, in the order they were registered (empty if none)."""
-    extra: NodeExtras | None = node._extra
+    extra: NodeExtras | None = node.extras
     return extra.hooks if extra is not None else []
 
 

@@ -1,7 +1,9 @@
 """Grad mode: whether ops record the graph. `no_grad()` turns recording off for a block.
 
-Modes belong to a thread, as in PyTorch: a block in one thread never changes what another
-thread records, and every new thread starts recording with anomaly detection off.
+Modes belong to a context (PEP 567 context variables): each thread, and each asyncio task,
+has its own, so a block in one never changes what another records, and every new thread
+starts recording with anomaly detection off. A task starts with the modes of the code that
+created it, as it starts with a copy of its context.
 """
 
 from __future__ import annotations
@@ -10,13 +12,14 @@ import functools
 import inspect
 import threading
 from collections.abc import Callable, Generator
+from contextvars import ContextVar, Token
 from types import TracebackType
 from typing import Any, Literal, TypeVar, cast
 
 __all__ = [
-    "MODE",
+    "MODES",
     "ModeSwitch",
-    "Switches",
+    "Modes",
     "enable_grad",
     "is_grad_enabled",
     "no_grad",
@@ -26,88 +29,103 @@ __all__ = [
 Switch = Literal["record", "anomaly"]
 F = TypeVar("F", bound=Callable[..., Any])
 
-
-class ThreadModes(threading.local):
-    """One thread's modes: each thread sees its own attributes, set to these defaults the first
-    time that thread reads one."""
-
-    def __init__(self) -> None:
-        self.record = True  # False under no_grad(): new nodes get no parents
-        self.anomaly = False  # True under detect_anomaly(): ops check for nan and inf
+_CHANGED: set[int] = set()
+"""The ids of the `Modes` objects alive that are not the defaults (in any context)."""
+_LOCK = threading.RLock()  # re-entrant: a `Modes` may be freed while the lock is held
 
 
-class Switches:
-    """The switches every op reads: ``plain`` for all threads, ``record`` and ``anomaly`` for
-    the calling thread.
+class Modes:
+    """One context's modes, never changed once made: a switch sets a new one."""
 
-    ``plain`` is True while no thread has changed a mode: every op of every thread then records
-    without checks, after one attribute read. While it is False, an op reads its own thread's
-    ``record`` and ``anomaly`` (slower, and only then). A thread that ends inside a mode (a
-    switch entered by hand and never left) keeps ``plain`` False: slower, still correct.
+    __slots__ = ("record", "anomaly")
+
+    def __init__(self, record: bool, anomaly: bool) -> None:
+        self.record = record  # False under no_grad(): new nodes get no parents
+        self.anomaly = anomaly  # True under detect_anomaly(): ops check for nan and inf
+        if anomaly or not record:
+            with _LOCK:
+                _CHANGED.add(id(self))
+                MODES.all_default = False
+
+    def __del__(self) -> None:
+        if self.anomaly or not self.record:
+            with _LOCK:
+                _CHANGED.discard(id(self))
+                MODES.all_default = not _CHANGED
+
+
+DEFAULT_MODES = Modes(True, False)
+_CURRENT: ContextVar[Modes] = ContextVar("chainrule_modes", default=DEFAULT_MODES)
+
+
+class Switchboard:
+    """The switches every op reads: ``all_default`` for every context, ``record`` and
+    ``anomaly`` for the calling one.
+
+    ``all_default`` is True while no context anywhere has a mode changed: every op then records
+    without checks after that one attribute read. While it is False, an op reads its own
+    context's ``record`` and ``anomaly`` (slower, and only then). It turns True again when the
+    last changed modes are gone: the block left, the task or thread that held them finished.
     """
 
-    __slots__ = ("_changed", "_lock", "_threads", "plain")
+    __slots__ = ("all_default",)
 
     def __init__(self) -> None:
-        self.plain = True
-        self._threads = ThreadModes()
-        self._changed = 0  # how many threads are not in the default modes
-        self._lock = threading.Lock()
+        self.all_default = True
 
     @property
     def record(self) -> bool:
-        """Whether ops in this thread record the graph."""
-        return self._threads.record
+        """Whether ops in this context record the graph."""
+        return _CURRENT.get().record
 
     @property
     def anomaly(self) -> bool:
-        """Whether ops and backward in this thread check for nan and inf."""
-        return self._threads.anomaly
-
-    def set(self, *, record: bool | None = None, anomaly: bool | None = None) -> None:
-        """Change this thread's modes, and ``plain`` with them (always set modes here)."""
-        mine = self._threads
-        with self._lock:
-            was_default = mine.record and not mine.anomaly
-            if record is not None:
-                mine.record = record
-            if anomaly is not None:
-                mine.anomaly = anomaly
-            is_default = mine.record and not mine.anomaly
-            self._changed += int(was_default) - int(is_default)
-            self.plain = self._changed == 0
+        """Whether ops and backward in this context check for nan and inf."""
+        return _CURRENT.get().anomaly
 
 
-MODE = Switches()
+MODES = Switchboard()
 
 
 def is_grad_enabled() -> bool:
-    """True when ops record parents and local derivatives in this thread (the default)."""
-    return MODE.record
+    """True when ops record parents and local derivatives in this context (the default)."""
+    return _CURRENT.get().record
 
 
 class ModeSwitch:
-    """Set one switch of the calling thread's `MODE` for a ``with`` block or a decorated
+    """Set one switch of the calling context's modes for a ``with`` block or a decorated
     function, then restore it.
 
     Decorating a generator function sets the switch while the generator runs (each step from
-    resuming it to its next ``yield``), not while the code consuming it runs, as in PyTorch.
+    resuming it to its next ``yield``), not while the code consuming it runs, as in PyTorch. A
+    generator that yields inside a ``with no_grad():`` block of its own shares its caller's
+    context, so the caller stays in no_grad until the generator resumes and leaves the block
+    (Python 3.11, as in PyTorch): decorate the generator function instead.
     """
 
     def __init__(self, switch: Switch, value: bool) -> None:
         self._switch: Switch = switch
         self._value = value
-        self._saved = threading.local()  # this thread's stack of values to restore
+        self._tokens: dict[Modes, Token[Modes]] = {}  # per modes this switch set: how to undo
 
-    def _stack(self) -> list[bool]:
-        stack: list[bool] | None = getattr(self._saved, "stack", None)
-        if stack is None:
-            stack = self._saved.stack = []
-        return stack
+    def _turn_on(self) -> None:
+        now = _CURRENT.get()
+        record = self._value if self._switch == "record" else now.record
+        anomaly = self._value if self._switch == "anomaly" else now.anomaly
+        modes = Modes(record, anomaly)
+        self._tokens[modes] = _CURRENT.set(modes)
+
+    def _turn_off(self) -> None:
+        token = self._tokens.pop(_CURRENT.get(), None)
+        if token is None:  # set in another context (a generator finalized elsewhere): not ours
+            return
+        try:
+            _CURRENT.reset(token)
+        except ValueError:  # the same modes seen from a copy of the context (a task's)
+            _CURRENT.set(token.old_value)
 
     def __enter__(self) -> None:
-        self._stack().append(getattr(MODE, self._switch))
-        MODE.set(**{self._switch: self._value})
+        self._turn_on()
 
     def __exit__(
         self,
@@ -115,9 +133,7 @@ class ModeSwitch:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        stack = self._stack()
-        if stack:  # empty if entered in another thread (a generator finalized here): not ours
-            MODE.set(**{self._switch: stack.pop()})
+        self._turn_off()
 
     def _again(self) -> ModeSwitch:
         """A new switch with the same setting: each call of a decorated function uses its own."""
@@ -162,24 +178,34 @@ class ModeSwitch:
             return stop.value
 
 
+class no_grad(ModeSwitch):
+    """Build no graph inside the block: results are leaves with no parents (inference, updates)."""
+
+    def __init__(self) -> None:
+        super().__init__("record", False)
+
+
+class enable_grad(ModeSwitch):
+    """Record the graph again inside a ``no_grad`` block."""
+
+    def __init__(self) -> None:
+        super().__init__("record", True)
+
+
 class set_grad_enabled(ModeSwitch):
-    """Turn graph recording on or off for a ``with`` block or a decorated function."""
+    """Turn graph recording on or off, as in PyTorch: at once when called (``set_grad_enabled
+    (False)`` on its own turns it off until turned on again), until the end of the block when
+    used with ``with``, or around each call when used as a decorator."""
 
     def __init__(self, mode: bool) -> None:
         if not isinstance(mode, bool):
             raise TypeError(f"set_grad_enabled expects a bool, got {type(mode).__name__}")
         super().__init__("record", mode)
+        self._turn_on()
 
+    def __enter__(self) -> None:
+        pass  # already set when made
 
-class no_grad(set_grad_enabled):
-    """Build no graph inside the block: results are leaves with no parents (inference, updates)."""
-
-    def __init__(self) -> None:
-        super().__init__(False)
-
-
-class enable_grad(set_grad_enabled):
-    """Record the graph again inside a ``no_grad`` block."""
-
-    def __init__(self) -> None:
-        super().__init__(True)
+    def __call__(self, func: F) -> F:
+        self._turn_off()  # as a decorator it changes nothing until func runs
+        return super().__call__(func)

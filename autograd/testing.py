@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import autograd
 import autograd.ops as ops
+from autograd.op import Op
 from autograd.value import Value
 
 __all__ = [
@@ -85,11 +86,11 @@ def points(
     return st.lists(reals(min_value, max_value), min_size=n, max_size=n)
 
 
-def domain_strategies(op: ops.Op | Callable[..., Value]) -> tuple[st.SearchStrategy[float], ...]:
-    """One strategy per operand of ``op`` (an `autograd.ops.Op`, or a function made by
+def domain_strategies(op: Op | Callable[..., Value]) -> tuple[st.SearchStrategy[float], ...]:
+    """One strategy per operand of ``op`` (an `autograd.Op`, or a function made by
     `autograd.define_op`), drawn from the domain the op's definition gives."""
     definition = getattr(op, "op", op)
-    if not isinstance(definition, ops.Op):
+    if not isinstance(definition, Op):
         raise TypeError(f"expected an op or a define_op function, got {type(op).__name__}")
     return tuple(reals(d.low, d.high, avoid=d.avoid, margin=d.margin) for d in definition.domain)
 
@@ -100,7 +101,7 @@ OP_DOMAINS: dict[str, tuple[st.SearchStrategy[float], ...]] = {
 """Safe operand strategies for every built-in op, by name, from the op definitions."""
 
 
-def inputs_for(op: str | ops.Op | Callable[..., Value]) -> st.SearchStrategy[list[float]]:
+def inputs_for(op: str | Op | Callable[..., Value]) -> st.SearchStrategy[list[float]]:
     """Operand values for ``op`` (a built-in op's name, an op, or a `define_op` function),
     inside its domain and off its kinks."""
     if isinstance(op, str):

@@ -20,7 +20,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine import LR, ChainruleMLP, NoGraphMLP, init_weights, make_data, median_time
+from engine import LR, ChainruleMLP, NoGraphMLP, init_weights, make_data
+from timing import median_time
 
 Step = Callable[[list[list[float]], list[float]], float]
 

@@ -251,7 +251,7 @@ def per_op_rows(repeats: int, n: int = 2_000) -> list[tuple[str, str, str, str]]
     rows = []
     for name, op in PER_OP.items():
         t_min, t_ours = per_op_seconds((MinimalNode, Value), op, n, 5 * repeats)
-        target = 1.3 if "**" in name else 1.2
+        target = 1.35 if "**" in name else 1.25
         ratio = t_ours / t_min
         verdict = "ok" if ratio <= target else f"over {target}x"
         rows.append(

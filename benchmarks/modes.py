@@ -36,22 +36,22 @@ from autograd.graph import backward
 class ProcessWideSwitches:
     """The switches as one object shared by every thread (how modes worked before)."""
 
-    __slots__ = ("anomaly", "plain", "record")
+    __slots__ = ("all_default", "anomaly", "record")
 
     def __init__(self) -> None:
         self.record = True
         self.anomaly = False
-        self.plain = True
+        self.all_default = True
 
 
 @contextmanager
 def process_wide() -> Iterator[None]:
-    ours = autograd.value.MODE
-    autograd.value.MODE = ProcessWideSwitches()  # type: ignore[assignment]
+    ours = autograd.value.MODES
+    autograd.value.MODES = ProcessWideSwitches()  # type: ignore[assignment]
     try:
         yield
     finally:
-        autograd.value.MODE = ours
+        autograd.value.MODES = ours
 
 
 @contextmanager

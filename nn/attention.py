@@ -25,7 +25,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
-from nn.checks import check_count, check_index, check_parameter_count, check_real
+from nn.checks import check_count, check_index, check_real
 from nn.layers import make_rng
 from nn.losses import softmax
 from nn.module import Module
@@ -130,6 +130,7 @@ class Embedding(Module):
     ) -> None:
         self.num = check_count("num", num)
         self.dim = check_count("dim", dim)
+        self.check_size(self.config())
         self.weight = _gauss_rows(self.num, self.dim, make_rng(seed, rng))
 
     def __call__(self, i: int) -> list[Value]:
@@ -143,8 +144,12 @@ class Embedding(Module):
         return {"num": self.num, "dim": self.dim}
 
     @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        return check_count("num", config["num"]) * check_count("dim", config["dim"])
+
+    @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
-        yield "weight", check_count("num", config["num"]) * check_count("dim", config["dim"])
+        yield "weight", cls.count_parameters(config)
 
     def __repr__(self) -> str:
         return f"Embedding({self.num}, {self.dim})"
@@ -191,6 +196,7 @@ class CausalSelfAttention(Module):
         rng: random.Random | None = None,
     ) -> None:
         self.dim, self.n_head = _heads("dim", dim, n_head)
+        self.check_size(self.config())
         gen = make_rng(seed, rng)
         self.wq = Matrix.gaussian(self.dim, self.dim, gen)
         self.wk = Matrix.gaussian(self.dim, self.dim, gen)
@@ -251,6 +257,11 @@ class CausalSelfAttention(Module):
         return {"dim": self.dim, "n_head": self.n_head}
 
     @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        dim, _ = _heads("dim", config["dim"], config["n_head"])
+        return 4 * dim * dim
+
+    @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
         dim, _ = _heads("dim", config["dim"], config["n_head"])
         for name in ("wq", "wk", "wv", "wo"):
@@ -273,6 +284,7 @@ class FeedForward(Module):
     ) -> None:
         self.dim = check_count("dim", dim)
         self.hidden = check_count("hidden", hidden)
+        self.check_size(self.config())
         gen = make_rng(seed, rng)
         self.fc1 = Matrix.gaussian(self.hidden, self.dim, gen)
         self.fc2 = Matrix.gaussian(self.dim, self.hidden, gen)
@@ -296,6 +308,10 @@ class FeedForward(Module):
         return {"dim": self.dim, "hidden": self.hidden}
 
     @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        return 2 * check_count("dim", config["dim"]) * check_count("hidden", config["hidden"])
+
+    @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
         size = check_count("dim", config["dim"]) * check_count("hidden", config["hidden"])
         yield "fc1", size
@@ -317,6 +333,7 @@ class TransformerBlock(Module):
         *,
         rng: random.Random | None = None,
     ) -> None:
+        self.check_size({"dim": dim, "n_head": n_head})  # before either part is built
         gen = make_rng(seed, rng)
         self.attn = CausalSelfAttention(dim, n_head, rng=gen)
         self.mlp = FeedForward(dim, MLP_RATIO * self.attn.dim, rng=gen)
@@ -333,6 +350,12 @@ class TransformerBlock(Module):
 
     def config(self) -> dict[str, Any]:
         return {"dim": self.attn.dim, "n_head": self.attn.n_head}
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        dim = check_count("dim", config["dim"])
+        attn = CausalSelfAttention.count_parameters({"dim": dim, "n_head": config["n_head"]})
+        return attn + FeedForward.count_parameters({"dim": dim, "hidden": MLP_RATIO * dim})
 
     @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
@@ -363,7 +386,7 @@ class GPT(Module):
         self.block_size = check_count("block_size", block_size)
         self.n_embd, self.n_head = _heads("n_embd", n_embd, n_head)
         self.n_layer = check_count("n_layer", n_layer)
-        check_parameter_count("this GPT", self.count_parameters(self.config()))
+        self.check_size(self.config())
         gen = make_rng(seed)
         self.wte = Embedding(self.vocab_size, self.n_embd, rng=gen)
         self.wpe = Embedding(self.block_size, self.n_embd, rng=gen)
@@ -450,15 +473,34 @@ class GPT(Module):
         }
 
     @classmethod
-    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+    def _sizes(cls, config: dict[str, Any]) -> tuple[int, int, int, int, int]:
+        """(vocab_size, block_size, n_embd, n_head, n_layer) from ``config``, checked, with the
+        constructor's own defaults for what it leaves out."""
         args = inspect.signature(cls).bind(**config)
-        args.apply_defaults()  # the constructor's own defaults for what the config leaves out
+        args.apply_defaults()
         a = args.arguments
-        vocab, n = check_count("vocab_size", a["vocab_size"]), check_count("n_embd", a["n_embd"])
+        n_embd, n_head = _heads("n_embd", a["n_embd"], a["n_head"])
+        return (
+            check_count("vocab_size", a["vocab_size"]),
+            check_count("block_size", a["block_size"]),
+            n_embd,
+            n_head,
+            check_count("n_layer", a["n_layer"]),
+        )
+
+    @classmethod
+    def count_parameters(cls, config: dict[str, Any]) -> int:
+        vocab, block_size, n, n_head, n_layer = cls._sizes(config)
+        block = TransformerBlock.count_parameters({"dim": n, "n_head": n_head})
+        return (2 * vocab + block_size) * n + n_layer * block  # wte, lm_head, wpe; blocks
+
+    @classmethod
+    def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
+        vocab, block_size, n, n_head, n_layer = cls._sizes(config)
         yield "wte.weight", vocab * n
-        yield "wpe.weight", check_count("block_size", a["block_size"]) * n
-        block = list(TransformerBlock.state_layout({"dim": n, "n_head": a["n_head"]}))
-        for layer in range(check_count("n_layer", a["n_layer"])):
+        yield "wpe.weight", block_size * n
+        block = list(TransformerBlock.state_layout({"dim": n, "n_head": n_head}))
+        for layer in range(n_layer):
             for name, size in block:
                 yield f"blocks.{layer}.{name}", size
         yield "lm_head", vocab * n

@@ -29,6 +29,7 @@ __all__ = [
     "is_real",
     "ordered_items",
     "shown",
+    "shown_count",
 ]
 
 MAX_PARAMETERS = 10_000_000
@@ -70,7 +71,10 @@ def ordered_items(value: object) -> list[Any] | None:
 def check_count(name: str, value: object, least: int = 1, most: int = sys.maxsize) -> int:
     """A size or count: an integer in [least, most]. ValueError otherwise (a size given as
     ``2.5`` or ``"3"`` is as wrong as ``0``)."""
-    n = operator.index(cast(SupportsIndex, value)) if is_integer(value) else None
+    if type(value) is int:  # the usual case, without the slower test for numpy's ints
+        n: int | None = value
+    else:
+        n = operator.index(cast(SupportsIndex, value)) if is_integer(value) else None
     if n is None or not least <= n <= most:
         kind = "a positive integer" if least == 1 else f"an integer >= {least}"
         if n is not None and n > most:
@@ -91,7 +95,7 @@ def check_index(name: str, value: object, size: int) -> int:
     outside 0..size-1 (no negative indices: -1 would quietly mean the last)."""
     index = check_int(name, value)
     if not 0 <= index < size:
-        raise ValueError(f"{name} is {index}, outside 0..{size - 1}")
+        raise ValueError(f"{name} is {shown(index)}, outside 0..{size - 1}")
     return index
 
 
@@ -132,9 +136,16 @@ def check_parameter_count(who: str, n: int) -> int:
     from the sizes alone, before a single parameter is made."""
     limit = MAX_PARAMETERS
     if n > limit:
-        size = f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
         raise ValueError(
-            f"{who} would have {size} parameters, more than the limit of {limit:,} "
+            f"{who} would have {shown_count(n)} parameters, more than the limit of {limit:,} "
             "(about 120 bytes each; raise nn.checks.MAX_PARAMETERS to allow more)"
         )
     return n
+
+
+def shown_count(n: int) -> str:
+    """A count for a message: ``1,234,567``, or ``about 10^4000`` from 10**15 on (from its
+    logarithm: Python refuses to print an int of over 4,300 digits)."""
+    if n < 10**15:
+        return f"{n:,}"
+    return f"about 10^{int(math.log10(n))}"

@@ -20,7 +20,7 @@ from typing import Any
 
 import autograd
 from autograd import Value
-from nn.checks import check_count, check_int, check_parameter_count, ordered_items
+from nn.checks import check_count, check_int, ordered_items, shown
 from nn.module import Module
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Neuron", "make_rng"]
@@ -50,14 +50,14 @@ def make_rng(seed: int | None = None, rng: random.Random | None = None) -> rando
 
 def _check_widths(nouts: object) -> list[int]:
     if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-        raise ValueError(f"nouts must be a non-empty list of layer widths, got {nouts!r}")
+        raise ValueError(f"nouts must be a non-empty list of layer widths, got {shown(nouts)}")
     return [check_count("every layer width in nouts", n) for n in nouts]
 
 
 def _check_activation(activation: object) -> str | None:
     if not (activation is None or isinstance(activation, str)) or activation not in ACTIVATIONS:
         names = ", ".join(repr(a) for a in ACTIVATIONS)
-        raise ValueError(f"unknown activation {activation!r} (choose from {names})")
+        raise ValueError(f"unknown activation {shown(activation)} (choose from {names})")
     return activation
 
 
@@ -97,7 +97,7 @@ class Neuron(Module):
     ) -> None:
         self.nin = check_count("nin", nin)
         self.activation = _check_activation(activation)
-        check_parameter_count("this Neuron", self.nin + 1)
+        self.check_size(self.config())
         gen = make_rng(seed, rng)
         bound = init_bound(self.nin, check_count("fan_out", fan_out), self.activation)
         self.w = [Value(gen.uniform(-bound, bound)) for _ in range(self.nin)]
@@ -139,7 +139,7 @@ class Layer(Module):
         self.nin = check_count("nin", nin)
         self.nout = check_count("nout", nout)
         self.activation = _check_activation(activation)
-        check_parameter_count("this Layer", self.count_parameters(self.config()))
+        self.check_size(self.config())
         gen = make_rng(seed, rng)
         self.neurons = [
             Neuron(self.nin, self.activation, rng=gen, fan_out=self.nout) for _ in range(self.nout)
@@ -194,7 +194,7 @@ class MLP(Module):
         self.nouts = _check_widths(nouts)
         self.activation = _check_activation(activation)
         self.output_activation = _check_activation(output_activation)
-        check_parameter_count("this MLP", self.count_parameters(self.config()))
+        self.check_size(self.config())
         gen = make_rng(seed, rng)
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts) - 1

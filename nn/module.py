@@ -8,7 +8,8 @@ item. A state dict maps each attribute that holds parameters (dotted path, e.g.
 A saved model is a JSON file holding the class name, its constructor arguments (``config()``) and
 its state dict. Loading only ever constructs classes registered here, never arbitrary code, and
 only after `Module.count_parameters` has shown that the config asks for no more weights than the
-file holds (so a small file cannot make it allocate gigabytes).
+file holds and no more than `nn.checks.MAX_PARAMETERS` (so a small file cannot make it allocate
+gigabytes, nor count to 10**15).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from autograd import Value
 from autograd.files import write_atomically, write_bytes_atomically
-from nn.checks import check_count, is_real, shown
+from nn.checks import check_count, check_parameter_count, is_real, shown, shown_count
 
 __all__ = [
     "FORMAT",
@@ -83,15 +84,18 @@ class Module:
     @classmethod
     def count_parameters(cls, config: dict[str, Any]) -> int:
         """How many numbers ``cls(**config)``'s state dict holds, from the config alone (sizes
-        checked as the constructor checks them): `load` compares it with the file's weights
-        before building anything. ``config`` holds every required argument. By default the sum
-        of `state_layout`'s lengths; a class defining neither cannot be counted."""
-        try:
-            return sum(n for _, n in cls.state_layout(config))
-        except NotImplementedError:
-            raise NotImplementedError(
-                f"{cls.__name__} does not define count_parameters()"
-            ) from None
+        checked as the constructor checks them). Computed by arithmetic, never by walking the
+        layout the config describes, so a config claiming 10**15 layers costs what one layer
+        does: `check_size` and `load` compare it with the limits before building anything.
+        ``config`` holds every required argument. Every loadable class defines it."""
+        raise NotImplementedError(f"{cls.__name__} does not define count_parameters()")
+
+    @classmethod
+    def check_size(cls, config: dict[str, Any]) -> int:
+        """`count_parameters`, checked against `nn.checks.MAX_PARAMETERS` (ValueError over it):
+        the one check every constructor makes, from its arguments, before any parameter (or
+        sub-module) is made."""
+        return check_parameter_count(f"this {cls.__name__}", cls.count_parameters(config))
 
     @classmethod
     def state_layout(cls, config: dict[str, Any]) -> Iterator[tuple[str, int]]:
@@ -126,9 +130,7 @@ class Module:
             if not isinstance(values, list) or len(values) != len(group):
                 got = len(values) if isinstance(values, list) else type(values).__name__
                 raise ValueError(f"{name!r}: expected a list of {len(group)} numbers, got {got}")
-            for i, v in enumerate(values):
-                if not _is_finite_number(v):
-                    raise ValueError(f"{name!r}[{i}]: expected a finite number, got {v!r:.40}")
+            _check_weights(name, values)
         for name, group in groups.items():
             for p, v in zip(group, state[name], strict=True):
                 p.data = float(v)
@@ -193,7 +195,7 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Mo
         raise ModelFileError(f'{where}: not a chainrule model (no \'"format": "{FORMAT}"\')')
     version = document.get("version")
     if type(version) is not int or version != FORMAT_VERSION:
-        raise ModelFileError(f"{where}: unsupported model version {version!r}")
+        raise ModelFileError(f"{where}: unsupported model version {shown(version)}")
     unknown = [key for key in document if key not in DOCUMENT_KEYS]
     if unknown:
         raise ModelFileError(
@@ -210,26 +212,38 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_FILE_BYTES) -> Mo
     state = document.get("state")
     if not isinstance(state, dict):
         raise ModelFileError(f"{where}: 'state' must be an object mapping names to weights")
+    # The work up to building is bounded by the file, never by the sizes it claims: the count
+    # is arithmetic on the config, and the names are walked only while the file has them.
     try:
         inspect.signature(cls).bind(**config)  # names a missing or unexpected argument
         wanted = cls.count_parameters(config)
     except (TypeError, ValueError) as e:
-        raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
+        raise ModelFileError(f"{where}: cannot build {name} from its config: {_cut(e)}") from e
     held = sum(len(v) for v in state.values() if isinstance(v, list))
     if wanted > held:  # also what keeps a small file from building a gigantic model
         raise ModelFileError(
-            f"{where}: its {name} config needs {wanted:,} weights, but the file holds {held:,}"
+            f"{where}: its {name} config needs {shown_count(wanted)} weights, but the file "
+            f"holds {held:,}"
         )
-    # before building: a file cannot pad its weight count with junk keys
+    try:
+        cls.check_size(config)  # a file large enough to hold them: the limit still holds
+    except ValueError as e:
+        raise ModelFileError(f"{where}: cannot build {name} from its config: {_cut(e)}") from e
+    # before building: a file cannot pad its weight count with junk keys, nor hold junk weights
     _check_names(cls, config, state, where, cls.__name__)
+    try:
+        for key, values in state.items():
+            _check_weights(key, values)
+    except ValueError as e:
+        raise ModelFileError(f"{where}: weights do not fit {name}: {_cut(e)}") from e
     try:
         model = cls(**config)
     except (TypeError, ValueError) as e:
-        raise ModelFileError(f"{where}: cannot build {name} from its config: {e}") from e
+        raise ModelFileError(f"{where}: cannot build {name} from its config: {_cut(e)}") from e
     try:
         model.load_state_dict(state)
     except ValueError as e:
-        raise ModelFileError(f"{where}: weights do not fit {name}: {e}") from e
+        raise ModelFileError(f"{where}: weights do not fit {name}: {_cut(e)}") from e
     return model
 
 
@@ -239,20 +253,24 @@ def _read_limited(path: str | bytes, where: str, limit: int) -> str:
     not_regular = ModelFileError(f"{where}: cannot read the model file (not a regular file)")
     if os.path.exists(path) and not os.path.isfile(path):  # do not open a pipe: it would block
         raise not_regular
+    too_large = ModelFileError(
+        f"{where}: the file is larger than nn.load's limit of {limit:,} bytes; if you trust "
+        "it, raise the limit: nn.load(path, max_bytes=...)"
+    )
     try:
         with open(path, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # replaced since the check
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):  # replaced since the check
                 raise not_regular
-            data = f.read(limit + 1)
+            if info.st_size > limit:  # refused before a byte is read
+                raise too_large
+            data = f.read(limit + 1)  # a file growing since fstat is still cut off
     except (OSError, ValueError) as e:
         if isinstance(e, ModelFileError):
             raise
         raise ModelFileError(f"{where}: cannot read the model file ({e})") from e
     if len(data) > limit:
-        raise ModelFileError(
-            f"{where}: the file is larger than nn.load's limit of {limit:,} bytes; if you trust "
-            "it, raise the limit: nn.load(path, max_bytes=...)"
-        )
+        raise too_large
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -264,7 +282,8 @@ def _check_names(
 ) -> None:
     """Every state entry the config implies is in ``state`` with the right length, and nothing
     else is; checked from the config alone (classes without `Module.state_layout` are checked by
-    `Module.load_state_dict` after building)."""
+    `Module.load_state_dict` after building). Each entry of the layout must be found in
+    ``state``, so at most ``len(state) + 1`` of them are ever generated."""
     remaining = dict(state)
     try:
         for key, length in cls.state_layout(config):
@@ -285,14 +304,38 @@ def _check_names(
         )
 
 
+def _cut(error: Exception, width: int = 300) -> str:
+    """An error's message cut to ``width`` characters: a file's 100 KB argument name or
+    activation must not make a 100 KB message."""
+    text = str(error)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object as a dict, refusing a key given twice (which value would be meant?)."""
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError(f"duplicate key {key!r}")
-        obj[key] = value
+    obj = dict(pairs)
+    if len(obj) < len(pairs):  # only then look for the key (a dict is built in C)
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {shown(key)}")
+            seen.add(key)
     return obj
+
+
+def _check_weights(name: str, values: object) -> None:
+    """ValueError naming the first of ``values`` (the state entry ``name``) that is not a finite
+    real number; fast where they are all floats, as a saved file's are."""
+    if not isinstance(values, list):
+        raise ValueError(f"{name!r}: expected a list of numbers, got {type(values).__name__}")
+    if _FLOATS.issuperset(map(type, values)) and all(map(math.isfinite, values)):
+        return
+    for i, v in enumerate(values):
+        if not _is_finite_number(v):
+            raise ValueError(f"{name!r}[{i}]: expected a finite number, got {shown(v, 40)}")
+
+
+_FLOATS = {float}
 
 
 def _is_finite_number(v: object) -> bool:

@@ -15,11 +15,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from autograd import Value
 from nn.checks import check_count, check_real, is_real, shown
 
-__all__ = ["SGD", "Adam", "Optimizer", "checked_grads", "clip_grad_norm", "cosine_lr"]
+__all__ = [
+    "SGD",
+    "Adam",
+    "Optimizer",
+    "checked_data",
+    "checked_grads",
+    "clip_grad_norm",
+    "cosine_lr",
+]
 
 
 def _param_list(params: Iterable[Value], who: str) -> list[Value]:
@@ -47,7 +56,8 @@ def checked_grads(params: list[Value], who: str) -> list[float]:
     """Every parameter's ``.grad`` as a float, checked before anything is updated.
 
     TypeError naming the first bad one: a Value (left by ``backward(create_graph=True)``: step
-    on ``.grad.data``, or backward without create_graph), None, a list, an array, a bool.
+    on ``.grad.data``, or backward without create_graph), None, a list, an array, a bool;
+    ValueError for a number beyond float range (``10**400``).
     """
     grads = [p.grad for p in params]
     if set(map(type, grads)) == _FLOATS:  # the usual case: one pass in C, no conversions
@@ -58,12 +68,31 @@ def checked_grads(params: list[Value], who: str) -> list[float]:
                 f"{who}: params[{i}].grad is a Value (from backward(create_graph=True)?); "
                 "an optimizer step needs float gradients: nothing was updated"
             )
-        if not is_real(g):
-            raise TypeError(
-                f"{who}: params[{i}].grad is {shown(g)} ({type(g).__name__}), not a number: "
-                "nothing was updated"
-            )
-    return [float(g) for g in grads]
+    return _floats(grads, "grad", who)
+
+
+def checked_data(params: list[Value], who: str) -> list[float]:
+    """Every parameter's ``.data`` as a float, checked before anything is updated: TypeError for
+    one that is not a number, ValueError for one beyond float range (``p.data = 10**400``)."""
+    data = [p.data for p in params]
+    if set(map(type, data)) == _FLOATS:
+        return data
+    return _floats(data, "data", who)
+
+
+def _floats(numbers: list[Any], attribute: str, who: str) -> list[float]:
+    """``numbers`` (each parameter's ``attribute``) as floats: TypeError naming the first that is
+    not a real number, ValueError for one beyond float range."""
+    out = []
+    for i, x in enumerate(numbers):
+        where = f"{who}: params[{i}].{attribute} is {shown(x)}"
+        if not is_real(x):
+            raise TypeError(f"{where} ({type(x).__name__}), not a number: nothing was updated")
+        try:
+            out.append(float(x))
+        except OverflowError:
+            raise ValueError(f"{where}, too large for a float: nothing was updated") from None
+    return out
 
 
 def _ieee_divide(a: float, b: float) -> float:
@@ -79,8 +108,8 @@ def _ieee_divide(a: float, b: float) -> float:
 class Optimizer:
     """Holds the parameters; subclasses implement `step`.
 
-    A step is all or nothing: every gradient is checked (`checked_grads`) before anything is
-    changed, and past that check the update is float arithmetic that cannot raise (a zero
+    A step is all or nothing: every gradient and every parameter's value is checked
+    (`checked_grads`, `checked_data`) before anything is changed, and past that check the update is float arithmetic that cannot raise (a zero
     denominator gives IEEE's nan or inf, as in PyTorch), so a step that raises leaves the
     parameters and the optimizer exactly as they were.
     """
@@ -116,21 +145,23 @@ class SGD(Optimizer):
         self.buffers: list[float] | None = None  # momentum buffers, made on the first step
 
     def step(self) -> None:
-        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        lr = check_real("SGD.step: lr", self.lr)  # a schedule may have set it
+        mu, wd = self.momentum, self.weight_decay
         params = self.params
-        grads = checked_grads(params, "SGD.step")  # from here on, nothing can raise
+        grads = checked_grads(params, "SGD.step")
+        data = checked_data(params, "SGD.step")  # from here on, nothing can raise
         if wd:
-            grads = [g + wd * p.data for p, g in zip(params, grads)]
+            grads = [g + wd * d for d, g in zip(data, grads)]
         if mu == 0.0:
-            for p, g in zip(params, grads):
-                p.data -= lr * g
+            for p, d, g in zip(params, data, grads):
+                p.data = d - lr * g
             return
         if self.buffers is None:
             self.buffers = grads  # PyTorch: buf = clone(grad) on the first step
         else:
             self.buffers = [mu * b + g for b, g in zip(self.buffers, grads, strict=True)]
-        for p, b in zip(params, self.buffers):
-            p.data -= lr * b
+        for p, d, b in zip(params, data, self.buffers):
+            p.data = d - lr * b
 
 
 class Adam(Optimizer):
@@ -163,25 +194,27 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         params = self.params
-        grads = checked_grads(params, "Adam.step")  # from here on, nothing can raise
+        grads = checked_grads(params, "Adam.step")
+        data = checked_data(params, "Adam.step")
         m, v = self.m, self.v
         if not len(m) == len(v) == len(params):
             raise ValueError(f"Adam.step: {len(params)} parameters but {len(m)} moments")
+        # from here on, nothing can raise
         t = self.t + 1
         b1, b2 = self.betas
         wd, eps = self.weight_decay, self.eps
-        step_size = self.lr / (1.0 - b1**t)
+        step_size = check_real("Adam.step: lr", self.lr) / (1.0 - b1**t)
         root_correction2 = math.sqrt(1.0 - b2**t)
         c1, c2 = 1.0 - b1, 1.0 - b2
         if wd:
-            grads = [g + wd * p.data for p, g in zip(params, grads)]
+            grads = [g + wd * d for d, g in zip(data, grads)]
         self.t = t
         for i, p in enumerate(params):
             g = grads[i]
             mi = m[i] = b1 * m[i] + c1 * g
             vi = v[i] = b2 * v[i] + c2 * g * g
             d = math.sqrt(vi) / root_correction2 + eps  # 0 only with eps=0 and no gradient yet
-            p.data -= step_size * (mi / d if d else _ieee_divide(mi, d))
+            p.data = data[i] - step_size * (mi / d if d else _ieee_divide(mi, d))
 
 
 def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:

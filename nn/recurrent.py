@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
 from autograd import Value, dots, is_grad_enabled
-from nn.checks import check_count, check_parameter_count, is_real, ordered_items, shown
+from nn.checks import check_count, is_real, ordered_items, shown
 from nn.layers import Layer, make_rng
 from nn.module import Module
 
@@ -144,7 +144,7 @@ class _GatedCell(Module):
     ) -> None:
         self.nin = check_count("nin", nin)
         self.nhidden = check_count("nhidden", nhidden)
-        check_parameter_count(f"this {type(self).__name__}", self.count_parameters(self.config()))
+        self.check_size(self.config())
         r = make_rng(seed, rng)
         bound = 1.0 / math.sqrt(nhidden)
         rows = self.GATES * nhidden
@@ -278,6 +278,7 @@ class RNN(Module):
         if cell not in CELLS:
             raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
         self.bptt_steps = None if bptt_steps is None else check_count("bptt_steps", bptt_steps)
+        self.check_size({"nin": nin, "nhidden": nhidden, "cell": cell})
         self.cell: RNNCell | LSTMCell = (RNNCell if cell == "rnn" else LSTMCell)(
             nin, nhidden, seed=seed, rng=rng
         )
@@ -387,6 +388,7 @@ class SequenceModel(Module):
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
+        self.check_size({"nin": nin, "nhidden": nhidden, "nout": nout, "cell": cell})
         gen = make_rng(seed, rng)
         self.rnn = RNN(nin, nhidden, cell, bptt_steps, rng=gen)
         self.readout = Layer(nhidden, nout, activation, rng=gen)

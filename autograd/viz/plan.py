@@ -16,6 +16,7 @@ from typing import Any
 
 from autograd.graph import topological_order
 from autograd.value import Value
+from autograd.walk import post_order
 
 __all__ = [
     "ClusterFn",
@@ -102,26 +103,13 @@ def _within(root: Value, depth: int) -> tuple[list[Value], set[Value]]:
         frontier = nxt
         d += 1
     truncated = {v for v in level if v.parents and not all(p in level for p in v.parents)}
+
     # Drawn in topological order of the whole graph restricted to these nodes: walk the kept
     # nodes only (a node's kept parents come before it).
-    order: list[Value] = []
-    seen: set[Value] = set()
-    for start in level:
-        if start in seen:
-            continue
-        stack: list[tuple[Value, bool]] = [(start, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-                continue
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.append((node, True))
-            if node not in truncated:
-                stack.extend((p, False) for p in node.parents if p in level and p not in seen)
-    return order, truncated
+    def kept(v: Value) -> list[Value]:
+        return [] if v in truncated else [p for p in reversed(v.parents) if p in level]
+
+    return post_order(level, parents_of=kept), truncated
 
 
 def resolve_clusters(plan: Plan, cluster: ClusterFn | None) -> dict[Value, str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.graph import BackwardStep, backward_steps, topological_order
+from autograd.op import data_of as _as_float
 from autograd.value import Value
 from autograd.viz.draw import GraphDrawing, render_plan
 from autograd.viz.options import check_int_option
@@ -24,10 +25,6 @@ from autograd.viz.view import Document
 __all__ = ["BackwardReplay", "fill_timeline", "replay_backward"]
 
 INFIX = ("+", "-", "*", "/", "**")
-
-
-def _as_float(x: Any) -> float:
-    return x.data if isinstance(x, Value) else float(x)
 
 
 @dataclass(frozen=True)

@@ -174,7 +174,7 @@ def constant_factor(child: Value, slot: int) -> float | None:
     """The constant a fused ``dot`` multiplies operand ``slot`` by (a bias's is 1), or None
     when that operand's partner is a node or ``child`` is not a dot.
 
-    By `autograd.ops.DotLayout`, operands after the weight/input pairs each multiply a
+    By `autograd.op.DotLayout`, operands after the weight/input pairs each multiply a
     constant, which is therefore their local derivative.
     """
     if child.op != "dot":

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autograd.files import write_bytes_atomically
+from nn.checks import shown
 from nn.demos.registry import DEMOS, DemoOptions, DemoResult
 from nn.plots import NOTEBOOKS_EXTRA_HINT
 
@@ -36,11 +37,27 @@ def _parser() -> argparse.ArgumentParser:
         epilog="demos: " + "; ".join(f"{d.name}: {d.help}" for d in DEMOS.values()),
     )
     demo.add_argument("name", choices=list(DEMOS), help="which demo to run")
-    demo.add_argument("--epochs", type=int, default=None, help="override the demo's epoch count")
+    demo.add_argument(
+        "--epochs", type=_epochs, default=None, help="override the demo's epoch count"
+    )
     demo.add_argument("--seed", type=int, default=0, help="seed for data and weights")
     demo.add_argument("--out", default="chainrule-out", help="directory for the PNGs")
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
+
+
+def _epochs(text: str) -> int:
+    """``--epochs``: a whole number from 1 to ``sys.maxsize`` (what training loops can count
+    to); a usage error naming the option otherwise, never a traceback from deep in a demo."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {shown(text)}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    if n > sys.maxsize:
+        raise argparse.ArgumentTypeError(f"must be at most {sys.maxsize:,}, got {shown(n)}")
+    return n
 
 
 def _matplotlib_available() -> bool:
@@ -117,8 +134,6 @@ def _run(argv: Sequence[str] | None) -> int:
     if args.command != "demo":
         parser.print_help()
         return 0 if args.command is None else 2
-    if args.epochs is not None and args.epochs < 1:
-        parser.error(f"--epochs must be at least 1, got {args.epochs}")
     out = Path(args.out)
     if _matplotlib_available():  # without it, nothing is written (and write_figures says so)
         try:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import autograd
 from autograd import AnomalyError, Value, detect_anomaly, is_anomaly_enabled
 from autograd.hooks import hooks_of
-from autograd.mode import MODE
+from autograd.mode import MODES
 
 HERE = __file__
 
@@ -26,7 +26,7 @@ def line_after() -> str:
 @pytest.fixture(autouse=True)
 def _mode_restored():
     yield
-    assert (MODE.record, MODE.anomaly, MODE.plain) == (True, False, True)
+    assert (MODES.record, MODES.anomaly, MODES.all_default) == (True, False, True)
 
 
 # ---------------------------------------------------------------- off by default
@@ -35,18 +35,18 @@ def _mode_restored():
 def test_off_by_default_and_silent() -> None:
     assert not is_anomaly_enabled()
     y = Value(1000.0).exp()  # IEEE overflow: inf, no error, no extras recorded
-    assert y.data == math.inf and y._extra is None
+    assert y.data == math.inf and y.extras is None
 
 
 def test_switches() -> None:
     with detect_anomaly():
-        assert is_anomaly_enabled() and MODE.record and not MODE.plain
+        assert is_anomaly_enabled() and MODES.record and not MODES.all_default
         with autograd.no_grad():
-            assert MODE.anomaly and not MODE.record and not MODE.plain
+            assert MODES.anomaly and not MODES.record and not MODES.all_default
         with detect_anomaly():
             pass
         assert is_anomaly_enabled()  # a nested block restores, not clears
-    assert not is_anomaly_enabled() and MODE.plain
+    assert not is_anomaly_enabled() and MODES.all_default
 
 
 def test_switch_restored_after_an_error() -> None:
@@ -143,8 +143,8 @@ def test_site_is_recorded_on_every_node_and_finite_graphs_work() -> None:
         site = line_after()
         y = (x * 3.0).tanh()
         y.backward()
-    assert y._extra.created_at.startswith(site)
-    assert y.parents[0]._extra.created_at.startswith(site)
+    assert y.extras.created_at.startswith(site)
+    assert y.parents[0].extras.created_at.startswith(site)
     assert x.grad == pytest.approx(3 * (1 - math.tanh(1.5) ** 2))
 
 
@@ -152,7 +152,7 @@ def test_dot_layout_survives_anomaly_mode() -> None:
     with detect_anomaly():
         ws, xs = [Value(0.3), Value(-0.2)], [Value(1.1), Value(0.7)]
         node = autograd.dot(ws, xs, Value(0.1))
-        assert node.constant.pairs == 2 and node._extra.created_at is not None
+        assert node.constant.pairs == 2 and node.extras.created_at is not None
         assert autograd.gradgradcheck(lambda a, b: autograd.dot([a, b], [b, a]).tanh(), [0.3, 0.8])
 
 

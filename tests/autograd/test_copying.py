@@ -90,7 +90,7 @@ def test_labels_survive_copies_and_pickle_and_a_copy_is_relabelled_alone() -> No
     assert (deep.label, deep.parents[0].label) == ("y", "x")
     assert (loaded.label, loaded.parents[0].label) == ("y", "x")
     shallow.backward()
-    assert calls == [1.0]  # the copy shares the original's hooks, as before
+    assert calls == [1.0]  # the copy shares the original's hooks
     with pytest.raises(TypeError, match="label"):
         y.label = 3  # type: ignore[assignment]
     assert y.label == "y"

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 
 import autograd
-from autograd import Value, define_op, functions, gradcheck, gradgradcheck, ops, testing
+import autograd.op as op_def
+from autograd import Value, define_op, functions, gradcheck, gradgradcheck, testing
 
 softplus = define_op(
     "softplus",
@@ -17,7 +18,7 @@ scaled_product = define_op(  # two operands, so constants can stand on either si
     "scaled",
     forward=lambda a, b: 3.0 * a * b,
     derivative=lambda a, b, out: (3.0 * b, 3.0 * a),
-    domain=[ops.Domain(-2.0, 2.0), ops.Domain(-2.0, 2.0)],
+    domain=[op_def.Domain(-2.0, 2.0), op_def.Domain(-2.0, 2.0)],
 )
 
 
@@ -57,3 +58,80 @@ def test_bad_definitions_and_calls_are_clear_errors():
         wrong_count(Value(1.0))
     with pytest.raises(TypeError, match="name must be a non-empty str"):
         define_op("", lambda x: x, lambda x, out: (1.0,))
+
+
+# ---------------------------------------------------------------- refused at definition
+
+
+def _same(x: float) -> float:
+    return x
+
+
+def _one(x: float, out: float) -> tuple[float]:
+    return (1.0,)
+
+
+@pytest.mark.parametrize(
+    ("forward", "derivative", "domain", "message"),
+    [
+        (lambda x, *, k: x, _one, None, "parameter 'k' is keyword-only"),
+        (_same, _one, ("x",), r"domain\[0\] must be a Domain, got str"),
+        (_same, _one, "x", "domain must be a list of Domain, got str"),
+        (_same, _one, [op_def.Domain(), op_def.Domain()], "forward must take 2 operands"),
+        (_same, lambda x: (1.0,), None, "derivative must take the operands and out"),
+        (lambda a, b: a, lambda a, b, out: (1.0, 0.0), [op_def.Domain()], "forward must take 1"),
+    ],
+    ids=["keyword-only", "domain of str", "domain a str", "domain too long", "no out", "short"],
+)
+def test_define_op_refuses_what_it_cannot_run(forward, derivative, domain, message):
+    with pytest.raises(TypeError, match=f"op 'bad': .*{message}"):
+        define_op("bad", forward, derivative, domain)
+
+
+# ---------------------------------------------------------------- refused at the first call
+
+
+@pytest.mark.parametrize(
+    "returned",
+    [None, "1.0", 1j, True, Value(1.0)],
+    ids=["None", "str", "complex", "bool", "Value"],
+)
+def test_a_forward_returning_anything_but_a_real_number_is_a_type_error(returned):
+    op = define_op("odd", lambda x: returned, _one)
+    with pytest.raises(TypeError, match="op 'odd': forward must return a real number, got "):
+        op(Value(0.5))
+
+
+@pytest.mark.parametrize(
+    "returned",
+    [1.0, (x for x in [1.0]), "1.0", (True,), (None,), ("1.0",), (1j,), (Value(1.0),)],
+    ids=["float", "generator", "str", "bool", "None", "str in tuple", "complex", "Value"],
+)
+def test_a_derivative_returning_anything_but_real_numbers_is_a_type_error(returned):
+    op = define_op("odd", _same, lambda x, out: returned)
+    with pytest.raises(TypeError, match="op 'odd': derivative must return"):
+        op(Value(0.5))
+
+
+def test_a_number_beyond_float_range_is_a_value_error_and_an_int_becomes_a_float():
+    huge_forward = define_op("huge", lambda x: 10**400, _one)
+    with pytest.raises(ValueError, match="op 'huge': forward returned a number too large"):
+        huge_forward(Value(0.5))
+    huge_slope = define_op("steep", _same, lambda x, out: (10**400,))
+    with pytest.raises(ValueError, match="op 'steep': derivative returned a number too large"):
+        huge_slope(Value(0.5))
+    counted = define_op("count", lambda x: 3, lambda x, out: (2,))
+    x = Value(0.5)
+    node = counted(x)
+    assert type(node.data) is float and node.data == 3.0
+    assert type(node.local_grads[0]) is float and node.local_grads == (2.0,)
+    recomputed = autograd.evaluate(node, {x: 1.5})
+    assert type(recomputed) is float and recomputed == 3.0
+
+
+def test_a_derivative_using_math_under_create_graph_names_the_op():
+    wavy = define_op("wavy", math.sin, lambda x, out: (math.cos(x),), [op_def.Domain()])
+    x = Value(0.5)
+    assert wavy(x).local_grads == (math.cos(0.5),)  # on floats it works
+    with pytest.raises(TypeError, match="op 'wavy': its derivative failed on Values"):
+        autograd.grad(wavy(x), [x], create_graph=True)

@@ -1,6 +1,7 @@
 """autograd.functions: the same function on a float and on a Value."""
 
 import math
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -33,3 +34,32 @@ def test_ieee_results_on_floats():
         functions.log(0.0)
     with pytest.raises(ValueError, match="sqrt: the operand must be >= 0"):
         functions.sqrt(-1.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        ("exp", lambda: functions.exp(10**400)),
+        ("log", lambda: functions.log(10**400)),  # finite (921.03...), still refused
+        ("tanh", lambda: functions.tanh(-(10**400))),
+        ("sigmoid", lambda: functions.sigmoid(10**400)),
+        ("relu", lambda: functions.relu(10**400)),
+        ("sqrt", lambda: functions.sqrt(10**400)),
+        ("sin", lambda: functions.sin(10**400)),
+        ("cos", lambda: functions.cos(10**400)),
+        ("abs", lambda: functions.abs(10**400)),
+        ("power", lambda: functions.power(10**400, 0.5)),
+        ("power", lambda: functions.power(2.0, 10**400)),
+        ("power", lambda: functions.power(Value(2.0), 10**400)),
+        ("log", lambda: functions.log(Fraction(10**400))),
+    ],
+)
+def test_a_number_beyond_float_range_is_a_value_error_naming_the_function(name, call):
+    with pytest.raises(ValueError, match=rf"^{name}: the \w+ \S*10000.* is too large for a float"):
+        call()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_int_gives_a_float(name):
+    assert type(getattr(functions, name)(1)) is float
+    assert type(functions.power(2, 3)) is float and functions.power(2, 3) == 8.0

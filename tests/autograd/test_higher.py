@@ -16,10 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
+import autograd.op as op_def
 from autograd import GradcheckError, Value, dot, grad, gradgradcheck, ops
 from autograd import sum as vsum
 from autograd.fused import dot_layout
-from autograd.higher import hessian, local_grads_as_values
+from autograd.graph import local_grads_as_values
+from autograd.higher import hessian
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -233,7 +235,7 @@ def test_dot_layout_is_recorded_without_allocating() -> None:
     xs = [Value(5.0), Value(6.0)]
     first, second = autograd.dots(ws, xs)
     assert first.constant is second.constant is dot_layout(2)  # one shared, read-only record
-    assert first._extra is None and second._extra is None
+    assert first.extras is None and second.extras is None
     assert autograd.dot([Value(1.0), Value(2.0)], [3.0, 4.0]).constant is None  # no pairs
     with autograd.no_grad():
         assert autograd.dot(ws[0], xs).constant is None
@@ -244,7 +246,7 @@ def test_mixed_dot_lays_out_pairs_first() -> None:
     node = dot([a, 2.0, b], [c, a, 4.0], b)
     assert node.parents == (a, c, a, b, b)
     assert node.local_grads == (5.0, 2.0, 2.0, 4.0, 1.0)
-    assert node.constant == ops.DotLayout(1)
+    assert node.constant == op_def.DotLayout(1)
     assert local_grads_as_values(node)[:2] == (c, a)
     assert node.data == 2.0 * 5.0 + 2.0 * 2.0 + 3.0 * 4.0 + 3.0
 
@@ -256,7 +258,7 @@ def test_a_hook_on_a_dot_node_keeps_its_layout_and_leaves_others_alone() -> None
     seen = []
     remove = first.register_hook(seen.append)
     try:
-        assert first.constant is second.constant is dot_layout(2) and second._extra is None
+        assert first.constant is second.constant is dot_layout(2) and second.extras is None
         loss = first * second
         (g,) = grad(loss, [xs[0]], create_graph=True)
         (h,) = grad(g, [xs[0]])
@@ -483,8 +485,11 @@ def test_a_user_op_gets_second_derivatives_from_its_one_definition() -> None:
 
 
 def test_gradgradcheck_reports_a_wrong_rule_as_a_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    # First derivatives stay right (they are the stored floats); the second ones go wrong.
-    monkeypatch.setattr(ops.TANH, "derivative", lambda x, out: (1.0 - out,))
+    # Right on floats (the first derivatives), wrong on Values (the second ones).
+    def broken(x: object, out: object) -> tuple[object]:
+        return (1.0 - out * out,) if isinstance(out, float) else (1.0 - out,)  # type: ignore[operator]
+
+    monkeypatch.setattr(ops.TANH, "derivative", broken)
     with pytest.raises(GradcheckError) as error:
         gradgradcheck(lambda a, b: a.tanh() * b, [0.4, 1.3])
     message = str(error.value)

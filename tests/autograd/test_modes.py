@@ -1,7 +1,10 @@
-"""Grad and anomaly modes belong to a thread; decorated generators switch only while they run."""
+"""Grad and anomaly modes belong to a context (a thread, an asyncio task); decorated generators
+switch only while they run."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import math
 import threading
 from collections.abc import Callable, Generator, Iterator
@@ -11,7 +14,7 @@ import pytest
 
 import autograd
 from autograd import Value, detect_anomaly, enable_grad, no_grad, set_grad_enabled
-from autograd.mode import MODE, ModeSwitch
+from autograd.mode import MODES, ModeSwitch
 
 DEFAULT = (True, False)  # (recording, anomaly detection) in a fresh thread
 
@@ -20,7 +23,9 @@ def state() -> tuple[bool, bool]:
     """This thread's modes, as the API reports them and as a new node shows them."""
     recording, anomaly = autograd.is_grad_enabled(), autograd.is_anomaly_enabled()
     if not recording or anomaly:
-        assert not MODE.plain  # the ops' fast path is off for every thread while one is changed
+        assert (
+            not MODES.all_default
+        )  # the ops' fast path is off for every thread while one is changed
     x = Value(2.0)
     assert bool((x * x).parents) == recording
     if anomaly:
@@ -60,7 +65,23 @@ Switches = list[tuple[Callable[[], ModeSwitch], tuple[bool, bool]]]
 
 NO_GRAD = (no_grad, (False, False))
 ANOMALY = (detect_anomaly, (True, True))
-OFF = (lambda: set_grad_enabled(False), (False, False))
+
+
+class _SetGradEnabledOnEnter(ModeSwitch):
+    """``with set_grad_enabled(False):`` made at the enter (making it turns recording off)."""
+
+    def __init__(self) -> None:
+        super().__init__("record", False)
+        self._made: list[set_grad_enabled] = []
+
+    def __enter__(self) -> None:
+        self._made.append(set_grad_enabled(False))
+
+    def __exit__(self, *exc: object) -> None:
+        self._made.pop().__exit__(None, None, None)
+
+
+OFF = (_SetGradEnabledOnEnter, (False, False))
 
 
 def run_schedule(schedule: tuple[int, ...], switches: Switches) -> list[str]:
@@ -257,3 +278,77 @@ def test_leaving_a_switch_in_another_thread_changes_neither() -> None:
     left.set()
     thread.join()
     assert seen == [(False, False), DEFAULT]
+
+
+def test_two_asyncio_tasks_in_no_grad_leave_the_thread_recording() -> None:
+    async def in_no_grad() -> tuple[bool, bool]:
+        with no_grad():
+            await asyncio.sleep(0)  # the other task enters meanwhile, and leaves first
+            inside = autograd.is_grad_enabled()
+        await asyncio.sleep(0)
+        return inside, autograd.is_grad_enabled()
+
+    async def both() -> list[tuple[bool, bool]]:
+        return list(await asyncio.gather(in_no_grad(), in_no_grad()))
+
+    assert asyncio.run(both()) == [(False, True), (False, True)]
+    assert state() == DEFAULT
+
+
+def test_detect_anomaly_in_one_task_leaves_a_sibling_unchecked() -> None:
+    async def checking(started: asyncio.Event, done: asyncio.Event) -> None:
+        with detect_anomaly():
+            started.set()
+            await done.wait()
+
+    async def sibling(started: asyncio.Event, done: asyncio.Event) -> float:
+        await started.wait()
+        try:
+            return Value(1000.0).exp().data  # inf, unchecked here
+        finally:
+            done.set()
+
+    async def both() -> float:
+        started, done = asyncio.Event(), asyncio.Event()
+        _, overflow = await asyncio.gather(checking(started, done), sibling(started, done))
+        return overflow
+
+    assert asyncio.run(both()) == math.inf
+    assert state() == DEFAULT
+
+
+def test_set_grad_enabled_called_alone_switches_as_in_pytorch() -> None:
+    try:
+        set_grad_enabled(False)
+        assert state() == (False, False)
+        set_grad_enabled(True)
+        assert state() == DEFAULT
+        with set_grad_enabled(False):
+            assert state() == (False, False)
+        assert state() == DEFAULT
+    finally:
+        set_grad_enabled(True)
+
+
+def test_set_grad_enabled_as_a_decorator_changes_nothing_until_called() -> None:
+    @set_grad_enabled(False)
+    def inside() -> tuple[bool, bool]:
+        return state()
+
+    assert state() == DEFAULT
+    assert inside() == (False, False) and state() == DEFAULT
+
+
+def test_the_fast_path_comes_back_once_no_context_holds_changed_modes() -> None:
+    async def spawn_in_no_grad() -> None:
+        with no_grad():
+            task = asyncio.create_task(asyncio.sleep(0))  # starts with no_grad, as its creator
+        assert not MODES.all_default  # the task's context still holds no_grad
+        await task
+
+    with no_grad(), detect_anomaly():
+        assert not MODES.all_default
+    assert MODES.all_default
+    asyncio.run(spawn_in_no_grad())
+    gc.collect()  # the finished task and its context, freed
+    assert MODES.all_default

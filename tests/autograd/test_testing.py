@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
+import autograd.op as op_def
 from autograd import Value, ops, testing
 
 
@@ -38,7 +39,7 @@ def test_op_inputs_are_inside_the_ops_domain_and_off_its_kinks(op, data):
 
 def test_a_user_op_brings_its_domain():
     inverse = autograd.define_op(
-        "inverse", lambda x: 1 / x, lambda x, out: (-out * out,), [ops.Domain(0.5, 2.0)]
+        "inverse", lambda x: 1 / x, lambda x, out: (-out * out,), [op_def.Domain(0.5, 2.0)]
     )
 
     @settings(max_examples=30)

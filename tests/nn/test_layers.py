@@ -336,8 +336,10 @@ def test_a_size_of_10_to_the_400_is_a_value_error(make):
         (lambda: nn.MLP(10**9, [1]), "MLP"),
         (lambda: nn.Layer(10**4, 10**4), "Layer"),
         (lambda: nn.Neuron(10**8), "Neuron"),
-        (lambda: nn.RNN(10**6, 10), "RNNCell"),
-        (lambda: nn.RNN(10, 2000, cell="lstm"), "LSTMCell"),
+        (lambda: nn.RNN(10**6, 10), "RNN"),
+        (lambda: nn.RNN(10, 2000, cell="lstm"), "RNN"),
+        (lambda: nn.RNNCell(10**6, 10), "RNNCell"),
+        (lambda: nn.LSTMCell(10, 2000), "LSTMCell"),
     ],
 )
 def test_a_model_over_the_parameter_limit_is_refused_up_front(make, who):

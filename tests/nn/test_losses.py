@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import autograd
 import nn
-from autograd import Value
+from autograd import Value, testing
 
 logit = st.floats(-8, 8, allow_nan=False)
 logit_lists = st.lists(logit, min_size=1, max_size=6)
@@ -345,3 +345,27 @@ def test_10_to_the_400_is_a_value_error_with_a_short_message(call):
 def test_unordered_collections_are_refused(call):
     with pytest.raises(TypeError, match=r"got (set|dict|\{)"):
         call()
+
+
+# PyTorch computes (1 - y) log(1 - p) as (1 - y) log1p(-p): for tiny p, 1 - p rounds (1 - 1e-17
+# is 1.0), so log(1 - p) is off (or 0) where log1p(-p) is exact. The references below are that
+# formula written here with math.log1p.
+@pytest.mark.parametrize("p", [1e-17, 1e-13, 1e-12, 1e-9, 1e-5])
+def test_binary_cross_entropy_uses_log1p_for_tiny_p(p):
+    assert nn.binary_cross_entropy(Value(p), 0).data == -math.log1p(-p)
+    assert nn.binary_cross_entropy(Value(1e-17), 0).data == 1e-17  # PyTorch's answer
+
+
+@settings(max_examples=60)
+@given(e=testing.reals(-11.9, -0.5), y=st.sampled_from([0, 0.3]))
+def test_binary_cross_entropy_near_zero_matches_log1p_and_its_derivatives(e, y):
+    p = 10.0**e  # where p (1 - p) >= 1e-12: the loss is a graph, with second derivatives
+    leaf = Value(p)
+    loss = nn.binary_cross_entropy(leaf, y)
+    assert loss.data == pytest.approx(
+        -(y * math.log(p) + (1 - y) * math.log1p(-p)), rel=1e-14, abs=0
+    )
+    (grad,) = autograd.grad(loss, [leaf], create_graph=True)
+    assert grad.data == pytest.approx(-y / p + (1 - y) / (1 - p), rel=1e-12, abs=0)
+    (second,) = autograd.grad(grad, [leaf])
+    assert second.data == pytest.approx(y / p**2 + (1 - y) / (1 - p) ** 2, rel=1e-12, abs=0)

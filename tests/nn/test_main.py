@@ -70,7 +70,13 @@ def test_bad_command_lines(capsys):
     assert info.value.code == 2 and "invalid choice: 'mnist'" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["demo", "xor", "--epochs", "0"])
-    assert "--epochs must be at least 1" in capsys.readouterr().err
+    assert "argument --epochs: must be at least 1, got 0" in capsys.readouterr().err
+    for epochs in (str(10**30), "9" * 5000, "ten"):  # no traceback from deep inside a demo
+        with pytest.raises(SystemExit) as info:
+            main(["demo", "xor", "--epochs", epochs])
+        err = capsys.readouterr().err
+        assert info.value.code == 2 and "argument --epochs: " in err and len(err) < 400
+        assert ("at most 9,223,372,036,854,775,807" in err) == (epochs == str(10**30))
     assert main([]) == 0 and "demo" in capsys.readouterr().out
 
 

@@ -369,3 +369,74 @@ def test_adam_with_eps_0_and_a_zero_grad_gives_nan_like_pytorch():
 def test_10_to_the_400_is_a_value_error(call):
     with pytest.raises(ValueError, match=r"must be .*, got 1000"):
         call([Value(1.0)])
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_a_grad_beyond_float_range_is_a_value_error_and_changes_nothing(make):
+    params = [Value(1.0), Value(2.0)]
+    opt = make(params)
+    params[0].grad, params[1].grad = 0.5, 0.5
+    opt.step()
+    before = optimizer_state(opt)
+    params[0].grad, params[1].grad = 1.0, -(10**400)
+    with pytest.raises(
+        ValueError, match=r"\.step: params\[1\]\.grad is -1000.*too large for a float"
+    ):
+        opt.step()
+    assert optimizer_state(opt) == before
+
+
+def test_clip_grad_norm_refuses_a_grad_beyond_float_range():
+    params = [Value(1.0), Value(2.0)]
+    params[0].grad, params[1].grad = 3.0, 10**400
+    with pytest.raises(ValueError, match=r"clip_grad_norm: params\[1\]\.grad is 1000.*too large"):
+        nn.clip_grad_norm(params, 1.0)
+    assert [p.grad for p in params] == [3.0, 10**400]
+
+
+BAD_DATA = [
+    ("10**400", lambda: 10**400, ValueError, r"params\[1\]\.data is 1000.*too large for a float"),
+    ("str", lambda: "2.0", TypeError, r"params\[1\]\.data is '2\.0' \(str\), not a number"),
+    ("Value", lambda: Value(2.0), TypeError, r"params\[1\]\.data is .*\(Value\), not a number"),
+]
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+@pytest.mark.parametrize(
+    ("kind", "bad", "error", "message"), BAD_DATA, ids=[b[0] for b in BAD_DATA]
+)
+def test_a_step_with_a_bad_parameter_value_changes_nothing(make, kind, bad, error, message):
+    # every parameter (value and grad) is checked before params[0] or Adam's t changes
+    params = [Value(1.0), Value(2.0), Value(3.0)]
+    opt = make(params)
+    for p in params:
+        p.grad = 0.5
+    opt.step()
+    before = optimizer_state(opt)
+    for p in params:
+        p.grad = 1.0
+    params[1].data = bad()
+    before["params"][1] = params[1].data
+    with pytest.raises(error, match=message):
+        opt.step()
+    assert optimizer_state(opt) == before
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_a_learning_rate_set_beyond_float_range_changes_nothing(make):
+    params = [Value(1.0), Value(2.0)]
+    opt = make(params)
+    for p in params:
+        p.grad = 1.0
+    opt.lr = 10**400  # as a schedule might
+    before = optimizer_state(opt)
+    with pytest.raises(ValueError, match=r"\.step: lr must be a finite number >= 0, got 1000"):
+        opt.step()
+    assert optimizer_state(opt) == before
+
+
+def test_an_int_parameter_value_within_range_steps_to_a_float():
+    p = Value(1.0)
+    p.data, p.grad = 3, 1.0
+    nn.SGD([p], lr=0.5).step()
+    assert type(p.data) is float and p.data == 2.5

@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import tracemalloc
 
 import pytest
 from hypothesis import given, settings
@@ -185,6 +186,8 @@ BAD_FILES = {
                         "duplicate key 'class'"),
     "version true": (edited(lambda d: d.update(version=True)), "unsupported model version True"),
     "version 1.0": (edited(lambda d: d.update(version=1.0)), "unsupported model version 1.0"),
+    "version of 4,001 digits": (edited(lambda d: d.update(version=10**4000)),
+                                r"unsupported model version 10{56}\.\.\.$"),
     "the base class": (edited(lambda d: d.update({"class": "Module"})), "unknown model class"),
     "a weight too big for a float": (
         edited(lambda d: d["state"]["layers.0.neurons.0.w"].__setitem__(0, 10**400)),
@@ -369,6 +372,21 @@ def test_a_file_over_the_size_limit_is_refused_naming_the_limit(tmp_path):
     assert nn.module.MAX_FILE_BYTES == 256 * 1024 * 1024
 
 
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    # a sparse file of 20 MB (no disk blocks): reading it before refusing would allocate 20 MB
+    path = tmp_path / "big.json"
+    with open(path, "wb") as f:
+        f.truncate(20_000_001)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match="limit of 20,000,000 bytes"):
+            nn.load(path, max_bytes=20_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
 def test_a_path_with_a_nul_byte_is_named_in_the_error():
     with pytest.raises(ModelFileError, match=r"model\\x00\.json.*cannot read the model file"):
         nn.load("model\0.json")
@@ -429,3 +447,37 @@ def test_a_stale_temp_file_is_removed_by_the_next_save(tmp_path):
     os.utime(stale, (0, 0))
     nn.MLP(2, [3], seed=0).save(path)
     assert sorted(os.listdir(tmp_path)) == [fresh.name, "m.json"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("activation", "x" * 100_000),
+        ("output_activation", ["y" * 100_000]),
+        ("nouts", "3" * 100_000),
+        ("nouts", {"a" * 100_000: 1}),
+        ("z" * 100_000, 1),  # an unexpected argument named by 100 KB
+    ],
+    ids=["activation", "output_activation", "nouts str", "nouts dict", "argument name"],
+)
+def test_a_100_kb_config_value_makes_a_short_message(tmp_path, key, value):
+    path = tmp_path / "m.json"
+    nn.MLP(2, [2], seed=0).save(path)
+    document = json.loads(path.read_text())
+    document["config"][key] = value
+    path.write_text(json.dumps(document))
+    with pytest.raises(ModelFileError, match="cannot build MLP from its config") as info:
+        nn.load(path)
+    assert len(str(info.value)) < 500
+
+
+@pytest.mark.parametrize("weight", ["1", None, [], 10**400, True])
+def test_a_weight_that_is_not_a_number_is_refused_before_building(tmp_path, monkeypatch, weight):
+    path = tmp_path / "m.json"
+    nn.MLP(2, [2], seed=0).save(path)
+    document = json.loads(path.read_text())
+    document["state"]["layers.0.neurons.1.w"][1] = weight
+    path.write_text(json.dumps(document))
+    monkeypatch.setattr(nn.MLP, "__init__", lambda *a, **k: pytest.fail("built"))
+    with pytest.raises(ModelFileError, match=r"'layers\.0\.neurons\.1\.w'\[1\]: expected a finite"):
+        nn.load(path)
