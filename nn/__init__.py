@@ -4,6 +4,7 @@ a small GPT), with losses, optimizers, small data sets and a training loop."""
 from nn import data
 from nn.attention import GPT, CausalSelfAttention, Embedding, rmsnorm
 from nn.data import Dataset
+from nn.interop import from_torch, to_torch
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
     batch_mean,
@@ -48,6 +49,7 @@ __all__ = [
     "detach_state",
     "evaluate",
     "fit",
+    "from_torch",
     "grad_norms",
     "hinge_loss",
     "load",
@@ -56,4 +58,5 @@ __all__ = [
     "mse_loss",
     "rmsnorm",
     "softmax",
+    "to_torch",
 ]

@@ -34,6 +34,7 @@ from nn.sampling import check_temperature, sample_index
 __all__ = [
     "INIT_STD",
     "MLP_RATIO",
+    "RMS_EPS",
     "CausalSelfAttention",
     "Embedding",
     "FeedForward",
@@ -49,6 +50,9 @@ INIT_STD = 0.08
 
 MLP_RATIO = 4
 """A block's MLP has MLP_RATIO times as many hidden units as the model's width (as in GPT-2)."""
+
+RMS_EPS = 1e-5
+"""What `rmsnorm` adds to the mean square before the square root (PyTorch's RMSNorm takes it too)."""
 
 Vector = list[Value]
 
@@ -93,7 +97,7 @@ def add(xs: Sequence[Value], ys: Sequence[Value]) -> list[Value]:
     return [x + y for x, y in zip(xs, ys, strict=True)]
 
 
-def rmsnorm(xs: Sequence[Value], eps: float = 1e-5) -> list[Value]:
+def rmsnorm(xs: Sequence[Value], eps: float = RMS_EPS) -> list[Value]:
     """``x_i / sqrt(mean(x^2) + eps)``, with no learned gain: one dot node for the sum of
     squares, then one scale shared by every element."""
     if not xs:

@@ -11,6 +11,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import autograd
 from autograd import Value
@@ -22,7 +23,15 @@ from nn.losses import cross_entropy
 from nn.optim import Adam
 from nn.progress import Progress
 
-__all__ = ["GPTConfig", "NamesRun", "mean_loss", "name_loss", "sample_names", "train_names"]
+__all__ = [
+    "GPTConfig",
+    "NameWriter",
+    "NamesRun",
+    "mean_loss",
+    "name_loss",
+    "sample_names",
+    "train_names",
+]
 
 
 @dataclass(frozen=True)
@@ -88,8 +97,25 @@ def train_names(
     return NamesRun(model, vocab, losses, words[config.steps :])
 
 
+class NameWriter(Protocol):
+    """What `sample_names` samples from: a `GPT`, or the PyTorch module `nn.to_torch` makes of
+    one (the same seed writes the same names)."""
+
+    block_size: int
+
+    def generate(
+        self,
+        prompt: Sequence[int],
+        n: int,
+        temperature: float = 1.0,
+        seed: int | None = None,
+        *,
+        stop: int | None = None,
+    ) -> list[int]: ...
+
+
 def sample_names(
-    model: GPT, vocab: CharVocab, n: int, *, temperature: float = 0.5, seed: int = 0
+    model: NameWriter, vocab: CharVocab, n: int, *, temperature: float = 0.5, seed: int = 0
 ) -> list[str]:
     """``n`` names sampled from the model, each started and ended by the boundary token."""
     gen = random.Random(seed)

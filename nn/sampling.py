@@ -21,8 +21,12 @@ def check_temperature(temperature: object) -> float:
     return t
 
 
-def sample_index(logits: Sequence[Value], temperature: float, gen: random.Random) -> int:
-    """An index drawn with ``gen.choices`` from ``softmax(logits / temperature)``."""
-    top = max(z.data for z in logits)  # subtracted first: z / 1e-300 would overflow
-    weights = [math.exp((z.data - top) / temperature) for z in logits]
+def sample_index(
+    logits: Sequence[Value] | Sequence[float], temperature: float, gen: random.Random
+) -> int:
+    """An index drawn with ``gen.choices`` from ``softmax(logits / temperature)``; the logits are
+    Values or plain floats (e.g. a PyTorch model's, so both engines sample alike)."""
+    data = [z.data if isinstance(z, Value) else z for z in logits]
+    top = max(data)  # subtracted first: z / 1e-300 would overflow
+    weights = [math.exp((z - top) / temperature) for z in data]
     return gen.choices(range(len(logits)), weights=weights)[0]

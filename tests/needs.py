@@ -5,7 +5,9 @@ lists them with the install line; in CI (CI=true) a missing tool is a failure in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from nn.interop import INSTALL_TORCH
 from tests import browser
 
 
@@ -25,4 +27,16 @@ DOT = Need(
     "sudo apt-get install graphviz  (macOS: brew install graphviz; Windows: winget install "
     "Graphviz.Graphviz)",
 )
-NEEDS = (CHROMIUM, DOT)
+TORCH = Need("PyTorch equivalence tests", "no PyTorch", INSTALL_TORCH)
+NEEDS = (CHROMIUM, DOT, TORCH)
+
+
+def hide_torch(folder: Path) -> Path:
+    """A folder to put first on PYTHONPATH so that ``import torch`` fails as if PyTorch were not
+    installed (a package named torch that raises on import)."""
+    package = folder / "torch"
+    package.mkdir(parents=True, exist_ok=True)
+    (package / "__init__.py").write_text(
+        'raise ModuleNotFoundError("No module named \'torch\' (hidden by the tests)", name="torch")\n'
+    )
+    return folder

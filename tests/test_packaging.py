@@ -13,13 +13,13 @@ def test_the_engine_has_no_runtime_dependencies():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["name"] == "chainrule"
     assert project["dependencies"] == []
-    assert {"viz", "notebooks", "data", "dev"} <= set(project["optional-dependencies"])
+    assert {"viz", "notebooks", "data", "dev", "torch"} <= set(project["optional-dependencies"])
 
 
 def test_importing_the_packages_imports_no_optional_dependency():
     code = (
         "import sys, autograd, nn; "
-        "heavy = {'graphviz', 'hypothesis', 'ipywidgets', 'matplotlib', 'sklearn', 'numpy', 'tqdm'}; "
+        "heavy = {'graphviz', 'hypothesis', 'ipywidgets', 'matplotlib', 'sklearn', 'numpy', 'tqdm', 'torch'}; "
         "print(sorted(heavy & set(sys.modules)))"
     )
     out = subprocess.run(
