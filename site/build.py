@@ -10,6 +10,7 @@ Run it with `make site`; the README section "Open the course in your browser" sa
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -234,12 +235,22 @@ def check() -> None:
         raise SystemExit(f"notebooks missing from build/site/files: {missing}")
 
 
+def report_size() -> None:
+    """Print the site's size, raw and gzipped (what a server that compresses would send)."""
+    files = [p for p in OUT.rglob("*") if p.is_file()]
+    raw = sum(p.stat().st_size for p in files)
+    packed = sum(len(gzip.compress(p.read_bytes(), compresslevel=6)) for p in files)
+    print(f"{len(files)} files, {raw / 1e6:.1f} MB ({packed / 1e6:.1f} MB gzipped)")
+
+
 def main() -> None:
     clean()
     piplite = pyodide_tree(npm_packages())
     lite_config(piplite)
     run(sys.executable, "-m", "jupyterlite_core", "build", cwd=WORK)
+    (OUT / ".nojekyll").touch()  # GitHub Pages: serve every file as is
     check()
+    report_size()
     print(
         f"built {OUT.relative_to(ROOT)}/: serve it with `python -m http.server -d {OUT.relative_to(ROOT)}`"
     )
