@@ -30,8 +30,8 @@ KERNEL_READY = """async () => {
   await kernel.info;
   return kernel.name;
 }"""
-# Runs every cell in order (stopping at an error, as Jupyter does), then reports each code
-# cell's error, if any, and whether it ran.
+# Runs every cell in order (stopping at an error, as Jupyter does, unless the cell is tagged
+# raises-exception), then reports each code cell's error, if any, and whether it ran.
 RUN_ALL = """async () => {
   const app = window.jupyterapp;
   const panel = app.shell.currentWidget;
@@ -42,7 +42,9 @@ RUN_ALL = """async () => {
     const cell = model.cells.get(i);
     if (cell.type !== "code") continue;
     const outputs = cell.outputs.toJSON();
-    const error = outputs.find((o) => o.output_type === "error");
+    const tags = cell.getMetadata("tags") || [];
+    const expected = tags.includes("raises-exception");  // Jupyter's tag for a wanted error
+    const error = expected ? null : outputs.find((o) => o.output_type === "error");
     cells.push({
       index: i,
       ran: cell.executionCount !== null,
