@@ -50,9 +50,11 @@ $(VENV)/.site-installed: site/requirements.txt $(VENV)/.dev-installed
 site: $(VENV)/.site-installed
 	$(BIN)/python site/build.py
 
-# Every notebook run in the site, in headless Chromium with the network blocked (slow: minutes).
+# Every notebook run in the site, in headless Chromium with the network blocked (slow: minutes;
+# two at a time, SITE_JOBS=1 for one). Prints a table: pass/fail, time to kernel ready, run time.
+SITE_JOBS ?= 2
 site-test: site
-	$(BIN)/python -m pytest tests_site -p no:cacheprovider
+	$(BIN)/python -m pytest tests_site -p no:cacheprovider --tb=short -n $(SITE_JOBS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis .ruff_cache .mypy_cache chainrule-out

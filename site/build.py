@@ -192,12 +192,19 @@ def pyodide_tree(modules: Path) -> Path:
     return piplite
 
 
+def contents() -> None:
+    """The notebooks, and nothing else a run may have left beside them (.hypothesis, models)."""
+    (WORK / "contents").mkdir()
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        shutil.copy(notebook, WORK / "contents" / notebook.name)
+
+
 def lite_config(piplite: Path) -> None:
     """jupyter_lite_config.json (what to build) and jupyter-lite.json (what the site runs with)."""
     build = {
         "LiteBuildConfig": {
             "apps": APPS,
-            "contents": [str(ROOT / "notebooks")],
+            "contents": [str(WORK / "contents")],
             "output_dir": str(OUT),
             "no_sourcemaps": True,
         },
@@ -246,6 +253,7 @@ def report_size() -> None:
 def main() -> None:
     clean()
     piplite = pyodide_tree(npm_packages())
+    contents()
     lite_config(piplite)
     run(sys.executable, "-m", "jupyterlite_core", "build", cwd=WORK)
     (OUT / ".nojekyll").touch()  # GitHub Pages: serve every file as is

@@ -15,7 +15,7 @@ from tests_site.serve import SITE, serving
 # Chromium itself must not reach out either (no DNS but for the local server); the router in
 # test_site.py is what records and fails an attempt.
 OFFLINE = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
-RESULTS: dict[str, dict[str, Any]] = {}
+RESULTS: dict[str, dict[str, Any]] = {}  # filled from the reports (which xdist workers send)
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +37,18 @@ def browser() -> Iterator[Any]:
         yield instance
 
 
-@pytest.fixture(scope="session")
-def results() -> dict[str, dict[str, Any]]:
-    return RESULTS
+@pytest.fixture
+def record(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """This test's line of the summary table, filled in by the test, sent with its report."""
+    line: dict[str, Any] = {"ready": None, "run": None, "status": "FAIL", "why": ""}
+    request.node.user_properties.append(("site", line))
+    return line
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for key, line in report.user_properties:
+        if key == "site" and report.when == "call":
+            RESULTS[report.nodeid.rsplit("[", 1)[-1].rstrip("]")] = line
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

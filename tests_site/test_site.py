@@ -58,7 +58,7 @@ RUN_ALL = """async () => {
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_notebook_runs_in_the_site(
-    notebook: str, browser: Any, server: str, results: dict[str, dict[str, Any]]
+    notebook: str, browser: Any, server: str, record: dict[str, Any]
 ) -> None:
     attempts: list[str] = []
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -66,8 +66,6 @@ def test_notebook_runs_in_the_site(
     page = context.new_page()
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    record: dict[str, Any] = {"ready": None, "run": None, "status": "FAIL", "why": ""}
-    results[notebook] = record
     try:
         start = time.perf_counter()
         page.goto(f"{server}/notebooks/index.html?path={notebook}")
