@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autograd.viz.layout import VIZ_JS  # the file name the browser branch loads Viz.js from
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "site"
 OUT = ROOT / "build" / "site"
@@ -27,9 +29,6 @@ PYODIDE_DIR = WORK / "static" / "pyodide"  # where the Pyodide kernel's build ad
 
 # Files of the npm `pyodide` package the runtime needs (no wheels: those are added below).
 PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
-VIZ_FILE = (
-    "viz.js"  # @viz-js/viz's ES module, Graphviz in WebAssembly; autograd.viz.layout loads it
-)
 # Packages of Pyodide's lock shipped, with their dependencies: what the kernel itself imports
 # (micropip, IPython, jedi for completion) and what chainrule's notebooks need.
 FROM_LOCK = ["micropip", "ipython", "jedi", "tqdm", "sortedcontainers"]
@@ -40,7 +39,7 @@ NEW_ENTRIES = {
     "graphviz": (["graphviz"], []),
 }
 # chainrule's entry: `import autograd` or `import nn` in a cell loads it and these (nn.data
-# imports names, nn.train tqdm, autograd.viz graphviz, autograd.testing hypothesis indirectly).
+# imports names, nn.progress tqdm, autograd.viz graphviz, autograd.testing hypothesis indirectly).
 CHAINRULE_DEPENDS = ["graphviz", "hypothesis", "names", "tqdm"]
 SDIST_ONLY = {"names"}  # on PyPI as an sdist only: pip builds its (pure) wheel
 PIPLITE_ONLY = ["comm"]  # wheels the kernel installs through piplite, not the lock
@@ -156,23 +155,15 @@ def pyodide_tree(modules: Path) -> Path:
     PYODIDE_DIR.mkdir(parents=True)
     for name in PYODIDE_FILES:
         shutil.copy(modules / "pyodide" / name, PYODIDE_DIR / name)
-    shutil.copy(modules / "@viz-js" / "viz" / "dist" / "viz.js", PYODIDE_DIR / VIZ_FILE)
+    # @viz-js/viz's ES module: Graphviz in WebAssembly, found by autograd.viz.layout beside the lock
+    shutil.copy(modules / "@viz-js" / "viz" / "dist" / "viz.js", PYODIDE_DIR / VIZ_JS)
 
     full = json.loads((modules / "pyodide" / "pyodide-lock.json").read_text())
     keep = closure(full["packages"], FROM_LOCK)
     lock_reqs = [f"{full['packages'][k]['name']}=={full['packages'][k]['version']}" for k in keep]
     got = wheels(lock_reqs + pinned(HERE / "wheels.txt"), PYODIDE_DIR)
-    run(
-        sys.executable,
-        "-m",
-        "pip",
-        "wheel",
-        "--quiet",
-        "--no-deps",
-        "--wheel-dir",
-        PYODIDE_DIR,
-        ROOT,
-    )
+    chainrule_wheel = ["wheel", "--quiet", "--no-deps", "--wheel-dir", PYODIDE_DIR, ROOT]
+    run(sys.executable, "-m", "pip", *chainrule_wheel)
 
     packages = {}
     for key in keep:  # Pyodide's entries, pointed at PyPI's files (Pyodide rebuilds its own)
