@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench images clean
+.PHONY: demo test lint bench images site site-test clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -43,5 +43,19 @@ bench: $(VENV)/.demo-installed
 	$(BIN)/python benchmarks/gpt.py
 	$(BIN)/python benchmarks/hostile_files.py
 
+# The course as a static JupyterLite site in build/site/, rebuilt from scratch (site/build.py).
+$(VENV)/.site-installed: site/requirements.txt $(VENV)/.dev-installed
+	$(BIN)/python -m pip install --quiet -r site/requirements.txt
+	touch $@
+
+site: $(VENV)/.site-installed
+	$(BIN)/python site/build.py
+
+# Every notebook run in the site, in headless Chromium with the network blocked (slow: minutes;
+# two at a time, SITE_JOBS=1 for one). Prints a table: pass/fail, time to kernel ready, run time.
+SITE_JOBS ?= 2
+site-test: site
+	$(BIN)/python -m pytest tests_site -p no:cacheprovider --tb=short -n $(SITE_JOBS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache chainrule-out
+	rm -rf $(VENV) build .pytest_cache .hypothesis .ruff_cache .mypy_cache chainrule-out

@@ -25,6 +25,8 @@ def progress_bar(total: int, enabled: bool = True, **options: Any) -> Any:
         from tqdm.auto import tqdm  # type: ignore[import-untyped]
     except ImportError:
         return None
+    if sys.platform == "emscripten":  # the browser (Pyodide) has no threads for tqdm's monitor,
+        tqdm.monitor_interval = 0  # so tqdm would warn at the first bar
     options = {"unit": "step", "dynamic_ncols": True, "file": sys.stderr, **options}
     return tqdm(total=total, **options)
 

@@ -36,13 +36,15 @@ def missing() -> str | None:
 
 
 @contextmanager
-def chromium() -> Iterator[Any]:
-    """Headless Chromium (Playwright gives each launch a new, empty profile); open contexts
-    on it with ``browser.new_context(...)``."""
+def chromium(*extra_args: str) -> Iterator[Any]:
+    """Headless Chromium (Playwright gives each launch a new, empty profile), with ``ARGS``
+    and ``extra_args``; open contexts on it with ``browser.new_context(...)``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=[*ARGS, *extra_args]
+        )
         try:
             yield instance
         finally:

@@ -1,5 +1,7 @@
 """Graphviz, found and run: the system's ``dot`` if it is on PATH, else the ``graphviz-pure``
-program from the `viz` extra (a self-contained port, so no OS install is needed).
+program from the `viz` extra (a self-contained port, so no OS install is needed). In the
+browser (Pyodide, ``sys.platform == "emscripten"``) there are no programs: Viz.js, the same
+Graphviz compiled to WebAssembly, shipped by the course site beside Pyodide's files, does it.
 
 `run_graphviz` renders DOT source to any format; `lay_out` asks for the ``json`` layout of a
 view's graph (boxes sized by the caller) and returns positions, edge curves and cluster boxes.
@@ -16,11 +18,13 @@ import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "INSTALL_DOT_HINT",
     "GraphvizNotFoundError",
     "Laid",
+    "LayoutPendingError",
     "find_graphviz",
     "lay_out",
     "run_graphviz",
@@ -33,10 +37,20 @@ INSTALL_DOT_HINT = (
 )
 PURE = "graphviz-pure"
 MARGIN = 4.0  # px around the drawing, so borders are not cut
+# Viz.js's ES module, which `make site` puts beside Pyodide's lock file (site/build.py).
+VIZ_JS = "viz.js"
+RUN_AGAIN = (
+    "Graphviz (Viz.js) is still loading in this browser, which cannot wait for it inside a "
+    "cell: run the cell again (once)."
+)
 
 
 class GraphvizNotFoundError(RuntimeError):
     """Neither Graphviz's ``dot`` nor ``graphviz-pure`` was found; the message says how to get one."""
+
+
+class LayoutPendingError(RuntimeError):
+    """In a browser that cannot wait inside a cell: Viz.js is loading; run the cell again."""
 
 
 def find_graphviz() -> str:
@@ -56,6 +70,8 @@ def find_graphviz() -> str:
 
 def run_graphviz(source: str, format: str, program: str | None = None) -> bytes:  # noqa: A002
     """``source`` rendered by Graphviz in ``format`` (svg, png, json, ...)."""
+    if sys.platform == "emscripten":
+        return _render_in_browser(source, format)
     program = program or find_graphviz()
     result = subprocess.run(
         [program, f"-T{format}"], input=source.encode("utf-8"), capture_output=True, check=False
@@ -64,6 +80,60 @@ def run_graphviz(source: str, format: str, program: str | None = None) -> bytes:
         message = result.stderr.decode("utf-8", "replace").strip()
         raise RuntimeError(f"{Path(program).name} failed (exit {result.returncode}): {message}")
     return result.stdout
+
+
+class _Browser:
+    """Viz.js in Pyodide: loaded once, asynchronously; ``graphviz`` is its instance when ready."""
+
+    graphviz: Any = None
+    loading: Any = None  # the JavaScript Promise of the instance
+    failure: str | None = None
+
+
+def _render_in_browser(source: str, format: str) -> bytes:  # noqa: A002
+    """``source`` rendered by Viz.js (Graphviz 16.1.0, as graphviz-pure) in the browser."""
+    import js
+    from pyodide.ffi import to_js
+
+    viz = _viz_instance()
+    options = to_js({"format": format}, dict_converter=js.Object.fromEntries)
+    result = viz.render(source, options)
+    if result.status != "success":
+        message = "; ".join(str(e.message) for e in result.errors)
+        raise RuntimeError(f"Viz.js failed to render {format}: {message}")
+    return str(result.output).encode("utf-8")
+
+
+def _viz_instance() -> Any:
+    """Viz.js's instance, loading it the first time (from the folder of Pyodide's lock file).
+    Waits for it where the browser can (JavaScript Promise Integration), else asks for a rerun."""
+    import pyodide_js
+    from pyodide.code import run_js
+    from pyodide.ffi import can_run_sync, run_sync
+
+    state = _Browser
+    if state.graphviz is not None:
+        return state.graphviz
+    if state.failure is not None:
+        raise GraphvizNotFoundError(state.failure)
+    if state.loading is None:
+        url = f"{pyodide_js.lockfileBaseUrl or ''}{VIZ_JS}"
+        state.loading = run_js(f"import({json.dumps(url)}).then((module) => module.instance())")
+
+        def loaded(instance: Any) -> None:
+            state.graphviz = instance
+
+        def failed(error: Any) -> None:
+            state.failure = f"could not load Viz.js from {url} (the course site ships it): {error}"
+
+        state.loading.then(loaded, failed)
+    if not can_run_sync():
+        raise LayoutPendingError(RUN_AGAIN)
+    try:
+        state.graphviz = run_sync(state.loading)
+    except Exception as error:
+        raise GraphvizNotFoundError(f"could not load Viz.js: {error}") from error
+    return state.graphviz
 
 
 @dataclass
