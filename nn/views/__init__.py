@@ -14,10 +14,6 @@ changes nothing: no parameter and no ``.grad``.
 """
 
 from nn.views.network import NetworkView, network_view
+from nn.views.training import TrainingView, training_view
 
-
-def training_view(*args: object, **kwargs: object) -> object:  # replaced below
-    raise NotImplementedError
-
-
-__all__ = ["NetworkView", "network_view"]
+__all__ = ["NetworkView", "TrainingView", "network_view", "training_view"]

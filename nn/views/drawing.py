@@ -271,14 +271,16 @@ class Picture:
 
     # ------------------------------------------------------------ SVG
 
-    def svg(self, state: int, label: str) -> str:
+    def svg(self, state: int, label: str, extra: str = "", extra_height: float = 0.0) -> str:
+        """The picture in ``state``; ``extra`` (SVG) is drawn in ``extra_height`` px below it."""
         v = self.t.at(state)
+        height = self.height + extra_height
         a = self.t.attributes
         txt = self.t.text
         out = [
             f'<svg class="cr-graph cr-network" xmlns="http://www.w3.org/2000/svg" '
-            f'viewBox="0 0 {self.width:.0f} {self.height:.0f}" width="{self.width:.0f}" '
-            f'height="{self.height:.0f}" style="max-width:100%;height:auto" role="img" '
+            f'viewBox="0 0 {self.width:.0f} {height:.0f}" width="{self.width:.0f}" '
+            f'height="{height:.0f}" style="max-width:100%;height:auto" role="img" '
             f'aria-label="{_esc(label)}" font-family="system-ui, sans-serif" '
             f'font-size="{FONT}" text-anchor="middle" fill="{INK}">'
         ]
@@ -327,9 +329,9 @@ class Picture:
             els = self.el_neuron[c, i]
             name = next(n for k, n, _ in self.columns[c].units if k == i)
             details = self.details.get((c, i))
-            extra = f' data-details="{details}"' if details is not None else ""
+            opens = f' data-details="{details}"' if details is not None else ""
             out.append(
-                f'<g class="cr-neuron" data-neuron="{c}:{i}" aria-label="{_esc(name)}"{extra}'
+                f'<g class="cr-neuron" data-neuron="{c}:{i}" aria-label="{_esc(name)}"{opens}'
                 f"{a(els['g'], v)}><title>{_esc(name)}</title>"
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" stroke="{MUTED}" '
                 f'stroke-width="1.2"{a(els["circle"], v)}/>'
@@ -348,6 +350,7 @@ class Picture:
                 f'<text x="{lx:.1f}" y="{ly + 12:.1f}"{a(self.el_loss["value"], v)}>'
                 f"{txt(self.el_loss['value'], v)}</text></g>"
             )
+        out.append(extra)
         out.append("</svg>")
         return "".join(out)
 

@@ -23,7 +23,7 @@ from nn.module import Module
 from nn.views.drawing import MAX_CIRCLES, MIN_SCALE, NAMED, Column, Picture, number
 from nn.views.unroll import Net, Unit, unroll
 
-__all__ = ["NetworkView", "network_view"]
+__all__ = ["NetworkView", "input_shape", "network_view"]
 
 MAX_LINES = 8  # per-neuron lines of step text before "..."
 MAX_DETAIL_TERMS = 16  # a neuron with more inputs opens a summary instead of its step-through
@@ -42,7 +42,8 @@ def network_view(
     return NetworkView(model, x, target, loss, shape)
 
 
-def _shape(shape: Any, n: int) -> tuple[int, int] | None:
+def input_shape(shape: Any, n: int) -> tuple[int, int] | None:
+    """The (rows, columns) an input layer of n units is drawn as, if any (784: 28x28)."""
     if shape is None:
         side = math.isqrt(n)
         return (side, side) if n > MAX_CIRCLES and side * side == n else None
@@ -75,7 +76,7 @@ class NetworkView:
         self.net = net
         self.grads = _grads(net)
         cols = net.columns
-        input_shape = _shape(shape, len(cols[0])) if net.kind == "mlp" else None
+        shape0 = input_shape(shape, len(cols[0])) if net.kind == "mlp" else None
         if shape is not None and net.kind != "mlp":
             raise ValueError("network_view: shape= is for an MLP's inputs")
         g = self.grads
@@ -89,7 +90,7 @@ class NetworkView:
                 Column(
                     [(u.index, u.name, u.role) for u in col],
                     net.titles[c],
-                    input_shape if c == 0 else None,
+                    shape0 if c == 0 else None,
                     named,
                 )
             )

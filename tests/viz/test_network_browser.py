@@ -195,3 +195,44 @@ def test_an_rnn_unrolled_over_5_steps(context, tmp_path):
     smallest, where = root.evaluate(SMALLEST_TEXT)
     assert smallest >= 10, f"{where!r} is drawn at {smallest:.1f} px"
     assert p.errors == []
+
+
+def test_a_training_view_of_moons_scrubs_through_the_snapshots(context, tmp_path):
+    moons = nn.data.moons(60, seed=0)
+    model = nn.MLP(2, [6, 6, 2], seed=0)
+    history = nn.fit(model, moons, epochs=12, batch_size=20, snapshot_every=3, progress=False)
+    before = snapshot(model)
+    view = nn.training_view(model, history, data=moons)
+    assert snapshot(model) == before  # looking changes nothing
+    path = view.save_html(tmp_path / "training.html")
+    p = Page(context, path.as_uri())
+    root = p.view()
+    assert root.get_attribute("data-kind") == "training"
+    n = int(root.get_attribute("data-states"))
+    assert n == len(history["snapshots"]) == 13  # 36 steps: every 3rd, and the trained weights
+    params = model.parameters()
+    index = {id(w): k for k, w in enumerate(params)}
+    nxt = root.get_by_role("button", name="Next step")
+    slider = root.get_by_role("slider", name="State")
+    for k in [0, 1, 2, 6, 12, 11]:
+        if k == p.state(root) + 1:
+            nxt.click()
+        else:
+            slider.fill(str(k))
+        assert p.state(root) == k
+        assert root.get_attribute("data-loss") == repr(history["snapshot_loss"][k])
+        weights = root.evaluate(READ)["weights"]
+        snap = history["snapshots"][k]
+        for L, layer in enumerate(model.layers, start=1):
+            for j, neuron in enumerate(layer.neurons):
+                for i, w in enumerate(neuron.w):
+                    assert weights[f"{L}:{j}:{i}"][0] == repr(snap[index[id(w)]])
+    root.focus()
+    p.page.keyboard.press("Home")
+    assert p.state(root) == 0 and root.get_attribute("data-loss") == repr(
+        history["snapshot_loss"][0]
+    )
+    assert root.locator("image").count() == 1  # the decision boundary
+    smallest, where = root.evaluate(SMALLEST_TEXT)
+    assert smallest >= 10, f"{where!r} is drawn at {smallest:.1f} px"
+    assert p.errors == [] and p.requests == []
