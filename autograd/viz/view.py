@@ -370,12 +370,14 @@ def view_block(
     kind: str | None = None,
     root_attrs: str = "",
     picture_state: int | None = None,
+    embedded: bool = False,
 ) -> str:
     """One view as an HTML block, for any drawing view.js shows: ``svg`` drawn at state
     ``start`` (the picture where scripts are stripped), ``data`` (the states, as view.js reads
     them), each state's step text, the controls and the script. ``kind`` becomes the root's
     ``data-kind``; ``root_attrs`` (already escaped) are added to the root as they are;
-    ``picture_state`` is the state ``svg`` shows, if not ``start``."""
+    ``picture_state`` is the state ``svg`` shows, if not ``start``. An ``embedded`` view (one
+    view.js opens inside another's details) comes without its own style and script."""
     uid = f"cr-{uuid.uuid4().hex[:12]}"
     k = start
     n = len(texts)
@@ -410,17 +412,21 @@ def view_block(
         lines = "\n".join(_esc(t) for t in texts[k])
         text = f'<pre class="cr-text" style="height:{text_lines * 1.35 + 0.6:.2f}em">{lines}</pre>'
     kind_attr = f' data-kind="{_esc(kind)}"' if kind else ""
+    style = "" if embedded else f"<style>{_asset('view.css')}</style>"
+    script = (
+        ""
+        if embedded
+        else f"<script>(function(){{{_asset('view.js')}\nchainruleView(document.getElementById("
+        f'"{uid}"));}})();</script>'
+    )
     return (
         f'<div class="cr-view" id="{uid}" data-chainrule-view{kind_attr} data-state="{k}" '
-        f'data-states="{n}" tabindex="0"{root_attrs}>'
-        f"<style>{_asset('view.css')}</style>"
+        f'data-states="{n}" tabindex="0"{root_attrs}>{style}'
         f'<p class="cr-nojs">{_esc(hint)}</p>{text}'
         f'<div class="cr-stage"><div class="cr-scroll">{svg}</div></div>'
         '<div class="cr-info" role="region" aria-label="Node details" aria-live="polite" '
         "hidden></div>"
-        f'<script type="application/json" class="cr-data">{payload}</script>'
-        f"<script>(function(){{{_asset('view.js')}\nchainruleView(document.getElementById("
-        f'"{uid}"));}})();</script></div>'
+        f'<script type="application/json" class="cr-data">{payload}</script>{script}</div>'
     )
 
 

@@ -10,6 +10,7 @@ into the column after it.
 
 from __future__ import annotations
 
+import html
 import math
 import os
 from pathlib import Path
@@ -251,11 +252,31 @@ class NetworkView:
             for u in col:
                 if u.z is None or (c, u.index) not in self.picture.pos:
                     continue
-                if len(u.wires) > MAX_DETAIL_TERMS:
-                    continue
                 self.picture.details[c, u.index] = len(out)
-                out.append(self._neuron_html(u))
+                wide = len(u.wires) > MAX_DETAIL_TERMS
+                out.append(self._summary_html(u) if wide else self._neuron_html(u))
         return out
+
+    def _summary_html(self, u: Unit) -> str:
+        """A neuron with too many inputs to draw term by term: its sum and its largest terms."""
+        assert u.z is not None
+        terms = sorted(u.wires, key=lambda w: -abs(w.weight.data * w.source.value.data))
+        rows = "".join(
+            f"<tr><td>{html.escape(w.name)} × {html.escape(w.source.name)}</td>"
+            f"<td>{number(w.weight.data, 4)} × {number(w.source.value.data, 4)}</td>"
+            f"<td>{number(w.weight.data * w.source.value.data, 4)}</td></tr>"
+            for w in terms[: MAX_DETAIL_TERMS // 2]
+        )
+        act = u.activation or "linear"
+        grad = self.grads.get(u.value) if self.net.loss is not None else None
+        return (
+            f"<p><b>{html.escape(u.name)}</b> = {act}(z), z = the sum of {len(u.wires)} terms "
+            f"weight × input + {html.escape(u.bias_name)} = {number(u.z.data, 6)}; "
+            f"{html.escape(u.name)} = {number(u.value.data, 6)}"
+            + (f", dL/da = {number(grad, 6)}" if grad is not None else "")
+            + f". Too many terms to draw one by one; the {MAX_DETAIL_TERMS // 2} largest |weight × input|:</p>"
+            f"<table><tr><th>term</th><th>weight × input</th><th>=</th></tr>{rows}</table>"
+        )
 
     def _neuron_html(self, u: Unit) -> str:
         xs = [Value(w.source.value.data, w.source.name) for w in u.wires]
@@ -272,8 +293,8 @@ class NetworkView:
             f"<p><b>{u.name}</b>: its dot node and activation, backward seeded with its "
             f"dL/da = {number(seed, 6)} from the network</p>"
         )
-        view = StepThrough(replay_backward(out, seed), forward=True)
-        return heading + view.view_document().html()
+        doc = StepThrough(replay_backward(out, seed), forward=True).view_document()
+        return heading + view_block(doc.svg(0), doc.data(), doc.texts, 0, embedded=True)
 
     # ------------------------------------------------------------ output
 
