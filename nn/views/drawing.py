@@ -27,7 +27,7 @@ MAX_CIRCLES = 32  # a wider layer is drawn as an image or a strip
 NAMED = 8  # an aggregated layer names this many of its units (largest |nudge| first)
 WIDTH = 900  # px, the width the picture is laid out for (a 1,000 px output shows it at 1x)
 TOP = 34  # room for the column titles
-IMAGE_PX = 4  # screen px per image pixel
+IMAGE_SIZE = 112  # px, the side an image layer is drawn at (28x28: 4 px a pixel)
 FAINT = "#cbd5e1"
 INK = "#111827"
 MUTED = "#4b5563"
@@ -95,9 +95,11 @@ class Picture:
         weight_scale: float,
         grad_scales: Sequence[float],
         timeline: AttrTimeline | None = None,
+        grads: bool = True,
     ) -> None:
         self.columns = list(columns)
         self.has_loss = loss
+        self.grads = grads  # False: no gradients are ever shown (no gradient pictures)
         self.weight_scale = weight_scale or 1.0
         self.grad_scales = [g or 1.0 for g in grad_scales]
         self.t = timeline if timeline is not None else AttrTimeline()
@@ -167,9 +169,14 @@ class Picture:
         self.width = max(WIDTH, x + 70 if self.has_loss else x - gap / 2)
 
     @staticmethod
-    def _block_height(col: Column) -> float:
+    def _pixel(col: Column) -> float:
+        assert col.shape is not None
+        return max(1.0, IMAGE_SIZE / max(col.shape))
+
+    def _block_height(self, col: Column) -> float:
         if col.shape:
-            return 2 * col.shape[0] * IMAGE_PX + 40 + NAMED * 15 + 8
+            images = 2 if self.grads else 1
+            return images * (col.shape[0] * self._pixel(col) + 20) + NAMED * 15 + 8
         return 240 + 20 + NAMED * 15 + 8
 
     def _image_boxes(self, c: int) -> tuple[tuple[float, float, float, float], ...]:
@@ -178,14 +185,15 @@ class Picture:
         col = self.columns[c]
         if col.shape:
             rows, cols = col.shape
-            iw, ih = cols * IMAGE_PX, rows * IMAGE_PX
+            iw, ih = cols * self._pixel(col), rows * self._pixel(col)
             left = x + (w - iw) / 2
             return (left, y + 16, iw, ih), (left, y + 16 + ih + 20, iw, ih)
         return (x + w / 2 - 34, y + 16, 24, 240), (x + w / 2 + 10, y + 16, 24, 240)
 
     def _list_top(self, c: int) -> float:
         act, grad = self._image_boxes(c)
-        return max(act[1] + act[3], grad[1] + grad[3]) + 18
+        boxes = [act, grad] if self.grads else [act]
+        return max(b[1] + b[3] for b in boxes) + 18
 
     def unit_anchor(self, c: int, i: int, side: str) -> tuple[float, float]:
         """Where a line meets unit i of column c (its circle, or its aggregated block)."""
@@ -224,7 +232,10 @@ class Picture:
                 _arrow(x - 14 if r >= 13 else x + r + 7, below, grad, gscale, 6 if r > 9 else 5),
             )
         else:
-            text = name if grad is None else f"{name}: dL/d {number(grad, 2)}"
+            if grad is not None:
+                text = f"{name}: dL/d {number(grad, 2)}"
+            else:
+                text = name if act is None else f"{name} = {number(act, 2)}"
             t.set(state, els["act"], TEXT, text)
             t.set(state, els["nudge"], "d", "")
         t.set(state, els["nudge"], "fill", "#16a34a" if (grad or 0) < 0 else "#dc2626")
@@ -367,14 +378,19 @@ class Picture:
             f'<image x="{ax:.1f}" y="{ay:.1f}" width="{aw:.1f}" height="{ah:.1f}" '
             f'preserveAspectRatio="none" style="image-rendering:pixelated"{a(act_el, v)}/>',
             f'<text x="{ax + aw / 2:.1f}" y="{ay - 4:.1f}" fill="{MUTED}">{what}</text>',
-            f'<rect x="{gx - 1:.1f}" y="{gy - 1:.1f}" width="{gw + 2:.1f}" height="{gh + 2:.1f}" '
-            f'fill="#f3f4f6" stroke="{MUTED}"/>',
-            f'<image x="{gx:.1f}" y="{gy:.1f}" width="{gw:.1f}" height="{gh:.1f}" '
-            f'preserveAspectRatio="none" style="image-rendering:pixelated"{a(grad_el, v)}/>',
-            f'<text x="{gx + gw / 2:.1f}" y="{gy - 4:.1f}" fill="{MUTED}">dL/d{"x" if c == 0 else "a"}</text>'
-            if col.shape
-            else "",
         ]
+        if self.grads:
+            parts += [
+                f'<rect x="{gx - 1:.1f}" y="{gy - 1:.1f}" width="{gw + 2:.1f}" '
+                f'height="{gh + 2:.1f}" fill="#f3f4f6" stroke="{MUTED}"/>',
+                f'<image x="{gx:.1f}" y="{gy:.1f}" width="{gw:.1f}" height="{gh:.1f}" '
+                f'preserveAspectRatio="none" style="image-rendering:pixelated"{a(grad_el, v)}/>',
+            ]
+            if col.shape:
+                what_grad = "dL/dx" if c == 0 else "dL/da"
+                parts.append(
+                    f'<text x="{gx + gw / 2:.1f}" y="{gy - 4:.1f}" fill="{MUTED}">{what_grad}</text>'
+                )
         top = self._list_top(c)
         x0 = self.blocks[c][0]
         for k, i in enumerate(col.named):

@@ -92,7 +92,9 @@ class TrainingView:
         shape0 = input_shape(shape, model.nin)
         columns = []
         for c, col in enumerate(net.columns):
-            named = tuple(u.index for u in col[:8]) if len(col) > MAX_CIRCLES else ()
+            # a wide layer names its units most active on the example (no nudges here)
+            by = sorted(col, key=lambda u: -abs(u.value.data))
+            named = tuple(sorted(u.index for u in by[:8])) if len(col) > MAX_CIRCLES else ()
             columns.append(
                 Column(
                     [(u.index, u.name, u.role) for u in col],
@@ -110,6 +112,7 @@ class TrainingView:
             loss=False,
             weight_scale=weight_scale,
             grad_scales=[1.0] * len(columns),
+            grads=False,
         )
         self.root_el = pic.t.element()
         self.data = data
