@@ -110,7 +110,14 @@ class NetworkView:
         )
         self.texts: list[list[str]] = []
         self._states()
-        self.details = self._details()
+        self._details_html: list[str] | None = None
+
+    @property
+    def details(self) -> list[str]:
+        """Each drawn neuron's details, built when first shown (a Graphviz layout each)."""
+        if self._details_html is None:
+            self._details_html = self._details()
+        return self._details_html
 
     # ------------------------------------------------------------ states
 
@@ -325,10 +332,9 @@ class NetworkView:
 
     def html(self, where: str = "notebook") -> str:
         last = self.states - 1  # the picture without a script: the most complete state
+        data = self.data()  # first: it marks the neurons that open details
         svg = self.picture.svg(last, "network: one circle per neuron")
-        return view_block(
-            svg, self.data(), self.texts, 0, where, kind="network", picture_state=last
-        )
+        return view_block(svg, data, self.texts, 0, where, kind="network", picture_state=last)
 
     def _repr_html_(self) -> str:
         return self.html()
