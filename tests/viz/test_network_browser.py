@@ -236,3 +236,17 @@ def test_a_training_view_of_moons_scrubs_through_the_snapshots(context, tmp_path
     smallest, where = root.evaluate(SMALLEST_TEXT)
     assert smallest >= 10, f"{where!r} is drawn at {smallest:.1f} px"
     assert p.errors == [] and p.requests == []
+
+
+def test_the_readme_screenshot_of_the_network_view(chromium, tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "render_readme_images", base.ROOT / "examples" / "render_readme_images.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data = module.network_screenshot(tmp_path, chromium).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and 20_000 < len(data) < 500_000
+    assert (base.ROOT / "docs" / "images" / "network_view.png").exists()  # the README's copy
