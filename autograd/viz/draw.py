@@ -95,8 +95,8 @@ class GraphDrawing(Viewable):
 
     @property
     def source(self) -> str:
-        """The DOT source."""
-        return str(self.digraph.source)
+        """The DOT source (a lone surrogate in a label becomes U+FFFD: it can be encoded)."""
+        return st.printable(str(self.digraph.source))
 
     @property
     def format(self) -> str:
@@ -168,6 +168,12 @@ def _value_label(node: Value, plan: Plan, style: Style) -> str:
     )
 
 
+def plain(graphviz: Any, text: str) -> Any:
+    """A user's name (op, cluster, caption) for the graphviz package: plain text, escaped for
+    DOT, never read as an HTML-like label however it starts (``<b>``, ``<x> URL=...``)."""
+    return graphviz.nohtml(st.dot_escape(text))
+
+
 def _edge_label(child: Value, slot: int, style: Style) -> str:
     return "\\n".join(line for line in st.edge_lines(child, slot, style) if line)
 
@@ -202,7 +208,12 @@ def _to_dot(
     subgraphs: list[Any] = []
     for name in sorted(set(clusters.values()), key=natural_key):  # t2 before t10
         sub = graphviz.Digraph(f"cluster_{len(subgraphs)}")
-        sub.attr(label=name, style="rounded,filled", fillcolor=st.FILL_CLUSTER, color="#94a3b8")
+        sub.attr(
+            label=plain(graphviz, name),
+            style="rounded,filled",
+            fillcolor=st.FILL_CLUSTER,
+            color="#94a3b8",
+        )
         sub.attr(fontname="Helvetica", fontsize="11", fontcolor=st.MUTED)
         groups[name] = sub
         subgraphs.append(sub)
@@ -214,7 +225,7 @@ def _to_dot(
             op_style = "filled,dashed" if node in plan.truncated else "filled"
             where.node(
                 f"v{i}op",
-                node.op_label,
+                plain(graphviz, node.op_label),
                 shape="ellipse",
                 style=op_style,
                 fillcolor=st.FILL_OP,

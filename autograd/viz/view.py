@@ -217,7 +217,9 @@ class Document:
             groups.setdefault(self.clusters.get(node), []).extend(decl)
         lines += groups.pop(None, [])
         for c, name in enumerate(sorted(groups, key=lambda n: natural_key(str(n)))):
-            lines.append(f"  subgraph cluster_{c} {{ label={json.dumps(name)}; fontsize=11;")
+            lines.append(
+                f'  subgraph cluster_{c} {{ label="{st.dot_escape(str(name))}"; fontsize=11;'
+            )
             lines += groups[name]
             lines.append("  }")
         for i, node in enumerate(plan.values):
@@ -385,14 +387,14 @@ class Document:
         )
         # The controls come with the script (view.js inserts them): no dead control without it.
         data = json.dumps({**self.data(), "bar": bar}, separators=(",", ":"), allow_nan=False)
-        data = data.replace("</", "<\\/")
+        data = script_json(data)
         text = ""
         if text_lines:
             lines = "\n".join(_esc(t) for t in self.texts[k])
             text = (
                 f'<pre class="cr-text" style="height:{text_lines * 1.35 + 0.6:.2f}em">{lines}</pre>'
             )
-        return (
+        return st.printable(
             f'<div class="cr-view" id="{uid}" data-chainrule-view data-state="{k}" '
             f'data-states="{n}" tabindex="0">'
             f"<style>{_asset('view.css')}</style>"
@@ -448,6 +450,13 @@ def _number(x: float | None) -> float | str | None:
     if x is None or math.isfinite(x):
         return x
     return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+
+
+def script_json(text: str) -> str:
+    """JSON safe inside ``<script>``: ``<``, ``>`` and ``&`` as ``\\u003c``-style escapes (as
+    Django's json_script does), so no label (``<!--``, ``<script>``, ``</script>``) can move
+    the HTML parser out of the script's text."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _esc(text: str) -> str:
