@@ -127,6 +127,10 @@ class GraphDrawing(Viewable):
         write_bytes_atomically(out, data)
         return str(out)
 
+    def picture_png(self) -> bytes:
+        """This drawing as PNG (the picture an untrusted notebook shows)."""
+        return run_graphviz(self.source, "png")
+
     def view_document(self) -> Document:
         if self.document is None:
             raise ValueError("this drawing has no view (it was made for a file): use .pipe()")
@@ -343,14 +347,20 @@ def _drawing(
     )
     document.add_state(static_style(plan, style))
     document.static_highlight = {plan.index[v] for v in style.highlight if v in plan.index}
-    document.infos = node_infos(plan, names, nudge_table(plan.root, plan.values))
+    static = static_style(plan, style)
+    grads = {v: static.grad(v) for v in plan.values}
+    document.infos = node_infos(plan, names, nudge_table(plan.root, plan.values), grads)
     return GraphDrawing(digraph, count, document)
 
 
 def node_infos(
-    plan: Plan, names: Mapping[Value, str], nudges: Mapping[Value, list[Row]]
+    plan: Plan,
+    names: Mapping[Value, str],
+    nudges: Mapping[Value, list[Row]],
+    grads: Mapping[Value, float],
 ) -> list[NodeInfo]:
-    """What clicking each drawn node shows: op, data, local derivatives, uses, nudges."""
+    """What clicking each drawn node shows: op, data, local derivatives, uses, nudges and
+    the final grad the nudges are predicted with."""
     return [
         NodeInfo(
             names[v],
@@ -359,6 +369,7 @@ def node_infos(
             [(names.get(p, "?"), float(g)) for p, g in zip(v.parents, v.local_grads)],
             len(plan.uses.get(v, ())),
             nudges.get(v, []),
+            float(grads.get(v, 0.0)),
         )
         for v in plan.values
     ]
