@@ -67,16 +67,17 @@ function chainruleVisibleHeight(root) {
   return window.innerHeight || 800;
 }
 
-/* The scale for a drawing of size (width, height) in a box (boxWidth, boxHeight):
- * the whole drawing when that keeps its smallest text (minFont px) at CHAINRULE_MIN_TEXT_PX
- * or more; else the width alone; never below that floor, in either direction (the stage then
- * pans). Returns {scale, mode: "whole" | "width" | "floor"}; never above 1. */
+/* The scale for a drawing of size (width, height) in a box (boxWidth, boxHeight): the whole
+ * drawing when that keeps its smallest text (minFont px) at CHAINRULE_MIN_TEXT_PX or more;
+ * else as much of it as that floor allows, whichever side limits (the stage then pans).
+ * Returns {scale, mode}: "whole", "width" (the width fits, the height pans) or "floor"
+ * (both pan); never above 1. */
 function chainruleFit(width, height, boxWidth, boxHeight, minFont) {
   var floor = Math.min(1, CHAINRULE_MIN_TEXT_PX / (minFont || 11));
   var byWidth = Math.min(1, Math.max(0.01, boxWidth / width));
   var byBoth = Math.min(byWidth, Math.max(0.01, boxHeight / height));
   if (byBoth >= floor) return { scale: byBoth, mode: "whole" };
-  if (byWidth >= floor) return { scale: byWidth, mode: "width" };
+  if (byWidth >= floor) return { scale: floor, mode: "width" };
   return { scale: floor, mode: "floor" };
 }
 
@@ -270,14 +271,17 @@ function chainruleView(root) {
     if (top < scroller.scrollTop + margin || bottom > scroller.scrollTop + vh - margin)
       scroller.scrollTop = Math.max(0, b[1] * scale - vh / 2);
   }
-  var lastWidth = -1;
+  var fittedTo = "";  // the width and visible height of the last fit: refit when they change
   function refit() {
-    if (!fitted || scroller.clientWidth === lastWidth) return;
-    lastWidth = scroller.clientWidth;
+    var to = scroller.clientWidth + "x" + chainruleVisibleHeight(root);
+    if (!fitted || to === fittedTo) return;
+    fittedTo = to;
     zoom(fitScale(), true);
   }
   if (window.ResizeObserver) new ResizeObserver(refit).observe(scroller);
-  window.addEventListener("resize", function () { lastWidth = -1; refit(); });
+  window.addEventListener("resize", refit);
+  // A notebook lays out its panel after the output is attached: look again shortly.
+  [150, 600, 1500].forEach(function (ms) { setTimeout(refit, ms); });
   scroller.addEventListener("wheel", function (ev) {
     if (!ev.ctrlKey) return;  // plain wheel scrolls the page as usual
     ev.preventDefault();
@@ -421,6 +425,6 @@ function chainruleView(root) {
   if (hint) hint.hidden = true;
   show(doc.start, true);
   zoom(fitScale(), true);
-  lastWidth = scroller.clientWidth;
+  fittedTo = scroller.clientWidth + "x" + chainruleVisibleHeight(root);
   root.chainrule = { show: show, state: function () { return state; }, zoom: zoom, scale: function () { return scale; } };
 }

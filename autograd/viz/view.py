@@ -428,8 +428,9 @@ class Document:
             f'<div class="cr-stage"><div class="cr-scroll">{graph}</div></div>{text}'
             '<div class="cr-info" role="region" aria-label="Node details" hidden></div>'
             f'<script type="application/json" class="cr-data">{data}</script>'
-            f"<script>(function(){{{_asset('view.js')}\nchainruleView(document.getElementById("
-            f'"{uid}"));}})();</script></div>'
+            f"<script>(function(){{{_asset('view.js')}\nvar me = document.currentScript;"
+            "chainruleView(me && me.closest('[data-chainrule-view]') || "
+            f'document.getElementById("{uid}"));}})();</script></div>'
         )
 
 
