@@ -18,7 +18,8 @@ from autograd.graph import BackwardStep, backward_steps, topological_order
 from autograd.value import Value
 from autograd.viz.draw import GraphDrawing, render_plan
 from autograd.viz.options import check_int_option
-from autograd.viz.style import Style, constant_factor, fmt, signed
+from autograd.viz.plan import is_dot
+from autograd.viz.style import Style, constant_factor, dot_escape, fmt, signed
 from autograd.viz.view import Document
 
 __all__ = ["BackwardReplay", "fill_timeline", "replay_backward"]
@@ -125,7 +126,7 @@ class BackwardReplay:
     def expression(self, node: Value, values: bool = False) -> str:
         """How ``node`` was computed, by name (``x * w``) or, with ``values``, by number."""
         args = [fmt(p.data) if values else self.names[p] for p in node.parents]
-        if node.op == "dot":
+        if is_dot(node):
             return _dot_expression(node, args)
         op = node.op_label
         if op in INFIX and len(args) == 2:
@@ -192,9 +193,11 @@ class BackwardReplay:
         )
         drawing = render_plan(self.root, style, **options)
         if caption:
-            text = "".join(line.replace("\\", "\\\\") + "\\l" for line in self.lines(k, 12))
+            from graphviz import nohtml  # type: ignore[import-untyped]  # drawn: it is there
+
+            text = "".join(dot_escape(line) + "\\l" for line in self.lines(k, 12))
             drawing.digraph.attr(
-                label=text, labelloc="b", labeljust="l", fontname="Helvetica", fontsize="11"
+                label=nohtml(text), labelloc="b", labeljust="l", fontname="Helvetica", fontsize="11"
             )
         return drawing
 
@@ -253,7 +256,9 @@ def fill_timeline(
     plan = document.plan
     grads = dict(replay.initial)
     processed: set[Value] = set()
+    contributions: dict[Value, list[float]] = {}
     style = Style(
+        contributions=contributions,
         grads=grads,
         processed=processed,
         prior=replay.initial,
@@ -287,6 +292,8 @@ def fill_timeline(
     for k, step in enumerate(replay.steps, 1):
         processed.add(step.node)
         apply_step(grads, step)
+        for edge in step.edges:  # in backward's order: the order of a node's "+=" terms
+            contributions.setdefault(edge.parent, []).append(_as_float(edge.contribution))
         touched = [step.node, *(e.parent for e in step.edges)]
         if k == n:  # a leaf's hook runs after the last step: show what backward leaves
             changed = [v for v in replay.order if grads.get(v) != replay.final[v]]

@@ -92,10 +92,16 @@ class StepThrough(Viewable):
                 params=document.params,
                 digits=options["digits"],
             )
-            document.infos = node_infos(plan, self.replay.names, nudge_table(root, plan.values))
+            nudges = nudge_table(root, plan.values)
+            document.infos = node_infos(plan, self.replay.names, nudges, self.replay.final)
             document.start = self.start
             self._built = document
         return self._built
+
+    def picture_png(self) -> bytes:
+        """The end of backward as PNG (the picture an untrusted notebook shows)."""
+        options = {**self.draw_options, "caption": False, "format": "png"}
+        return bytes(self.replay.draw(len(self.replay), **options).pipe("png"))
 
     def __repr__(self) -> str:
         return (

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from autograd.viz.attrs import TEXT, AttrTimeline
 from nn.views.png import colour, png_data_url
 
-__all__ = ["FONT", "MAX_CIRCLES", "MIN_SCALE", "Column", "Picture", "number"]
+__all__ = ["FONT", "MAX_CIRCLES", "MIN_TEXT_PX", "Column", "Picture", "number"]
 
 FONT = 12  # px, every text in the picture
-MIN_SCALE = 10 / FONT  # the view never shows text under 10 px
+MIN_TEXT_PX = 10  # the view never shows text smaller (view.js keeps the scale >= 10 / FONT)
 MAX_CIRCLES = 32  # a wider layer is drawn as an image or a strip
 NAMED = 8  # an aggregated layer names this many of its units (largest |nudge| first)
 WIDTH = 900  # px, the width the picture is laid out for (a 1,000 px output shows it at 1x)

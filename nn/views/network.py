@@ -21,7 +21,7 @@ from autograd import Value
 from autograd.viz import StepThrough, replay_backward
 from autograd.viz.view import view_block, write_page
 from nn.module import Module
-from nn.views.drawing import MAX_CIRCLES, MIN_SCALE, NAMED, Column, Picture, number
+from nn.views.drawing import FONT, MAX_CIRCLES, MIN_TEXT_PX, NAMED, Column, Picture, number
 from nn.views.unroll import Net, Unit, unroll
 
 __all__ = ["NetworkView", "input_shape", "network_view"]
@@ -301,7 +301,8 @@ class NetworkView:
             f"dL/da = {number(seed, 6)} from the network</p>"
         )
         doc = StepThrough(replay_backward(out, seed), forward=True).view_document()
-        return heading + view_block(doc.svg(0), doc.data(), doc.texts, 0, embedded=True)
+        last = doc.states - 1
+        return heading + view_block(doc.svg(last), doc.data(), doc.texts, embedded=True)
 
     # ------------------------------------------------------------ output
 
@@ -325,7 +326,9 @@ class NetworkView:
             "boxes": [],
             "gradSlot": [],
             "nodes": [],
-            "minScale": MIN_SCALE,
+            "rowSlots": [],
+            "minFont": FONT,  # every text in the picture is 12 px ...
+            "minTextPx": MIN_TEXT_PX,  # ... and never shown under 10 px
             "details": self.details,
             **self.picture.t.data(),
         }
@@ -334,7 +337,7 @@ class NetworkView:
         last = self.states - 1  # the picture without a script: the most complete state
         data = self.data()  # first: it marks the neurons that open details
         svg = self.picture.svg(last, "network: one circle per neuron")
-        return view_block(svg, data, self.texts, 0, where, kind="network", picture_state=last)
+        return view_block(svg, data, self.texts, where, picture=last, kind="network")
 
     def _repr_html_(self) -> str:
         return self.html()
