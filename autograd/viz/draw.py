@@ -417,8 +417,10 @@ def render_plan(
     format: str = "svg",  # noqa: A002 - graphviz's name
     cluster: ClusterFn | str | None = None,
     max_nodes: int = 500,
+    summary: bool = False,
 ) -> GraphDrawing:
-    """A drawing of the whole graph with a prepared style (one state of a replay)."""
+    """A drawing of the whole graph with a prepared style (one state of a replay);
+    ``summary`` as in `draw_graph`."""
     cluster_fn = check_options(root, rankdir, max_nodes, format, cluster, style.digits)
-    plan, count = check_size(root, max_nodes, caller="replay.draw")
+    plan, count = check_size(root, max_nodes, caller="replay.draw", summary=summary)
     return _drawing(plan, count, style, rankdir, format, resolve_clusters(plan, cluster_fn))

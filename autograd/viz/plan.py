@@ -234,14 +234,14 @@ def check_size(
     max_nodes: int,
     *,
     caller: str,
-    narrowing: bool = False,
+    narrowing: bool | str = False,
     depth: int | None = None,
     summary: bool = False,
 ) -> tuple[Plan, int]:
     """The plan of a drawing and its node count; `GraphTooLargeError` if over ``max_nodes``.
 
     ``caller`` names the function in the message; ``narrowing`` says it accepts ``summary``
-    and ``depth`` (only then are they suggested). The graph is counted exactly up to
+    and ``depth`` (only then are they suggested; ``"summary"``: only that one). The graph is counted exactly up to
     `COUNT_FACTOR` times ``max_nodes``, then called "more than" that: a refusal never walks
     the whole of a huge graph.
     """
@@ -261,7 +261,7 @@ def _too_large_message(
     cap: int,
     max_nodes: int,
     caller: str,
-    narrowing: bool,
+    narrowing: bool | str,
     summary: bool,
     depth: int | None,
 ) -> str:
@@ -270,7 +270,7 @@ def _too_large_message(
         summary_count = count_at_most(root, depth, True, cap)
         told = f"{summary_count}" if summary_count is not None else f"more than {cap:,}"
         options.append(f"summary=True (one box per dot node/neuron: {told} nodes)")
-    if narrowing:
+    if narrowing is True:
         options.append("depth=k (only the last k ops before the root, e.g. depth=3)")
     options.append("a smaller input (one sample, fewer time steps)")
     if count is not None:

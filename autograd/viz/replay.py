@@ -18,7 +18,7 @@ from autograd.graph import BackwardStep, backward_steps, topological_order
 from autograd.value import Value
 from autograd.viz.draw import GraphDrawing, render_plan
 from autograd.viz.options import check_int_option
-from autograd.viz.plan import is_dot
+from autograd.viz.plan import Plan, is_dot
 from autograd.viz.style import Style, constant_factor, dot_escape, fmt, signed
 from autograd.viz.view import Document
 
@@ -272,14 +272,22 @@ def fill_timeline(
     if forward:
         computed: set[Value] = set()
         style.computed, style.seeded = computed, False
-        for i, node in enumerate(replay.order):
-            computed.add(node)
+        for group in forward_states(replay, plan):
+            computed.update(group)
+            node = group[-1]
+            if len(group) > 1:  # a summary: every leaf it still draws is given at once
+                text = [
+                    f"Forward: the {len(group)} inputs the boxes do not fold in are given; "
+                    "each box is one neuron, its weights and bias inside it."
+                ]
+                document.add_state(style, touched=group, text=text)
+                continue
             document.add_state(
                 style,
                 touched=(node,),
                 current=node,
                 hot=edges_in.get(node, ()),
-                text=replay.forward_lines(i),
+                text=replay.forward_lines(replay.order.index(node)),
             )
         style.computed, style.seeded = None, True
     document.add_state(
@@ -306,6 +314,18 @@ def fill_timeline(
             hot=edges_in.get(step.node, ()),
             text=replay.lines(k, 12),
         )
+
+
+def forward_states(replay: BackwardReplay, plan: Plan) -> list[list[Value]]:
+    """The nodes each forward state fills in: one node a state; in a summary (boxes for dot
+    nodes, their leaves folded in) the drawn leaves in one first state, then one computed node
+    a state, so no state is spent on a weight the picture does not show."""
+    if not plan.boxes:
+        return [[node] for node in replay.order]
+    leaves = [v for v in replay.order if not v.parents]
+    computed = [[v] for v in replay.order if v.parents]
+    drawn = [v for v in leaves if v in plan.index]
+    return ([drawn] if len(drawn) > 1 else [[v] for v in drawn]) + computed
 
 
 def _dot_expression(node: Value, args: list[str]) -> str:
