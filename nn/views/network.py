@@ -30,6 +30,10 @@ MAX_LINES = 8  # per-neuron lines of step text before "..."
 MAX_DETAIL_TERMS = 16  # a neuron with more inputs opens a summary instead of its step-through
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
+
+
 def network_view(
     model: Module, x: Any, target: Any = None, loss: str | None = None, shape: Any = None
 ) -> NetworkView:
@@ -107,6 +111,7 @@ class NetworkView:
             loss=net.loss is not None,
             weight_scale=weight_scale,
             grad_scales=grad_scales,
+            outputs=[(u.column, u.index) for u in net.outputs],
         )
         self.texts: list[list[str]] = []
         self._states()
@@ -229,7 +234,8 @@ class NetworkView:
         if inner:
             nexts = {w.target for u in inner for w in consumers[u]}
             lines.append(
-                f"Backward, column {c}: dL/da = Σ over the {len(nexts)} neurons it feeds of "
+                f"Backward, column {c} ({net.titles[c]}): dL/da = Σ over the "
+                f"{_count(len(nexts), 'neuron')} it feeds of "
                 "weight × their dL/dz (dL/dz = their dL/da × their activation's slope)."
             )
             for u in inner[:MAX_LINES]:
@@ -237,7 +243,7 @@ class NetworkView:
                 what = "neuron" if u.role not in ("input", "state") else "input"
                 lines.append(
                     f"{what} {u.index} of column {c} ({u.name}): its nudge is the sum over the "
-                    f"{len(feeds)} outputs of weight × their nudge: dL/da = "
+                    f"{_count(len(feeds), 'output')} of weight × their nudge: dL/da = "
                     f"{number(g.get(u.value, 0.0), 4)}"
                 )
             if len(inner) > MAX_LINES:
@@ -320,10 +326,10 @@ class NetworkView:
             "height": self.picture.height,
             "changes": [],
             "phases": [],
-            "current": [-1] * n,
+            "current": self.picture.current_column,
             "hot": [[] for _ in range(n)],
             "texts": self.texts,
-            "boxes": [],
+            "boxes": self.picture.column_boxes(),
             "gradSlot": [],
             "nodes": [],
             "rowSlots": [],
