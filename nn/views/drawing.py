@@ -235,7 +235,7 @@ class Picture:
                 state,
                 els["nudge"],
                 "d",
-                _arrow(x - 14 if r >= 13 else x + r + 7, below, grad, gscale, 6 if r > 9 else 5),
+                _arrow(x - 14 if r >= 13 else x + r + 8, below, grad, gscale, 8 if r > 9 else 7),
             )
         else:
             if grad is not None:
@@ -360,7 +360,7 @@ class Picture:
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" stroke="{MUTED}" '
                 f'stroke-width="1.2"{a(els["circle"], v)}/>'
                 f'<text x="{x:.1f}" y="{y + 4:.1f}"{a(els["act"], v)}>{txt(els["act"], v)}</text>'
-                f'<path stroke="none"{a(els["nudge"], v)}/>'
+                f'<path stroke="#fff" stroke-width="0.8"{a(els["nudge"], v)}/>'
                 f'<text x="{x - 5:.1f}" y="{y + r + 13:.1f}" text-anchor="start" '
                 f'fill="{MUTED}"{HALO}{a(els["gtext"], v)}>{txt(els["gtext"], v)}</text></g>'
             )
