@@ -469,11 +469,18 @@ def view_block(
 
 
 class Viewable:
-    """A graph view's two outputs: inline HTML for Jupyter and a self-contained saved page."""
+    """A view's two outputs: inline HTML for Jupyter and a self-contained saved page. A graph
+    view gives its `view_document`; another drawing (a network) overrides `html` instead."""
+
+    page_title = "chainrule graph"
 
     def view_document(self) -> Document:
         """The graph document this object shows (built once)."""
         raise NotImplementedError
+
+    def html(self, where: str = "notebook", *, companion: bool = False) -> str:
+        """The view as one HTML block (see `Document.html`)."""
+        return self.view_document().html(where, companion=companion)
 
     def picture_png(self) -> bytes:
         """The picture for readers whose front end runs no script (an untrusted notebook):
@@ -482,14 +489,13 @@ class Viewable:
 
     def _repr_html_(self) -> str:
         """The interactive view, script inline, its own no-script picture inside."""
-        return self.view_document().html()
+        return self.html()
 
     def _ipython_display_(self) -> None:
         """In Jupyter: two outputs, a PNG picture (shown where the notebook is not trusted:
         the sanitizer keeps no inline SVG, and prefers sanitized HTML to an image in the
         same output) and the interactive view, whose script hides the picture."""
         display = importlib.import_module("IPython.display").display
-        document = self.view_document()
         try:
             png = self.picture_png()
         except (RuntimeError, OSError, ValueError):  # no Graphviz PNG here: the view alone
@@ -501,12 +507,12 @@ class Viewable:
                 raw=True,
                 metadata={"image/png": {"width": round(width * 0.75)}},
             )
-        html = document.html(companion=png[:8] == PNG_SIGNATURE)
+        html = self.html(companion=png[:8] == PNG_SIGNATURE)
         display({"text/html": html, "text/plain": repr(self)}, raw=True)
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the view as one HTML file that works from ``file://``; returns its path."""
-        return write_page(Path(path), self.view_document().html("page"))
+        return write_page(Path(path), self.html("page"), self.page_title)
 
 
 def write_page(path: Path, body: str, title: str = "chainrule graph") -> Path:

@@ -196,6 +196,12 @@ class Picture:
             return (left, y + 16, iw, ih), (left, y + 16 + ih + 20, iw, ih)
         return (x + w / 2 - 34, y + 16, 24, 240), (x + w / 2 + 10, y + 16, 24, 240)
 
+    def image_boxes(self, c: int) -> tuple[tuple[float, float, float, float], ...]:
+        """Where aggregated column c's pictures are drawn (x, y, w, h): its activations, and
+        its gradients when the view shows any."""
+        boxes = self._image_boxes(c)
+        return boxes if self.grads else boxes[:1]
+
     def _list_top(self, c: int) -> float:
         act, grad = self._image_boxes(c)
         boxes = [act, grad] if self.grads else [act]
