@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from autograd.viz.attrs import TEXT, AttrTimeline
-from nn.views.png import colour, png_data_url
+from nn.views.png import colour, ink_on, png_data_url
 
 __all__ = ["FONT", "MAX_CIRCLES", "MIN_TEXT_PX", "Column", "Picture", "number"]
 
@@ -233,7 +233,8 @@ class Picture:
         if (c, i) in self.pos:
             x, y, r = self.pos[c, i]
             if r >= 20:
-                t.set(state, els["act"], TEXT, _short(act))
+                t.set(state, els["act"], TEXT, _short(act))  # inside the circle: readable on it
+                t.set(state, els["act"], "fill", INK if act is None else ink_on(math.tanh(act)))
             shown = r >= 13 and len(self.columns[c].units) <= 12
             t.set(state, els["gtext"], TEXT, number(grad, 2) if shown and grad is not None else "")
             below = y + r + 9 if r >= 13 else y
@@ -294,11 +295,9 @@ class Picture:
         self.current_column.append(-1 if column is None else column)
 
     def column_boxes(self) -> list[list[float]]:
-        """Each column's box [centre x, centre y, width, height], for view.js to scroll to."""
-        return [
-            [self.xs[c], self.height / 2, self._slot(col), self.height - 8]
-            for c, col in enumerate(self.columns)
-        ]
+        """Each column's box [centre x, centre y, width, height] for view.js to scroll to: its
+        title row, so a picture taller than the stage keeps its top in view."""
+        return [[self.xs[c], TOP / 2, self._slot(col), TOP] for c, col in enumerate(self.columns)]
 
     # ------------------------------------------------------------ SVG
 

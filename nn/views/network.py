@@ -25,7 +25,7 @@ from nn.views.unroll import Net, Unit, unroll
 
 __all__ = ["NetworkView", "input_shape", "network_view"]
 
-MAX_LINES = 8  # per-neuron lines of step text before "..."
+MAX_LINES = 6  # per-neuron lines of step text before "..."
 MAX_DETAIL_TERMS = 16  # a neuron with more inputs opens a summary instead of its step-through
 
 

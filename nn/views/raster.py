@@ -37,12 +37,12 @@ def picture_png(picture: Picture, state: int) -> bytes:
     text = {"fontsize": FONT, "ha": "center", "va": "center", "family": "sans-serif"}
     for c, col in enumerate(picture.columns):
         if values.get(picture.el_col[c], {}).get("fill", "none") != "none":
-            x, _, w, h = picture.column_boxes()[c]
+            x, _, w, _ = picture.column_boxes()[c]
             ax.add_patch(
                 FancyBboxPatch(
                     (x - w / 2 + 4, 4),
                     w - 8,
-                    h,
+                    height - 8,
                     boxstyle="round,pad=0",
                     fc="#fef9c3",
                     ec="none",
@@ -86,7 +86,8 @@ def picture_png(picture: Picture, state: int) -> bytes:
         ax.add_patch(Circle((x, y), r, fc=fill, ec=MUTED, lw=1.2, zorder=3))
         number = values.get(els["act"], {}).get("#text", "")
         if number:
-            ax.text(x, y, number, zorder=4, **text)
+            ink = values.get(els["act"], {}).get("fill", "#111827")
+            ax.text(x, y, number, color=ink, zorder=4, **text)
         nudge = values.get(els["gtext"], {}).get("#text", "")
         if nudge:
             ax.text(x - 5, y + r + 9, nudge, color=MUTED, zorder=4, **{**text, "ha": "left"})
