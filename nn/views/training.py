@@ -295,6 +295,7 @@ class TrainingView(Viewable):
             kind="training",
             root_attrs=root,
             companion=companion,
+            picture_text="The picture{where} shows the network at the last of {states} snapshots.",
         )
 
     def picture_png(self) -> bytes:
