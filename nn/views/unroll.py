@@ -220,6 +220,8 @@ def _sequence(model: SequenceModel | RNN, xs: Any, target: Any, loss: str | None
     texts: list[str] = []
     k = rnn.bptt_steps
     for t, step in enumerate(steps):
+        if nin == 1 and is_real(step):  # one number a step: the vector [x]
+            step = [step]
         xt = _leaves(_numbers(step, nin, f"x[{t}]"), t, [f"x{t}[{i}]" for i in range(nin)], "input")
         for u in xt:
             u.index += nh

@@ -138,6 +138,13 @@ def test_an_rnn_without_readout_and_a_truncated_one():
     assert float(shown["w2:1:3"]["data-grad"]) == pytest.approx(w.grad, rel=1e-9)
 
 
+def test_a_one_input_sequence_may_be_plain_numbers():
+    model = nn.SequenceModel(1, 2, 1, seed=0)
+    a = final(nn.network_view(model, [0.1, 0.5, -0.3], target=[0.0, 1.0, 0.5]))
+    b = final(nn.network_view(model, [[0.1], [0.5], [-0.3]], target=[[0.0], [1.0], [0.5]]))
+    assert a == b
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
