@@ -57,13 +57,14 @@ RED = "#dc2626"
 FANOUT = "#c2410c"  # the "+=" row
 MUTED = "#6b7280"
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def printable(text: str) -> str:
-    """``text`` with every lone surrogate (``"a\\ud800"``, which no file or page can encode)
-    replaced by U+FFFD, so a label can always be saved and shown."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
+    """``text`` with what no page or picture can hold replaced by U+FFFD: lone surrogates
+    (``"a\\ud800"``, which no file can encode) and the control characters XML forbids (which
+    Graphviz and SVG reject), so a label can always be saved, drawn and shown."""
+    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 def dot_escape(text: str) -> str:
