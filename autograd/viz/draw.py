@@ -237,7 +237,7 @@ def _to_dot(
             op_style = "filled,dashed" if node in plan.truncated else "filled"
             where.node(
                 f"v{i}op",
-                plain(graphviz, node.op_label),
+                plain(graphviz, st.op_text(node)),
                 shape="ellipse",
                 style=op_style,
                 fillcolor=st.FILL_OP,
@@ -372,7 +372,7 @@ def node_infos(
     return [
         NodeInfo(
             names[v],
-            v.op_label,
+            st.op_text(v),
             v.data,
             [(names.get(p, "?"), float(g)) for p, g in zip(v.parents, v.local_grads)],
             len(plan.uses.get(v, ())),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.value import Value
+from autograd.viz.nudge import built_in
 from autograd.viz.plan import Plan, is_dot
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "edge_lines",
     "fill_of",
     "fmt",
+    "op_text",
     "printable",
     "signed",
     "value_rows",
@@ -75,6 +77,23 @@ def dot_escape(text: str) -> str:
 
 UNKNOWN = "?"
 """Shown for a number the timeline has not computed yet (forward: data; before the seed: grad)."""
+
+
+def op_text(node: Value, digits: int = 4) -> str:
+    """A built-in op as the views write it: products as × (as in the step text and on edges),
+    a constant to ``digits`` digits ("× 0.7071", not "* 0.7071067811865475"); a user's op
+    name exactly as given."""
+    label = node.op_label
+    if not built_in(node.op):
+        return label
+    words = []
+    for word in label.split(" "):
+        if word == "*":
+            word = "×"
+        elif word[:1].isdigit() or (word[:1] == "-" and word[1:2].isdigit()):
+            word = fmt(float(word), digits)
+        words.append(word)
+    return " ".join(words)
 
 
 def fmt(x: Any, digits: int = 4) -> str:
