@@ -159,7 +159,7 @@ def _value_label(node: Value, plan: Plan, style: Style) -> str:
         "cut": f'<FONT COLOR="{st.MUTED}" POINT-SIZE="9">{{}}</FONT>',
     }
     rows = [
-        markup.get(row.kind, "{}").format(html.escape(row.text).replace("…", "&#8230;"))
+        markup.get(row.kind, "{}").format(_html_text(row.text))
         for row in st.value_rows(node, plan, style)
     ]
     fill, border, width = st.fill_of(node, plan, style), st.BORDER, 2 if node is plan.root else 1
@@ -176,6 +176,14 @@ def plain(graphviz: Any, text: str) -> Any:
     """A user's name (op, cluster, caption) for the graphviz package: plain text, escaped for
     DOT, never read as an HTML-like label however it starts (``<b>``, ``<x> URL=...``)."""
     return graphviz.nohtml(st.dot_escape(text))
+
+
+def _html_text(text: str) -> str:
+    """A row's text inside a Graphviz HTML-like label: escaped, and never only whitespace
+    (``<B>\\n</B>`` is a Graphviz syntax error), so a label of spaces draws as one."""
+    if not text.strip():
+        return "&#160;"
+    return html.escape(text).replace("…", "&#8230;")
 
 
 def _edge_label(child: Value, slot: int, style: Style) -> str:
@@ -229,7 +237,7 @@ def _to_dot(
             op_style = "filled,dashed" if node in plan.truncated else "filled"
             where.node(
                 f"v{i}op",
-                plain(graphviz, node.op_label),
+                plain(graphviz, st.op_text(node)),
                 shape="ellipse",
                 style=op_style,
                 fillcolor=st.FILL_OP,
@@ -364,7 +372,7 @@ def node_infos(
     return [
         NodeInfo(
             names[v],
-            v.op_label,
+            st.op_text(v),
             v.data,
             [(names.get(p, "?"), float(g)) for p, g in zip(v.parents, v.local_grads)],
             len(plan.uses.get(v, ())),

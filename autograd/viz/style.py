@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from autograd.value import Value
+from autograd.viz.nudge import built_in
 from autograd.viz.plan import Plan, is_dot
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "edge_lines",
     "fill_of",
     "fmt",
+    "op_text",
     "printable",
     "signed",
     "value_rows",
@@ -57,13 +59,14 @@ RED = "#dc2626"
 FANOUT = "#c2410c"  # the "+=" row
 MUTED = "#6b7280"
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNPRINTABLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def printable(text: str) -> str:
-    """``text`` with every lone surrogate (``"a\\ud800"``, which no file or page can encode)
-    replaced by U+FFFD, so a label can always be saved and shown."""
-    return _LONE_SURROGATE.sub("\ufffd", text)
+    """``text`` with what no page or picture can hold replaced by U+FFFD: lone surrogates
+    (``"a\\ud800"``, which no file can encode) and the control characters XML forbids (which
+    Graphviz and SVG reject), so a label can always be saved, drawn and shown."""
+    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 def dot_escape(text: str) -> str:
@@ -74,6 +77,23 @@ def dot_escape(text: str) -> str:
 
 UNKNOWN = "?"
 """Shown for a number the timeline has not computed yet (forward: data; before the seed: grad)."""
+
+
+def op_text(node: Value, digits: int = 4) -> str:
+    """A built-in op as the views write it: products as × (as in the step text and on edges),
+    a constant to ``digits`` digits ("× 0.7071", not "* 0.7071067811865475"); a user's op
+    name exactly as given."""
+    label = node.op_label
+    if not built_in(node.op):
+        return label
+    words = []
+    for word in label.split(" "):
+        if word == "*":
+            word = "×"
+        elif word[:1].isdigit() or (word[:1] == "-" and word[1:2].isdigit()):
+            word = fmt(float(word), digits)
+        words.append(word)
+    return " ".join(words)
 
 
 def fmt(x: Any, digits: int = 4) -> str:

@@ -229,7 +229,7 @@ class Document:
             w, h = self.box_size(i)
             decl = [f"  v{i} [shape=box, width={w / 72:.4f}, height={h / 72:.4f}];"]
             if node.parents and node not in plan.boxes:
-                ow = max(len(node.op_label) * CHAR_W + 16, 28)
+                ow = max(len(st.op_text(node)) * CHAR_W + 16, 28)
                 decl.append(f"  v{i}op [shape=ellipse, width={ow / 72:.4f}, height=0.3];")
             groups.setdefault(self.clusters.get(node), []).extend(decl)
         lines += groups.pop(None, [])
@@ -308,7 +308,7 @@ class Document:
                     f'<g class="cr-op{" cr-cur" if cur else ""}" data-op-of="{i}">'
                     f'<ellipse cx="{cx:.1f}" cy="{cy:.1f}" rx="{w / 2:.1f}" ry="{h / 2:.1f}" '
                     f'fill="{st.FILL_OP}" stroke="{st.RED if cur else st.BORDER}"/>'
-                    f'<text x="{cx:.1f}" y="{cy + 3.5:.1f}">{_esc(node.op_label)}</text></g>'
+                    f'<text x="{cx:.1f}" y="{cy + 3.5:.1f}">{_esc(st.op_text(node))}</text></g>'
                 )
         for i, node in enumerate(plan.values):
             cx, cy, w, h = laid.nodes[f"v{i}"]

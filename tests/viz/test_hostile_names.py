@@ -86,8 +86,8 @@ def test_views_never_run_a_user_forward():
     assert x.grad == 0.0
 
 
-@pytest.mark.parametrize("label", ["a\ud800", "\udfff", "ok\ud83d"])
-def test_a_lone_surrogate_in_a_label_can_be_saved_piped_and_shown(label, tmp_path):
+@pytest.mark.parametrize("label", ["a\ud800", "\udfff", "ok\ud83d", "a\x01", "\x00", "x\ufffe"])
+def test_a_lone_surrogate_or_control_character_can_be_saved_piped_and_shown(label, tmp_path):
     x = Value(1.0, label)
     op = autograd.define_op(label, lambda a: a, lambda a, out: (1.0,))
     y = op(x * 2)
@@ -96,7 +96,7 @@ def test_a_lone_surrogate_in_a_label_can_be_saved_piped_and_shown(label, tmp_pat
         view._repr_html_().encode("utf-8")
         page = view.save_html(tmp_path / "page.html").read_text(encoding="utf-8")
         assert "\ufffd" in page
-    autograd.draw_graph(y).pipe("svg")
+    assert "\ufffd" in autograd.draw_graph(y).pipe("svg").decode()
     autograd.draw_graph(y, cluster=lambda node: label).pipe("svg")
 
 
@@ -144,3 +144,11 @@ def test_step_through_does_work_linear_in_fan_out(monkeypatch):
         return calls[0] / n
 
     assert per_use(2000) < 1.5 * per_use(200)  # quadratic: about 10x
+
+
+@pytest.mark.parametrize("label", ["\n", " ", "\t\n "])
+def test_a_label_of_whitespace_draws(label):
+    x = Value(1.0, label)  # found by the browser fuzz test: <B>\n</B> broke Graphviz
+    y = x * 2
+    y.label = label
+    autograd.draw_graph(y).pipe("svg")

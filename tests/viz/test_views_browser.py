@@ -244,7 +244,7 @@ def test_clicking_a_node_shows_its_op_data_grad_locals_and_uses(context, tmp_pat
     assert nudges.nth(1).inner_text().split() == ["0.001", "0.00021", "0.0002099"]
     view.locator('[data-node="#2"]').click()
     text = info.inner_text()
-    assert "op: *" in text and "d #2 / d x" in text and "d #2 / d w" in text
+    assert "op: ×" in text and "d #2 / d x" in text and "d #2 / d w" in text
     assert x.grad == 0.0  # and nothing was changed by looking
 
 
