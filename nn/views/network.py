@@ -29,6 +29,12 @@ MAX_LINES = 6  # per-neuron lines of step text before "..."
 MAX_DETAIL_TERMS = 16  # a neuron with more inputs opens a summary instead of its step-through
 
 
+def _term(x: float) -> str:
+    """A number as an operand in the step text: negatives in parentheses, "w × (-2)"."""
+    text = number(x, 4)
+    return f"({text})" if text.startswith("-") else text
+
+
 def _count(n: int, what: str) -> str:
     return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
@@ -203,7 +209,7 @@ class NetworkView(Viewable):
         ]
         for u in units[:MAX_LINES]:
             assert u.z is not None
-            terms = [f"{w.name} × {number(w.source.value.data, 3)}" for w in u.wires]
+            terms = [f"{w.name} × {_term(w.source.value.data)}" for w in u.wires]
             total = " + ".join(terms) if len(terms) <= 3 else f"the sum of {len(terms)} terms"
             z = number(u.z.data, 4)
             if u.activation:
