@@ -10,21 +10,26 @@ then backward. State 0 of a replay is the seed; state ``k`` is after ``k`` steps
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from autograd.graph import BackwardStep, backward_steps, topological_order
-from autograd.op import data_of as _as_float
+from autograd.op import data_of
+from autograd.ops import SUM
 from autograd.value import Value
 from autograd.viz.draw import GraphDrawing, render_plan
+from autograd.viz.nudge import built_in
 from autograd.viz.options import check_int_option
-from autograd.viz.style import Style, constant_factor, fmt, signed
+from autograd.viz.plan import Plan, is_dot
+from autograd.viz.style import Style, constant_factor, dot_escape, fmt, signed
 from autograd.viz.view import Document
 
 __all__ = ["BackwardReplay", "fill_timeline", "replay_backward"]
 
 INFIX = ("+", "-", "*", "/", "**")
+TIMES = {"*": "×"}  # how the text writes an op symbol: products as ×, like the edge labels
+DIGITS = 4  # significant digits of the step text, more where an equation needs them
 
 
 @dataclass(frozen=True)
@@ -92,22 +97,25 @@ class BackwardReplay:
                 return [f"{root} is a leaf: backward just adds the seed {seed} to its grad."]
             why = f"d{root}/d{root} = 1" if seed == "1" else "the seed passed to backward"
             return [
-                f"State 0 of {n}: {root}.grad = {seed} ({why}).",
+                f"Backward starts: {root}.grad = {seed} ({why}).",
                 "Every other non-leaf grad starts at 0; leaves keep their grad and accumulate.",
             ]
         node = step.node
+        edges = step.edges if max_edges is None else step.edges[:max_edges]
+        digits = [_backward_digits(edge, step.upstream) for edge in edges]  # per line
+        d = max((line_d for line_d, _ in digits), default=DIGITS)
         lines = [
             f"Step {k} of {n}: {name[node]} = {self.expression(node)}",
-            f"{name[node]}.grad = {fmt(step.upstream)} is complete (every use of {name[node]} "
-            "is done): it is the upstream for its operands.",
+            f"{name[node]}.grad = {fmt(step.upstream, d)} is complete (every use of "
+            f"{name[node]} is done): it is the upstream for its operands.",
         ]
-        edges = step.edges if max_edges is None else step.edges[:max_edges]
-        for edge, use in zip(edges, self.use_numbers[k - 1]):
+        for edge, use, (d, r) in zip(edges, self.use_numbers[k - 1], digits):
             parent = name[edge.parent]
             line = (
-                f"  {parent}: local {fmt(edge.local_grad)} × upstream {signed(step.upstream)}"
-                f" = {fmt(edge.contribution)};  {parent}.grad = {fmt(edge.grad_before)}"
-                f" + {signed(edge.contribution)} = {fmt(edge.grad_after)}"
+                f"  {parent}: local {fmt(edge.local_grad, d)} × upstream "
+                f"{signed(step.upstream, d)} = {fmt(edge.contribution, r)};  {parent}.grad = "
+                f"{fmt(edge.grad_before, d)} + {signed(edge.contribution, r)} = "
+                f"{fmt(edge.grad_after, r)}"
             )
             total = self.uses.get(edge.parent, 1)
             if total > 1:
@@ -119,20 +127,32 @@ class BackwardReplay:
             lines.append("Done: every grad is final, as after backward().")
         return lines
 
-    def expression(self, node: Value, values: bool = False) -> str:
-        """How ``node`` was computed, by name (``x * w``) or, with ``values``, by number."""
-        args = [fmt(p.data) if values else self.names[p] for p in node.parents]
-        if node.op == "dot":
-            return _dot_expression(node, args)
+    def expression(self, node: Value, values: bool = False, digits: int = DIGITS) -> str:
+        """How ``node`` was computed, by name (``x × w``) or, with ``values``, by number (to
+        ``digits`` significant digits; negative operands after the first in parentheses).
+        Products are written ×, as everywhere in the views; constants to ``digits`` digits."""
+        d = digits
+        parents = node.parents
+        if values:
+            args = [fmt(p.data, d) if i == 0 else signed(p.data, d) for i, p in enumerate(parents)]
+        else:
+            args = [self.names[p] for p in parents]
+        if is_dot(node):
+            return _dot_expression(node, args, d)
         op = node.op_label
+        symbol, _, rest = op.partition(" ")
         if op in INFIX and len(args) == 2:
-            return f"{args[0]} {op} {args[1]}"
-        if len(args) == 1 and op[:1] in "+-*/" and " " in op:  # a constant on the right: x * 7
-            return f"{args[0]} {op}"
-        if len(args) == 1 and op[-1:] in "+-*/" and " " in op:  # on the left: 2 - x
-            return f"{op} {args[0]}"
+            return f"{args[0]} {TIMES.get(op, op)} {args[1]}"
+        constant = node.constant if isinstance(node.constant, float) else None
+        if len(args) == 1 and op[:1] in "+-*/" and rest and constant is not None:  # x * 7
+            return f"{args[0]} {TIMES.get(symbol, symbol)} {signed(constant, d)}"
+        if len(args) == 1 and op[-1:] in "+-*/" and rest and constant is not None:  # 2 - x
+            sign = op.rpartition(" ")[2]
+            return f"{fmt(constant, d)} {TIMES.get(sign, sign)} {args[0]}"
         if len(args) > 4:
             args = [*args[:3], f"… {len(args) - 3} more"]
+        if node.op is SUM and rest and constant is not None:  # numbers folded into a sum
+            return f"sum({', '.join(args)}) + {signed(constant, d)}"
         return f"{op}({', '.join(args)})"
 
     def forward_lines(self, i: int, max_edges: int = 12) -> list[str]:
@@ -142,9 +162,10 @@ class BackwardReplay:
         head = f"Forward {i + 1} of {len(self.order)}: "
         if not node.parents:
             return [f"{head}{name} = {fmt(node.data)}, a leaf: its value is given."]
+        d, r = _forward_digits(node)
         lines = [
-            f"{head}{name} = {self.expression(node)} = {self.expression(node, True)}"
-            f" = {fmt(node.data)}",
+            f"{head}{name} = {self.expression(node)} = {self.expression(node, True, d)}"
+            f" = {fmt(node.data, r)}",
             "The op also stores its local derivatives now, for backward to multiply:",
         ]
         pairs = list(zip(node.parents, node.local_grads))
@@ -189,18 +210,80 @@ class BackwardReplay:
         )
         drawing = render_plan(self.root, style, **options)
         if caption:
-            text = "".join(line.replace("\\", "\\\\") + "\\l" for line in self.lines(k, 12))
+            from graphviz import nohtml  # type: ignore[import-untyped]  # drawn: it is there
+
+            text = "".join(dot_escape(line) + "\\l" for line in self.lines(k, 12))
             drawing.digraph.attr(
-                label=text, labelloc="b", labeljust="l", fontname="Helvetica", fontsize="11"
+                label=nohtml(text), labelloc="b", labeljust="l", fontname="Helvetica", fontsize="11"
             )
         return drawing
 
 
+def _shown(x: Any, d: int) -> float:
+    """A number as the reader sees it at ``d`` significant digits."""
+    return float(fmt(x, d))
+
+
+def _least_digits(holds: Callable[[int, int], bool]) -> tuple[int, int]:
+    """The fewest significant digits at which a displayed equation holds: its result,
+    computed from the operands as shown (``d`` digits), rounds to the result as shown (``r``
+    digits: ``d``, else one fewer, as a sum or product of rounded numbers may need):
+    "1 / 2 = 0.4999" does not hold, so it gets more digits. Past 17 digits, 17."""
+    for d in range(DIGITS, 18):
+        for r in (d, d - 1):
+            try:
+                if holds(d, r):
+                    return d, r
+            except (ArithmeticError, ValueError):
+                return d, d
+    return 17, 17
+
+
+def _forward_digits(node: Value) -> tuple[int, int]:
+    """Digits of the operands and of the result of a forward line ``name = op(operands) =
+    result``; only a built-in op is recomputed (a define_op's forward is the user's code,
+    never run by a view)."""
+    if not built_in(node.op):
+        return DIGITS, DIGITS
+    return _least_digits(lambda d, r: fmt(_recomputed(node, d), r) == fmt(node.data, r))
+
+
+def _recomputed(node: Value, d: int) -> float:
+    """``node``'s value from its operands and constants as the text shows them (``d`` digits)."""
+    parents = [_shown(p.data, d) for p in node.parents]
+    constant = node.constant
+    if is_dot(node):
+        pairs = constant.pairs if constant is not None else 0
+        total = sum(w * x for w, x in zip(parents[:pairs], parents[pairs : 2 * pairs]))
+        factors = node.local_grads[2 * pairs :]
+        total += sum(p * _shown(f, d) for p, f in zip(parents[2 * pairs :], factors))
+        return total + (_shown(constant.offset, d) if constant is not None else 0.0)
+    if isinstance(constant, float):
+        constant = _shown(constant, d)
+    if node.op is SUM:
+        return sum(parents) + (constant if constant is not None else 0.0)
+    return float(node.op.forward(*node.op.operands(parents, constant)))
+
+
+def _backward_digits(edge: Any, upstream: Any) -> tuple[int, int]:
+    """Digits of ``local × upstream = contribution; grad = before + contribution = after``:
+    of local, upstream and before, then of contribution and after."""
+    local, up = data_of(edge.local_grad), data_of(upstream)
+    contribution = data_of(edge.contribution)
+    before, after = data_of(edge.grad_before), data_of(edge.grad_after)
+    return _least_digits(
+        lambda d, r: (
+            fmt(_shown(local, d) * _shown(up, d), r) == fmt(contribution, r)
+            and fmt(_shown(before, d) + _shown(contribution, r), r) == fmt(after, r)
+        )
+    )
+
+
 def apply_step(grads: dict[Value, float], step: BackwardStep) -> None:
     """Move ``grads`` from the state before ``step`` to the state after it."""
-    grads[step.node] = _as_float(step.upstream)  # after the node's hooks, if any
+    grads[step.node] = data_of(step.upstream)  # after the node's hooks, if any
     for edge in step.edges:
-        grads[edge.parent] = _as_float(edge.grad_after)
+        grads[edge.parent] = data_of(edge.grad_after)
 
 
 def replay_backward(root: Value, grad: Any = 1.0) -> BackwardReplay:
@@ -212,11 +295,11 @@ def replay_backward(root: Value, grad: Any = 1.0) -> BackwardReplay:
         raise TypeError(f"replay_backward expects a Value, got {type(root).__name__}")
     order = tuple(topological_order(root))
     saved = [(v, v.grad) for v in order]
-    initial = {v: (_as_float(v.grad) if not v.parents else 0.0) for v in order}
+    initial = {v: (data_of(v.grad) if not v.parents else 0.0) for v in order}
     try:
         steps = tuple(backward_steps(root, grad))  # validates grad; a leaf root gives no steps
-        initial[root] = _as_float(grad if root.parents else root.grad)  # a leaf: seed added
-        final = {v: _as_float(v.grad) for v in order}
+        initial[root] = data_of(grad if root.parents else root.grad)  # a leaf: seed added
+        final = {v: data_of(v.grad) for v in order}
     finally:
         for v, g in saved:
             v.grad = g
@@ -250,7 +333,9 @@ def fill_timeline(
     plan = document.plan
     grads = dict(replay.initial)
     processed: set[Value] = set()
+    contributions: dict[Value, list[float]] = {}
     style = Style(
+        contributions=contributions,
         grads=grads,
         processed=processed,
         prior=replay.initial,
@@ -264,14 +349,22 @@ def fill_timeline(
     if forward:
         computed: set[Value] = set()
         style.computed, style.seeded = computed, False
-        for i, node in enumerate(replay.order):
-            computed.add(node)
+        for group in forward_states(replay, plan):
+            computed.update(group)
+            node = group[-1]
+            if len(group) > 1:  # a summary: every leaf it still draws is given at once
+                text = [
+                    f"Forward: the {len(group)} inputs the boxes do not fold in are given; "
+                    "each box is one neuron, its weights and bias inside it."
+                ]
+                document.add_state(style, touched=group, text=text)
+                continue
             document.add_state(
                 style,
                 touched=(node,),
                 current=node,
                 hot=edges_in.get(node, ()),
-                text=replay.forward_lines(i),
+                text=replay.forward_lines(replay.order.index(node)),
             )
         style.computed, style.seeded = None, True
     document.add_state(
@@ -284,6 +377,8 @@ def fill_timeline(
     for k, step in enumerate(replay.steps, 1):
         processed.add(step.node)
         apply_step(grads, step)
+        for edge in step.edges:  # in backward's order: the order of a node's "+=" terms
+            contributions.setdefault(edge.parent, []).append(data_of(edge.contribution))
         touched = [step.node, *(e.parent for e in step.edges)]
         if k == n:  # a leaf's hook runs after the last step: show what backward leaves
             changed = [v for v in replay.order if grads.get(v) != replay.final[v]]
@@ -298,16 +393,28 @@ def fill_timeline(
         )
 
 
-def _dot_expression(node: Value, args: list[str]) -> str:
+def forward_states(replay: BackwardReplay, plan: Plan) -> list[list[Value]]:
+    """The nodes each forward state fills in: one node a state; in a summary (boxes for dot
+    nodes, their leaves folded in) the drawn leaves in one first state, then one computed node
+    a state, so no state is spent on a weight the picture does not show."""
+    if not plan.boxes:
+        return [[node] for node in replay.order]
+    leaves = [v for v in replay.order if not v.parents]
+    computed = [[v] for v in replay.order if v.parents]
+    drawn = [v for v in leaves if v in plan.index]
+    return ([drawn] if len(drawn) > 1 else [[v] for v in drawn]) + computed
+
+
+def _dot_expression(node: Value, args: list[str], digits: int = 4) -> str:
     """A dot node as the sum it computes, constants included: ``w1 × 0.5 + w2 × (-1) + b × 1``
     (at most three terms spelled out)."""
     factors = [constant_factor(node, slot) for slot in range(len(args))]
     pairs = sum(1 for f in factors if f is None) // 2
     terms = [f"{args[i]} × {args[pairs + i]}" for i in range(pairs)]
-    terms += [f"{args[i]} × {signed(f)}" for i, f in enumerate(factors) if f is not None]
+    terms += [f"{args[i]} × {signed(f, digits)}" for i, f in enumerate(factors) if f is not None]
     offset = node.constant.offset if node.constant is not None else 0.0
     if offset:
-        terms.append(signed(offset))
+        terms.append(signed(offset, digits))
     if len(terms) > 4:
         terms = [*terms[:3], f"… {len(terms) - 3} more terms"]
     return " + ".join(terms) if terms else "0"

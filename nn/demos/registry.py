@@ -8,13 +8,15 @@ A demo is a function taking `DemoOptions` and returning a `DemoResult`, register
 
 A demo defined in another module registers when that module is imported: `nn.demos`
 imports each one. Demos never draw themselves: they return figure makers, and the command line
-writes them as PNGs only when matplotlib is installed.
+writes them as PNGs only when matplotlib is installed, and page writers (HTML views, which need
+nothing else).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from nn import data as datasets
@@ -23,6 +25,7 @@ from nn.layers import MLP
 from nn.optim import SGD, Adam, cosine_lr
 from nn.scoring import loss_and_accuracy
 from nn.train import History, Trainer
+from nn.views import training_view
 
 __all__ = ["DEMOS", "Demo", "DemoOptions", "DemoResult", "demo"]
 
@@ -38,12 +41,14 @@ class DemoOptions:
 
 @dataclass
 class DemoResult:
-    """What a demo reached: lines to print, its training history, and its pictures (file name
-    -> a function returning a matplotlib Figure)."""
+    """What a demo reached: lines to print, its training history, its pictures (file name
+    -> a function returning a matplotlib Figure) and its pages (file name -> a function that
+    writes the page at the path it is given)."""
 
     summary: list[str]
     history: History
     figures: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    pages: dict[str, Callable[[Path], Path]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,7 @@ def digits_demo(options: DemoOptions) -> DemoResult:
         seed=options.seed,
         progress=options.progress,
         lr_schedule=cosine_lr(0.01, epochs),
+        snapshot_every=5,  # for the training view: about 100 snapshots in 10 epochs
     )
     history = trainer.fit(train, epochs, test=test)
     lines = [
@@ -142,4 +148,7 @@ def digits_demo(options: DemoOptions) -> DemoResult:
         "digits-loss.png": _loss_curve(history),
         "digits-first-layer.png": lambda: plots.plot_first_layer(model),
     }
-    return DemoResult(lines, history, figures)
+    pages = {
+        "digits-training.html": lambda path: training_view(model, history, test).save_html(path)
+    }
+    return DemoResult(lines, history, figures, pages)

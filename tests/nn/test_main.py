@@ -46,7 +46,11 @@ def test_demo_digits_short_run(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "digits-first-layer.png",
         "digits-loss.png",
+        "digits-training.html",
     ]
+    page = (tmp_path / "digits-training.html").read_text(encoding="utf-8")
+    assert 'data-kind="training"' in page and 'data-shape="8x8"' in page
+    assert f"wrote {tmp_path / 'digits-training.html'}" in out
 
 
 def test_without_matplotlib_a_clear_message_and_no_files(tmp_path, capsys, monkeypatch):

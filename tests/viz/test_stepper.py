@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd import Value, print_steps, step_through
+from autograd.testing import expressions, reals
 from autograd.viz import StepThrough, replay_backward
 from tests import dot_parse as dp
 from tests.graphs import expression
@@ -178,7 +179,7 @@ def test_bad_arguments_are_named():
 
 
 NEURON_STEPS = [
-    "State 0 of 3: out.grad = 1 (dout/dout = 1).",
+    "Backward starts: out.grad = 1 (dout/dout = 1).",
     "Every other non-leaf grad starts at 0; leaves keep their grad and accumulate.",
     "Step 1 of 3: out = tanh(n)",
     "out.grad = 1 is complete (every use of out is done): it is the upstream for its operands.",
@@ -187,10 +188,10 @@ NEURON_STEPS = [
     "n.grad = 0.42 is complete (every use of n is done): it is the upstream for its operands.",
     "  xw: local 1 × upstream 0.42 = 0.42;  xw.grad = 0 + 0.42 = 0.42",
     "  x: local 1 × upstream 0.42 = 0.42;  x.grad = 0 + 0.42 = 0.42  (use 1 of 2)",
-    "Step 3 of 3: xw = x * w",
+    "Step 3 of 3: xw = x × w",
     "xw.grad = 0.42 is complete (every use of xw is done): it is the upstream for its operands.",
     "  x: local -0.5 × upstream 0.42 = -0.21;  x.grad = 0.42 + (-0.21) = 0.21  (use 2 of 2)",
-    "  w: local 2 × upstream 0.42 = 0.8399;  w.grad = 0 + 0.8399 = 0.8399",
+    "  w: local 2 × upstream 0.42 = 0.84;  w.grad = 0 + 0.84 = 0.84",  # 0.8399 would be false
     "Done: every grad is final, as after backward().",
 ]
 
@@ -293,9 +294,9 @@ def test_the_timeline_is_forward_then_seed_then_backward():
     order = [n.label for n in autograd.topological_order(v["L"])]
     assert names == [*order, "L", "L", "d", "e"]
     assert view.states == doc.states == 7 + 1 + 3
-    assert doc.texts[order.index("e")][0] == "Forward 3 of 7: e = a * b = 2 * -3 = -6"
+    assert doc.texts[order.index("e")][0] == "Forward 3 of 7: e = a × b = 2 × (-3) = -6"
     assert doc.texts[order.index("e")][2:] == ["  de/da = -3", "  de/db = 2"]
-    assert doc.texts[7][0] == "State 0 of 3: L.grad = 1 (dL/dL = 1)."
+    assert doc.texts[7][0] == "Backward starts: L.grad = 1 (dL/dL = 1)."
     backward_only = step_through(v["L"], forward=False).view_document()
     assert [backward_only.plan.values[i].label for i in backward_only.current] == ["L"] * 2 + [
         "d",
@@ -451,10 +452,15 @@ def test_the_size_error_names_its_caller_and_only_options_it_accepts(caller):
     message = str(info.value)
     assert message.startswith(f"{caller.__name__}: this graph has ")
     assert "draw_graph" not in message
-    assert "summary=" not in message and "depth=" not in message
+    assert "depth=" not in message
     assert "max_nodes=" in message and "a smaller input" in message
-    with pytest.raises(TypeError):  # what it does not suggest, it indeed rejects
-        caller(loss, summary=True)
+    if caller is step_through:  # summary=True is suggested, and accepted
+        assert "summary=True (one box per dot node/neuron: " in message
+        assert caller(loss, summary=True).states < caller(loss).states
+    else:
+        assert "summary=" not in message
+        with pytest.raises(TypeError):  # what it does not suggest, it indeed rejects
+            caller(loss, summary=True)
 
 
 def test_a_dots_constants_are_in_the_step_text():
@@ -471,3 +477,49 @@ def test_a_dots_constants_are_in_the_step_text():
     assert replay.forward_lines(len(replay.order) - 1)[0].endswith(
         "z = w1 × x + w2 × 0.25 + 1 = 1 × 3 + 2 × 0.25 + 1 = 4.5"
     )
+
+
+def last_digit_half_unit(text: str) -> float:
+    """Half a unit in the last digit shown: 0.005 for "0.84", 0.5 for "2", 5e-06 for "1.5e-05"."""
+    mantissa, _, exponent = text.partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    return 0.5 * 10.0 ** (int(exponent or 0) - decimals)
+
+
+def holds(result: float, shown: str) -> bool:
+    """The displayed equation ... = shown holds, taking each number as displayed."""
+    return abs(result - float(shown)) <= last_digit_half_unit(shown) * (1 + 1e-9) + 1e-300
+
+
+BACKWARD_LINE = re.compile(
+    r"local (\S+) × upstream \(?([^ )]+)\)? = (\S+);  .+\.grad = (\S+) \+ \(?([^ )]+)\)? = (\S+)"
+)
+NUMBER = r"(-?\d[\d.]*(?:e[+-]?\d+)?)"
+FORWARD_LINE = re.compile(rf"= {NUMBER} ([×+/-]) \(?{NUMBER}\)? = {NUMBER}$")
+
+
+@given(
+    expr=expressions(n_inputs=2, max_ops=6), xs=st.lists(reals(-2.0, 2.0), min_size=2, max_size=2)
+)
+def test_every_displayed_equation_holds_as_displayed(expr, xs):
+    # "1 / 2 = 0.4999" and "2 × 0.42 = 0.8399" read false: the text shows more digits (or the
+    # result with fewer) until each equation is true of the numbers as the reader sees them.
+    out = expr(*(Value(x) for x in xs))
+    if not out.parents or not all(math.isfinite(v.data) for v in autograd.topological_order(out)):
+        return
+    replay = replay_backward(out)
+    for k in range(len(replay) + 1):
+        for line in replay.lines(k):
+            m = BACKWARD_LINE.search(line)
+            if m:
+                local, up, c, before, c2, after = m.groups()
+                assert c == c2
+                if all(math.isfinite(float(t)) for t in m.groups()):
+                    assert holds(float(local) * float(up), c), line
+                    assert holds(float(before) + float(c), after), line
+    for i in range(len(replay.order)):
+        m = FORWARD_LINE.search(replay.forward_lines(i)[0])
+        if m and all(math.isfinite(float(t)) for t in (m[1], m[3], m[4])):
+            a, op, b, result = float(m[1]), m[2], float(m[3]), m[4]
+            value = {"×": a * b, "+": a + b, "-": a - b, "/": a / b if b else math.inf}[op]
+            assert holds(value, result), replay.forward_lines(i)[0]

@@ -73,9 +73,9 @@ def test_each_op_is_a_node_between_its_operands_and_its_result():
     source = draw_graph(v["L"]).source
     ids = {label: node.id for label, node in dp.by_label(source).items()}
     ops = {n.id: n.rows[0] for n in dp.op_nodes(source)}
-    assert sorted(ops.values()) == ["*", "*", "+"]
+    assert sorted(ops.values()) == ["+", "×", "×"]  # products written ×, as in the step text
     pairs = {(e.tail, e.head) for e in dp.edges(source)}
-    for result, operands, op in [("e", "ab", "*"), ("d", "ec", "+"), ("L", "df", "*")]:
+    for result, operands, op in [("e", "ab", "×"), ("d", "ec", "+"), ("L", "df", "×")]:
         op_id = ids[result] + "op"
         assert ops[op_id] == op
         assert (op_id, ids[result]) in pairs
@@ -244,7 +244,7 @@ def test_summary_folds_each_dot_nodes_leaves_into_one_box():
     assert not labels & {p.label for p in params}  # no weight or bias drawn
     dots = [b for b in boxes if b.rows[0] == "dot (21 leaf operands folded in)"]
     assert len(dots) == 20
-    assert {op.rows[0] for op in dp.op_nodes(source)} == {"tanh", "*", "sum"}  # no dot ellipse
+    assert {op.rows[0] for op in dp.op_nodes(source)} == {"tanh", "×", "sum"}  # no dot ellipse
     # Each box is fed by nothing and feeds its tanh: 20 edges into tanh ellipses.
     tanh_ids = {op.id for op in dp.op_nodes(source) if op.rows[0] == "tanh"}
     dot_ids = {b.id for b in dots}
@@ -490,7 +490,20 @@ def test_a_dots_constant_partners_show_on_their_edges_by_default():
 def test_the_no_script_line_says_how_to_enable_scripts_where_the_view_is(tmp_path):
     v = expression()
     for view_object in (draw_graph(v["L"]), autograd.step_through(v["L"])):
-        inline = view_object._repr_html_()
-        assert "trust this notebook" in inline and "allow JavaScript" not in inline
+        hint = view_object._repr_html_().split('class="cr-nojs">')[1].split("</p>")[0]
+        # A notebook: JupyterLab 4 has no File > Trust Notebook; its command palette does.
+        assert "trust the notebook" in hint and "command palette" in hint
+        assert "Notebook 7: File &gt; Trust Notebook" in hint
+        assert "in a web page exported from it, allow JavaScript" in hint  # nbconvert's HTML
         page = view_object.save_html(tmp_path / "view.html").read_text(encoding="utf-8")
-        assert "allow JavaScript for this file" in page and "save_html" not in page
+        hint = page.split('class="cr-nojs">')[1].split("</p>")[0]
+        assert "allow JavaScript for this file" in hint and "notebook" not in hint
+
+
+def test_op_ellipses_write_products_as_times_and_constants_short():
+    x = Value(2.0, "x")
+    y = (x * 0.7071067811865475) ** 2
+    labels = {op.rows[0] for op in dp.op_nodes(draw_graph(y).source)}
+    assert labels == {"× 0.7071", "** 2"}  # was "* 0.7071067811865475"
+    mine = autograd.define_op("* 0.123456789", lambda a: a, lambda a, out: (1.0,))
+    assert {op.rows[0] for op in dp.op_nodes(draw_graph(mine(x)).source)} == {"* 0.123456789"}
