@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench images clean
+.PHONY: demo lab notebooks test lint bench images clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -24,8 +24,25 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/chainrule demo moons
 	$(BIN)/chainrule demo digits
 
+# The course in JupyterLab, with this checkout's chainrule in its kernel.
+$(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	touch $@ $(VENV)/.demo-installed
+
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab notebooks/
+
+# Every notebook top to bottom, in a fresh environment holding only what `make demo` installs
+# (plus nbclient, which runs them), so a notebook importing anything more fails here.
+DEMO_CHECK := build/demo-venv
+notebooks:
+	rm -rf $(DEMO_CHECK)
+	$(PYTHON) -m venv $(DEMO_CHECK)
+	$(DEMO_CHECK)/bin/python -m pip install --quiet -e '.[notebooks,data]' nbclient
+	$(DEMO_CHECK)/bin/python tests/run_notebooks.py notebooks/*.ipynb
+
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -43,4 +60,4 @@ bench: $(VENV)/.demo-installed
 	$(BIN)/python benchmarks/gpt.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .mypy_cache chainrule-out
+	rm -rf $(VENV) $(DEMO_CHECK) .pytest_cache .hypothesis .ruff_cache .mypy_cache chainrule-out
