@@ -104,7 +104,7 @@ def _run(argv: Sequence[str] | None) -> int:
     start = time.perf_counter()
     try:
         result = DEMOS[args.name].run(options)
-    except ImportError as e:  # a missing optional dependency, e.g. scikit-learn for digits
+    except ImportError as e:  # a missing optional dependency, e.g. `names` for gpt
         print(f"error: {e}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - start
