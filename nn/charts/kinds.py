@@ -44,6 +44,7 @@ def line_chart(
     ylabel: str | None = None,
     log_x: bool = False,
     log_y: bool = False,
+    symlog_y: float | None = None,
     ylim: tuple[float | None, float | None] = (None, None),
     markers: bool = False,
     references: Mapping[str, float] | None = None,
@@ -53,7 +54,7 @@ def line_chart(
 ) -> Panel:
     """One line per series (a list, or {name: list}), against ``x`` (default 0, 1, 2...), with
     dotted horizontal ``references`` ({name: level}) and marked ``points`` ({name: (x, y)},
-    e.g. where a run is now)."""
+    e.g. where a run is now). ``symlog_y=t``: y linear within ±t, logarithmic beyond."""
     runs = _named(series, "line_chart")
     panel = Panel(
         title=title,
@@ -61,12 +62,13 @@ def line_chart(
         ylabel=ylabel,
         log_x=log_x,
         log_y=log_y,
+        symlog_y=symlog_y,
         ylim=ylim,
         width=width,
         height=height,
     )
     for name, values in runs.items():
-        xs = x if x is not None else None
+        xs = x
         if xs is not None and len(xs) != len(values):
             raise ValueError(f"line_chart: {len(xs)} x values but {len(values)} in {name!r}")
         panel.line(values, xs, name=name or None, marker="dot" if markers else None)

@@ -238,7 +238,7 @@ class Bars(Layer):
         return [v - half for v in self.xs] + [v + half for v in self.xs], [*self.heights, 0.0]
 
     def draw(self, sx: Scale, sy: Scale, box: Box) -> str:
-        base = sy.px(sy.low) if sy.log else sy.at(0.0)
+        base = sy.px(sy.low) if sy.log else sy.at(0.0)  # log bars rise from the bottom
         out = []
         for x, h, color in zip(self.xs, self.heights, self.colors):
             left, right, top = sx.at(x - self.width / 2), sx.at(x + self.width / 2), sy.at(h)
@@ -258,7 +258,11 @@ def _edges(centres: Sequence[float]) -> list[float]:
 
 
 def _px(scale: Scale, values: list[float]) -> list[float]:
-    return [scale.px(math.log10(v) if scale.log else v) for v in values]
+    out = []
+    for v in values:
+        p = scale.at(v)
+        out.append(scale.px(scale.low) if p is None else p)  # an edge below 0 on a log axis
+    return out
 
 
 @dataclass

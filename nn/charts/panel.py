@@ -8,7 +8,7 @@ The axes always cover every point drawn, so nothing needs clipping.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from nn.charts.chart import Chart
@@ -44,19 +44,34 @@ def _grid(values: Sequence[Sequence[object]], who: str) -> None:
         raise ValueError(f"{who}: give a non-empty list of equal-length rows")
 
 
+def _spaced(scale: Scale, size: Callable[[Tick], float]) -> list[Tick]:
+    """The ticks whose labels fit without touching (each needs ``size`` px along the axis),
+    0 kept first, then in order: on a symlog axis ±threshold gives way to 0."""
+    kept: list[tuple[float, float]] = []
+    chosen = []
+    for t in sorted(scale.ticks, key=lambda t: t.label != "0"):
+        p, half = scale.px(t.at), size(t) / 2
+        if all(abs(p - q) >= half + h for q, h in kept):
+            kept.append((p, half))
+            chosen.append(t)
+    return sorted(chosen, key=lambda t: t.at)
+
+
 @dataclass
 class Panel(Chart):
     """One chart with axes. Add layers with `line`, `points`, `hline`, `bars`, `heatmap` and
     `classes` (each returns the panel); it draws itself (Jupyter, ``.svg``, ``.save``).
 
     ``x_ticks``/``y_ticks`` ([(value, label)]) replace the automatic ticks (e.g. category
-    names); ``y_down`` puts small y at the top (images, matrices)."""
+    names); ``y_down`` puts small y at the top (images, matrices); ``symlog_y`` (a threshold
+    t) makes y linear within ±t and logarithmic beyond, for values of both signs growing huge."""
 
     title: str | None = None
     xlabel: str | None = None
     ylabel: str | None = None
     log_x: bool = False
     log_y: bool = False
+    symlog_y: float | None = None
     xlim: tuple[float | None, float | None] = (None, None)
     ylim: tuple[float | None, float | None] = (None, None)
     width: float = 460.0
@@ -233,10 +248,13 @@ class Panel(Chart):
             ys += ey
         cells = any(isinstance(layer, Cells) for layer in self.layers)
         sx = Scale.fit(xs, log=self.log_x, limits=self.xlim, nice=False)
-        sy = Scale.fit(ys, log=self.log_y, limits=self.ylim, nice=not cells)
-        for scale, fixed, log in ((sx, self.x_ticks, self.log_x), (sy, self.y_ticks, self.log_y)):
+        sy = Scale.fit(
+            ys, log=self.log_y, limits=self.ylim, nice=not cells, threshold=self.symlog_y
+        )
+        for scale, fixed in ((sx, self.x_ticks), (sy, self.y_ticks)):
             if fixed is not None:
-                scale.ticks = [Tick(math.log10(v) if log else float(v), str(s)) for v, s in fixed]
+                placed = [(scale.to(float(v)), str(s)) for v, s in fixed]
+                scale.ticks = [Tick(t, s) for t, s in placed if t is not None]
         sy.reverse = self.y_down
         return sx, sy
 
@@ -313,7 +331,7 @@ class Panel(Chart):
     def _axes(sx: Scale, sy: Scale, box: Box, *, gridlines: bool) -> str:
         out = []
         faint = {"stroke_opacity": 0.12}
-        for t in sx.ticks:
+        for t in _spaced(sx, lambda t: text_width(t.label, TICK_FONT) + 8):
             x = sx.px(t.at)
             if gridlines:
                 out.append(line(x, box.y0, x, box.y1, **faint))
@@ -328,7 +346,7 @@ class Panel(Chart):
                     extra={"class": "tick-x"},
                 )
             )
-        for t in sy.ticks:
+        for t in _spaced(sy, lambda t: TICK_FONT + 3):
             y = sy.px(t.at)
             if gridlines:
                 out.append(line(box.x0, y, box.x1, y, **faint))

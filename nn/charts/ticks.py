@@ -3,7 +3,8 @@
 A linear axis gets ticks at 1, 2 or 5 times a power of ten. A log axis gets one tick per decade
 (or every few decades), decades plus 2 and 5 over a short range, and plain linear ticks when the
 data span less than a decade, so 2.2 to 3.3 reads "2.2, 2.4, ... 3.2", not "3 x 10^0". A log
-scale works on log10 of the values, so data near the largest float never overflow.
+scale works on log10 of the values, so data near the largest float never overflow. A symlog
+axis shows 0 and both signs, log-like beyond a threshold.
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Scale", "Tick", "format_number", "linear_ticks", "log_ticks", "superscript"]
+__all__ = [
+    "Scale",
+    "Tick",
+    "format_number",
+    "linear_ticks",
+    "log_ticks",
+    "superscript",
+    "symlog",
+    "symlog_ticks",
+]
 
 MINUS = "\N{MINUS SIGN}"
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -32,22 +42,30 @@ def superscript(n: int) -> str:
 
 
 def _step(span: float, count: int) -> float:
-    """The round step (1, 2 or 5 times a power of ten) giving about ``count`` ticks."""
+    """The round step (1, 2 or 5 times a power of ten) giving the nearest to ``count`` ticks."""
     raw = span / max(count, 1)
     power = 10.0 ** math.floor(math.log10(raw))
-    for m in (1.0, 2.0, 5.0):
-        if m * power >= raw * 0.999:
-            return m * power
-    return 10.0 * power
+    ratio = raw / power  # in [1, 10)
+    if ratio >= 7.07:  # the geometric midpoints between 1, 2, 5 and 10
+        return 10.0 * power
+    if ratio >= 3.16:
+        return 5.0 * power
+    if ratio >= 1.41:
+        return 2.0 * power
+    return power
 
 
 def format_number(value: float, step: float) -> str:
     """``value`` written with as many decimals as ``step`` needs: a minus sign, not a hyphen;
-    thousands separated; a power of ten past a million or for steps below 1e-4."""
-    if value != 0 and (max(abs(value), step) >= 1e6 or step < 1e-4):
+    thousands separated; as a power of ten from a million up or below 0.0001."""
+    size = max(abs(value), step)
+    if value != 0 and (size >= 1e6 or size < 1e-4):
         exponent = math.floor(math.log10(abs(value)))
-        mantissa = round(value / 10.0**exponent, 6)
-        head = "" if mantissa == 1 else ("-1" if mantissa == -1 else f"{mantissa:g}×")
+        digits = max(0, exponent - math.floor(math.log10(step) + 1e-9))
+        mantissa = round(value / 10.0**exponent, digits)
+        if abs(mantissa) >= 10:  # 9.99... rounded up
+            exponent, mantissa = exponent + 1, mantissa / 10
+        head = {1.0: "", -1.0: "-"}.get(mantissa, f"{mantissa:.{digits}f}×")
         return (head + "10" + superscript(exponent)).replace("-", MINUS)
     decimals = max(0, -math.floor(math.log10(step) + 1e-9))
     return f"{value:,.{decimals}f}".replace("-", MINUS)
@@ -96,15 +114,38 @@ def log_ticks(low: float, high: float, count: int = 5) -> tuple[float, float, li
                     label = _decade(k) if m == 1 else format_number(m * 10.0**k, 10.0 ** min(k, 0))
                     ticks.append(Tick(at, label))
         return float(first), float(last), ticks
-    stride = 1 if decades <= 8 else round(_step(decades, count))
+    stride = 1 if decades <= 8 else round(_step(decades, 3))
     start = stride * math.ceil(first / stride)
     ticks = [Tick(float(k), _decade(k)) for k in range(start, last + 1, stride)]
     return float(first), float(last), ticks
 
 
+def symlog(value: float, threshold: float) -> float:
+    """The symmetric log of ``value``: about linear within ±threshold, log10 beyond, so one
+    axis can show 0, small values and huge ones of either sign."""
+    return math.copysign(math.log10(1.0 + abs(value) / threshold), value)
+
+
+def symlog_ticks(low: float, high: float, threshold: float) -> list[Tick]:
+    """Ticks at 0 and at ± powers of ten from ``threshold`` up, for a symlog axis whose data
+    run from ``low`` to ``high`` (values, not transformed)."""
+    start = math.ceil(math.log10(threshold) - 1e-9)
+    top = max(abs(low), abs(high), threshold)
+    end = math.floor(math.log10(top) + 1e-9)
+    stride = max(1, round(_step(max(end - start, 1), 3)) if end - start > 4 else 1)
+    ticks = [Tick(0.0, "0")] if low <= 0 <= high else []
+    for k in range(start, end + 1, stride):
+        for sign in (-1, 1):
+            if low <= sign * 10.0**k <= high:
+                label = _decade(k) if sign > 0 else MINUS + _decade(k)
+                ticks.append(Tick(symlog(sign * 10.0**k, threshold), label))
+    return sorted(ticks, key=lambda t: t.at)
+
+
 @dataclass
 class Scale:
-    """Maps data values to pixels along one axis: linear or log10, optionally reversed."""
+    """Maps data values to pixels along one axis: linear, log10 or symlog (``threshold``),
+    optionally reversed. ``low``, ``high`` and the ticks are in the scale's own terms."""
 
     low: float
     high: float
@@ -113,6 +154,7 @@ class Scale:
     reverse: bool = False
     px_low: float = 0.0
     px_high: float = 1.0
+    threshold: float | None = None
 
     @classmethod
     def fit(
@@ -122,9 +164,11 @@ class Scale:
         log: bool = False,
         limits: tuple[float | None, float | None] = (None, None),
         nice: bool = True,
+        threshold: float | None = None,
     ) -> Scale:
         """A scale covering every finite ``values`` (positive ones on a log scale) and the
-        ``limits`` asked for; ``nice`` rounds its ends out to ticks."""
+        ``limits`` asked for; ``nice`` rounds its ends out to ticks. A ``threshold`` makes it
+        a symlog scale."""
         usable = [v for v in values if math.isfinite(v) and (v > 0 or not log)]
         usable += [v for v in limits if v is not None and (v > 0 or not log)]
         if not usable:
@@ -133,6 +177,11 @@ class Scale:
         if high - low <= 1e-6 * max(abs(low), abs(high)):  # flat: show a band around it
             pad = 0.05 * abs(high) or 1.0
             low, high = (high / 1.12, high * 1.12) if log else (low - pad, high + pad)
+        if threshold is not None:
+            if not (math.isfinite(threshold) and threshold > 0):
+                raise ValueError(f"a symlog threshold must be a positive number, got {threshold}")
+            a, b = symlog(low, threshold), symlog(high, threshold)
+            return cls(a, b, symlog_ticks(low, high, threshold), threshold=threshold)
         if log:
             low, high = math.log10(low), math.log10(high)
         a, b, ticks = log_ticks(low, high) if log else linear_ticks(low, high)
@@ -141,12 +190,19 @@ class Scale:
             ticks = [t for t in ticks if a - 1e-9 * (b - a) <= t.at <= b + 1e-9 * (b - a)]
         return cls(a, b, ticks, log)
 
-    def at(self, value: float) -> float | None:
-        """The pixel of ``value``, or None where this scale cannot show it (nan, inf, or <= 0
-        on a log scale)."""
+    def to(self, value: float) -> float | None:
+        """``value`` in the scale's own terms, or None where it cannot be shown (nan, inf, or
+        <= 0 on a log scale)."""
         if not math.isfinite(value) or (self.log and value <= 0):
             return None
-        return self.px(math.log10(value) if self.log else value)
+        if self.threshold is not None:
+            return symlog(value, self.threshold)
+        return math.log10(value) if self.log else value
+
+    def at(self, value: float) -> float | None:
+        """The pixel of ``value``, or None where this scale cannot show it."""
+        t = self.to(value)
+        return None if t is None else self.px(t)
 
     def px(self, t: float) -> float:
         """The pixel of ``t`` in the scale's own terms (log10 of the value on a log scale)."""

@@ -223,3 +223,31 @@ def test_notebooks_show_the_chart_inline():
     assert chart.svg in chart._repr_html_()
     assert 'fill="currentColor"' in chart.svg  # text follows the page's colour
     assert "prefers-color-scheme: dark" in chart.svg  # and a saved file follows the OS's
+
+
+def test_a_symlog_axis_shows_both_signs_and_zero_in_order():
+    w = [0.5, -2.0, 8.0, -30.0, 120.0, -500.0, 2000.0]
+    root = parse(charts.line_chart(w, symlog_y=10))
+    ticks = [(number(t.text), t.y) for t in texts(root, "tick-y")]
+    values = [v for v, _ in ticks]
+    assert 0.0 in values and min(values) == -100 and max(values) == 1000
+    assert [y for _, y in ticks] == sorted((y for _, y in ticks), reverse=True)  # up = larger
+    (points,) = polylines(root)
+    at = dict(ticks)
+    assert points[0][1] < at[0.0] < points[1][1]  # 0.5 above the 0 tick, -2 below it
+    assert points[6][1] < at[1000.0] and points[5][1] > at[-100.0]
+    with pytest.raises(ValueError, match="threshold must be a positive number"):
+        _ = charts.line_chart([1], symlog_y=0).svg
+
+
+def test_tick_labels_never_overlap():
+    for chart in (
+        charts.line_chart([-12.0, 3000.0], symlog_y=10, height=140),
+        charts.line_chart([1, 2], x=[0, 123456789], width=200),
+    ):
+        root = parse(chart)
+        ys = sorted(t.y for t in texts(root, "tick-y"))
+        assert all(b - a >= 11 for a, b in itertools.pairwise(ys))
+        xs = texts(root, "tick-x")
+        for a, b in itertools.pairwise(xs):
+            assert b.x - a.x >= 0.6 * 11 * (len(a.text) + len(b.text)) / 2
