@@ -1,5 +1,8 @@
 """The notebooks are part of the product: each runs top to bottom (with nbmake, as a user would
-run it) and is committed without outputs."""
+run it), survives a learner's edits of its knobs, and is committed without outputs.
+
+CI runs the notebooks in the environment `make demo` builds (`make notebooks`) and deselects
+the `notebook`-marked test here, so they run once."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.run_notebooks import run_notebook
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 TIMEOUT = 120  # seconds per notebook; each should take well under 20
@@ -21,6 +26,7 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.slow
+@pytest.mark.notebook
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(notebook, tmp_path):
     env = {
@@ -48,6 +54,49 @@ def test_notebook_runs_top_to_bottom(notebook, tmp_path):
         timeout=TIMEOUT + 60,
     )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
+
+
+# The learner's edits of issue 21, made the way the notebooks invite them: by changing a knob.
+LEARNER_EDITS = {
+    "01_values_and_the_chain_rule": ("knobs.extra_node = False", "knobs.extra_node = True"),
+    "10_the_learning_rate": ("knobs.rate_factor = 3.0", "knobs.rate_factor = 1.05"),
+    "12_activations": (
+        'knobs.activations = ["tanh", "relu"]',
+        'knobs.activations = ["tanh", "relu", "sigmoid"]',
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", LEARNER_EDITS)
+def test_a_learners_edit_runs_to_the_end_with_a_sentence(stem, tmp_path, monkeypatch):
+    """The edited notebook runs to its last cell (no traceback) and says in words which
+    sentence of its text no longer holds, naming the knob that changed."""
+    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path / "hypothesis"))
+    old, new = LEARNER_EDITS[stem]
+    printed = "".join(run_notebook(ROOT / "notebooks" / f"{stem}.ipynb", {old: new}))
+    knob = old.split("=")[0].strip().removeprefix("knobs.")
+    assert f"With your change ({knob} " in printed, printed[-3000:]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_has_knobs_and_try_this(notebook):
+    """Each notebook invites play: knobs near the top and 2-3 "Try this" suggestions at the end."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    sources = ["".join(cell["source"]) for cell in nb["cells"]]
+    assert any("knobs = Knobs(" in src for src in sources[:6]), f"{notebook.name}: no knobs on top"
+    tries = [i for i, src in enumerate(sources) if src.startswith("## Try this")]
+    assert tries and tries[0] >= len(sources) - 3, f"{notebook.name}: no Try this at the end"
+    assert 2 <= sources[tries[0]].count("**") // 2 <= 3, f"{notebook.name}: 2-3 suggestions"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_imports_only_what_runs_in_the_browser(notebook):
+    """The course also runs on Pyodide, where numpy, matplotlib and scikit-learn do not exist."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    for module in ("numpy", "matplotlib", "sklearn"):
+        assert f"import {module}" not in code and f"from {module}" not in code, notebook.name
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
