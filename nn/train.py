@@ -19,9 +19,11 @@ import math
 import random
 import sys
 import time
+from array import array
 from collections.abc import Callable
 from typing import Any
 
+from autograd import no_grad
 from autograd.collector import rare_gc_passes
 from nn.checks import check_callable, check_count, check_flag, check_int, check_real, shown
 from nn.data import Dataset, batches
@@ -34,10 +36,18 @@ from nn.scoring import loss_and_accuracy
 
 __all__ = ["History", "Trainer", "fit"]
 
-History = dict[str, list[float]]
+History = dict[str, list[Any]]
 """Per-epoch lists: "loss" and "accuracy" (training, over the epoch's examples as seen), "seconds"
 (elapsed since the start), "test_loss"/"test_accuracy" when a test set is given, and per-step
-"step_loss"."""
+"step_loss". With ``snapshot_every``: "snapshots" (the parameters, in ``model.parameters()``
+order, as an ``array('d')``), "snapshot_step" (the step they were taken before: they are the
+weights that step computed its loss with) and "snapshot_loss" (that loss; the last snapshot,
+the weights after training, has the loss of the last batch)."""
+
+MAX_SNAPSHOTS = 100
+"""The most snapshots a history keeps: past it, every second one is dropped and the interval
+doubles. Memory: at most 100 x 8 bytes per parameter (10.4 MB for a 784-16-16-10 MLP, 0.03 MB
+for a 2-16-16-1)."""
 
 
 class Trainer:
@@ -47,7 +57,8 @@ class Trainer:
     `Objective`. ``lr_schedule(epoch)`` (epochs count from 1), if given, sets the optimizer's
     learning rate before each epoch, e.g. `nn.optim.cosine_lr`. The progress bar shows the running
     loss and accuracy, refreshed every ``update_every`` steps; without tqdm a line per epoch is
-    printed instead.
+    printed instead. ``snapshot_every=k`` keeps the weights every k steps in the history (see
+    `History` and `MAX_SNAPSHOTS`), for `nn.training_view`.
     """
 
     def __init__(
@@ -62,6 +73,7 @@ class Trainer:
         progress: bool = True,
         update_every: int = 10,
         lr_schedule: Callable[[int], float] | None = None,
+        snapshot_every: int | None = None,
     ) -> None:
         if not isinstance(model, Module):
             raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
@@ -79,12 +91,20 @@ class Trainer:
         self.update_every = check_count("update_every", update_every)
         self.lr_schedule = check_callable("lr_schedule", lr_schedule)
         self.history: History = {"loss": [], "accuracy": [], "seconds": [], "step_loss": []}
+        self.last_batch: Dataset | None = None
+        self.snapshot_every = (
+            None if snapshot_every is None else check_count("snapshot_every", snapshot_every)
+        )
+        if self.snapshot_every is not None:
+            for key in ("snapshots", "snapshot_step", "snapshot_loss"):
+                self.history[key] = []
 
     def step(self, batch: Dataset) -> tuple[float, int]:
         """One optimizer step on ``batch``: (its mean loss, how many it classified right)."""
         model, objective = self.model, self.objective
         outputs = [model(x) for x in batch.xs]
         loss = batch_mean(objective.loss, outputs, batch.ys)
+        self._snapshot(loss.data, len(self.history["step_loss"]))
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
@@ -93,6 +113,24 @@ class Trainer:
             predict([o.data for o in out]) == y for out, y in zip(outputs, batch.ys, strict=True)
         )
         return loss.data, correct
+
+    def _snapshot(self, loss: float, step: int, last: bool = False) -> None:
+        """Keep the parameters as they are before ``step`` (every ``snapshot_every`` steps, or
+        ``last``), at most `MAX_SNAPSHOTS` of them."""
+        every, history = self.snapshot_every, self.history
+        if every is None or not (last or step % every == 0):
+            return
+        if history["snapshot_step"] and history["snapshot_step"][-1] == step:
+            return  # fit called again: the end of the last run is this step's start
+        if len(history["snapshots"]) >= MAX_SNAPSHOTS:
+            for key in ("snapshots", "snapshot_step", "snapshot_loss"):
+                history[key] = history[key][::2]
+            self.snapshot_every = every * 2
+            if not last and step % (every * 2):
+                return
+        history["snapshots"].append(array("d", [p.data for p in self.model.parameters()]))
+        history["snapshot_step"].append(step)
+        history["snapshot_loss"].append(loss)
 
     def _scheduled_lrs(self, first: int, last: int) -> list[float] | None:
         """The learning rate for each epoch from ``first`` to ``last``, each checked before
@@ -114,6 +152,7 @@ class Trainer:
         """One pass over ``train``; appends the epoch's mean loss and accuracy to the history."""
         loss_sum, correct, seen = 0.0, 0, 0
         for batch in batches(train, self.batch_size, self.shuffle, self.rng):
+            self.last_batch = batch
             loss, right = self.step(batch)
             self.history["step_loss"].append(loss)
             loss_sum += loss * len(batch)
@@ -180,6 +219,12 @@ class Trainer:
         finally:
             if bar is not None:
                 bar.close()
+        batch = self.last_batch
+        if self.snapshot_every is not None and epochs and batch is not None:
+            with no_grad():  # the trained weights, with their loss on the last batch
+                outputs = [self.model(x) for x in batch.xs]
+                end_loss = batch_mean(self.objective.loss, outputs, batch.ys).data
+            self._snapshot(end_loss, len(history["step_loss"]), last=True)
         return history
 
 
@@ -206,8 +251,10 @@ def fit(
     progress: bool = True,
     lr_schedule: Callable[[int], float] | None = None,
     callback: Callable[[int, History], bool | None] | None = None,
+    snapshot_every: int | None = None,
 ) -> History:
-    """Train ``model`` on ``train`` and return its history (see `Trainer`)."""
+    """Train ``model`` on ``train`` and return its history (see `Trainer`). ``snapshot_every=k``
+    keeps the weights every k steps (at most `MAX_SNAPSHOTS`) for `nn.training_view`."""
     trainer = Trainer(
         model,
         loss,
@@ -217,5 +264,6 @@ def fit(
         seed=seed,
         progress=progress,
         lr_schedule=lr_schedule,
+        snapshot_every=snapshot_every,
     )
     return trainer.fit(train, epochs, test=test, callback=callback)

@@ -55,6 +55,18 @@ function chainruleView(root) {
     if (phase) el.setAttribute("data-phase", phase); else el.removeAttribute("data-phase");
   }
 
+  // Attribute timelines (autograd.viz.attrs): any drawing's per-state attributes, e.g. a
+  // network view's data-activation, fills and line widths; "#text" sets an element's text.
+  var attrEls = index("[data-a]", "data-a"), attrKeys = doc.attrKeys || [];
+  if (root.hasAttribute("data-a")) attrEls[+root.getAttribute("data-a")] = root;
+  var attrs = history(doc.attrs || []);
+  function setAttr(key, k) {
+    var el = attrEls[attrKeys[key][0]], name = attrKeys[key][1];
+    if (!el) return;
+    var value = valueAt(attrs.bySlot[key], k);
+    if (name === "#text") el.textContent = value; else el.setAttribute(name, value);
+  }
+
   var state = -1;
   function show(k, full) {
     k = Math.max(0, Math.min(n - 1, k | 0));
@@ -62,14 +74,18 @@ function chainruleView(root) {
     if (full || state < 0) {
       texts.bySlot.forEach(function (_, slot) { setText(slot, k); });
       phases.bySlot.forEach(function (_, node) { setPhase(node, k); });
+      attrs.bySlot.forEach(function (_, key) { setAttr(key, k); });
     } else {
-      var lo = Math.min(state, k), hi = Math.max(state, k), seen = {}, seenPhase = {};
+      var lo = Math.min(state, k), hi = Math.max(state, k), seen = {}, seenPhase = {}, seenAttr = {};
       for (var s = lo + 1; s <= hi; s++) {
         texts.byState[s].forEach(function (slot) {
           if (!seen[slot]) { seen[slot] = 1; setText(slot, k); }
         });
         phases.byState[s].forEach(function (node) {
           if (!seenPhase[node]) { seenPhase[node] = 1; setPhase(node, k); }
+        });
+        attrs.byState[s].forEach(function (key) {
+          if (!seenAttr[key]) { seenAttr[key] = 1; setAttr(key, k); }
         });
       }
     }
@@ -124,6 +140,8 @@ function chainruleView(root) {
     var byWidth = Math.min(1, Math.max(0.05, (width - 2) / doc.width));
     var byBoth = Math.min(byWidth, (stageHeight() - 2) / doc.height);
     whole = byBoth >= Math.min(MIN_SCALE, byWidth);
+    // A drawing may ask for a floor of its own (a network view: its 12 px text stays >= 10 px).
+    if (doc.minScale && (whole ? byBoth : byWidth) < doc.minScale) { whole = false; return doc.minScale; }
     return whole ? byBoth : byWidth;
   }
   function zoom(s, fit) {
@@ -234,6 +252,35 @@ function chainruleView(root) {
       ev.preventDefault();
       ev.stopPropagation();
       open(i);
+    });
+  });
+
+  // A drawing's element with data-details="j" opens doc.details[j] (e.g. a neuron's own
+  // step-through, whose view is started here: scripts inside innerHTML do not run).
+  function openDetails(el) {
+    var html = (doc.details || [])[+el.getAttribute("data-details")];
+    if (!html) return;
+    info.innerHTML = '<button type="button" class="cr-close" aria-label="Close">×</button>' + html;
+    info.hidden = false;
+    info.querySelectorAll("[data-chainrule-view]").forEach(function (sub) { chainruleView(sub); });
+    info.querySelector(".cr-close").addEventListener("click", function () {
+      info.hidden = true;
+      el.focus();
+    });
+    if (info.scrollIntoView) info.scrollIntoView({ block: "nearest" });
+  }
+  root.querySelectorAll("svg [data-details]").forEach(function (el) {
+    el.setAttribute("tabindex", "0");
+    el.setAttribute("role", "button");
+    el.addEventListener("click", function () {
+      if (scroller.getAttribute("data-dragged")) { scroller.removeAttribute("data-dragged"); return; }
+      openDetails(el);
+    });
+    el.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter" && ev.key !== " ") return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      openDetails(el);
     });
   });
 

@@ -26,7 +26,7 @@ from autograd.viz import style as st
 from autograd.viz.layout import Laid, lay_out
 from autograd.viz.plan import Plan, natural_key
 
-__all__ = ["Document", "NodeInfo", "Viewable", "write_page"]
+__all__ = ["Document", "NodeInfo", "Viewable", "view_block", "write_page"]
 
 CHAR_W = 6.6  # px per character of the 11px monospace font in boxes
 EDGE_CHAR_W = 5.4  # ... of the 9px font of edge labels
@@ -358,52 +358,76 @@ class Document:
     def html(self, where: str = "notebook") -> str:
         """The view as one HTML block: works inline in a notebook and inside a saved page
         (``where``: "notebook" or "page", which only changes the no-script hint)."""
-        uid = f"cr-{uuid.uuid4().hex[:12]}"
-        k = self.start
-        n = self.states
-        stepping = n > 1
-        text_lines = min(MAX_TEXT_LINES, max((len(t) for t in self.texts), default=0))
-        hint = NO_SCRIPT_HINTS[where, stepping].format(state=k + 1, states=n)
-        step_controls = (
-            '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
-            '<button type="button" class="cr-play" aria-label="Play">Play</button>'
-            '<button type="button" class="cr-next" aria-label="Next step">&#9654;</button>'
-            f'<input type="range" class="cr-slider" aria-label="State" min="0" max="{n - 1}" '
-            f'value="{k}" step="1">'
-            f'<span class="cr-count" aria-live="polite">{k + 1} / {n}</span>'
-            '<label class="cr-speed-label">speed <select class="cr-speed" aria-label="Speed">'
-            '<option value="0.5">0.5×</option><option value="1" selected>1×</option>'
-            '<option value="2">2×</option><option value="4">4×</option></select></label>'
-            if stepping
-            else ""
-        )
-        bar = (
-            f'<div class="cr-bar">{step_controls}<span class="cr-zoom">'
-            '<button type="button" class="cr-out" aria-label="Zoom out">&#8722;</button>'
-            '<button type="button" class="cr-fit" aria-label="Fit to the view">fit</button>'
-            '<button type="button" class="cr-in" aria-label="Zoom in">+</button></span></div>'
-        )
-        # The controls come with the script (view.js inserts them): no dead control without it.
-        data = json.dumps({**self.data(), "bar": bar}, separators=(",", ":"), allow_nan=False)
-        data = data.replace("</", "<\\/")
-        text = ""
-        if text_lines:
-            lines = "\n".join(_esc(t) for t in self.texts[k])
-            text = (
-                f'<pre class="cr-text" style="height:{text_lines * 1.35 + 0.6:.2f}em">{lines}</pre>'
-            )
-        return (
-            f'<div class="cr-view" id="{uid}" data-chainrule-view data-state="{k}" '
-            f'data-states="{n}" tabindex="0">'
-            f"<style>{_asset('view.css')}</style>"
-            f'<p class="cr-nojs">{_esc(hint)}</p>{text}'
-            f'<div class="cr-stage"><div class="cr-scroll">{self.svg(k)}</div></div>'
-            '<div class="cr-info" role="region" aria-label="Node details" aria-live="polite" '
-            "hidden></div>"
-            f'<script type="application/json" class="cr-data">{data}</script>'
-            f"<script>(function(){{{_asset('view.js')}\nchainruleView(document.getElementById("
-            f'"{uid}"));}})();</script></div>'
-        )
+        return view_block(self.svg(self.start), self.data(), self.texts, self.start, where)
+
+
+def view_block(
+    svg: str,
+    data: Mapping[str, Any],
+    texts: Sequence[Sequence[str]],
+    start: int,
+    where: str = "notebook",
+    kind: str | None = None,
+    root_attrs: str = "",
+    picture_state: int | None = None,
+    embedded: bool = False,
+) -> str:
+    """One view as an HTML block, for any drawing view.js shows: ``svg`` drawn at state
+    ``start`` (the picture where scripts are stripped), ``data`` (the states, as view.js reads
+    them), each state's step text, the controls and the script. ``kind`` becomes the root's
+    ``data-kind``; ``root_attrs`` (already escaped) are added to the root as they are;
+    ``picture_state`` is the state ``svg`` shows, if not ``start``. An ``embedded`` view (one
+    view.js opens inside another's details) comes without its own style and script."""
+    uid = f"cr-{uuid.uuid4().hex[:12]}"
+    k = start
+    n = len(texts)
+    stepping = n > 1
+    text_lines = min(MAX_TEXT_LINES, max((len(t) for t in texts), default=0))
+    shown = k if picture_state is None else picture_state
+    hint = NO_SCRIPT_HINTS[where, stepping].format(state=shown + 1, states=n)
+    step_controls = (
+        '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
+        '<button type="button" class="cr-play" aria-label="Play">Play</button>'
+        '<button type="button" class="cr-next" aria-label="Next step">&#9654;</button>'
+        f'<input type="range" class="cr-slider" aria-label="State" min="0" max="{n - 1}" '
+        f'value="{k}" step="1">'
+        f'<span class="cr-count" aria-live="polite">{k + 1} / {n}</span>'
+        '<label class="cr-speed-label">speed <select class="cr-speed" aria-label="Speed">'
+        '<option value="0.5">0.5×</option><option value="1" selected>1×</option>'
+        '<option value="2">2×</option><option value="4">4×</option></select></label>'
+        if stepping
+        else ""
+    )
+    bar = (
+        f'<div class="cr-bar">{step_controls}<span class="cr-zoom">'
+        '<button type="button" class="cr-out" aria-label="Zoom out">&#8722;</button>'
+        '<button type="button" class="cr-fit" aria-label="Fit to the view">fit</button>'
+        '<button type="button" class="cr-in" aria-label="Zoom in">+</button></span></div>'
+    )
+    # The controls come with the script (view.js inserts them): no dead control without it.
+    payload = json.dumps({**data, "bar": bar}, separators=(",", ":"), allow_nan=False)
+    payload = payload.replace("</", "<\\/")
+    text = ""
+    if text_lines:
+        lines = "\n".join(_esc(t) for t in texts[k])
+        text = f'<pre class="cr-text" style="height:{text_lines * 1.35 + 0.6:.2f}em">{lines}</pre>'
+    kind_attr = f' data-kind="{_esc(kind)}"' if kind else ""
+    style = "" if embedded else f"<style>{_asset('view.css')}</style>"
+    script = (
+        ""
+        if embedded
+        else f"<script>(function(){{{_asset('view.js')}\nchainruleView(document.getElementById("
+        f'"{uid}"));}})();</script>'
+    )
+    return (
+        f'<div class="cr-view" id="{uid}" data-chainrule-view{kind_attr} data-state="{k}" '
+        f'data-states="{n}" tabindex="0"{root_attrs}>{style}'
+        f'<p class="cr-nojs">{_esc(hint)}</p>{text}'
+        f'<div class="cr-stage"><div class="cr-scroll">{svg}</div></div>'
+        '<div class="cr-info" role="region" aria-label="Node details" aria-live="polite" '
+        "hidden></div>"
+        f'<script type="application/json" class="cr-data">{payload}</script>{script}</div>'
+    )
 
 
 class Viewable:

@@ -63,6 +63,17 @@ def write_figures(result: DemoResult, out: Path) -> list[Path]:
     return written
 
 
+def write_pages(result: DemoResult, out: Path) -> list[Path]:
+    """Write the demo's pages (HTML views: they need no optional dependency) into ``out``."""
+    if not result.pages:
+        return []
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OSError(e.errno, f"cannot write files in --out {str(out)!r} ({e.strerror})") from e
+    return [write(out / name) for name, write in result.pages.items()]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status: 0, 1 on an error (one line on stderr),
     2 on a bad command line, 130 on Ctrl-C. A closed stdout (``| head -1``) ends it quietly."""
@@ -112,7 +123,7 @@ def _run(argv: Sequence[str] | None) -> int:
         print(line)
     print(f"time: {seconds:.1f} s", flush=True)
     try:
-        written = write_figures(result, out)
+        written = write_figures(result, out) + write_pages(result, out)
     except OSError as e:
         print(f"chainrule: error: {e}", file=sys.stderr)
         return 1

@@ -7,14 +7,15 @@ A demo is a function taking `DemoOptions` and returning a `DemoResult`, register
     def name_demo(options: DemoOptions) -> DemoResult: ...
 
 A demo defined in another module registers when that module is imported: `nn.demos`
-imports each one. Demos never draw themselves: they return chart makers, and the command line
-writes them as SVG files.
+imports each one. Demos never draw themselves: they return chart makers, which the command line
+writes as SVG files, and page writers (HTML views).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from nn import data as datasets
@@ -24,6 +25,7 @@ from nn.layers import MLP
 from nn.optim import SGD, Adam, cosine_lr
 from nn.scoring import loss_and_accuracy
 from nn.train import History, Trainer
+from nn.views import training_view
 
 __all__ = ["DEMOS", "Demo", "DemoOptions", "DemoResult", "demo"]
 
@@ -39,12 +41,14 @@ class DemoOptions:
 
 @dataclass
 class DemoResult:
-    """What a demo reached: lines to print, its training history, and its pictures (file name
-    -> a function returning an `nn.charts.Chart`)."""
+    """What a demo reached: lines to print, its training history, its pictures (file name
+    -> a function returning an `nn.charts.Chart`) and its pages (file name -> a function that
+    writes the page at the path it is given)."""
 
     summary: list[str]
     history: History
     figures: Mapping[str, Callable[[], Chart]] = field(default_factory=dict)
+    pages: dict[str, Callable[[Path], Path]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ def digits_demo(options: DemoOptions) -> DemoResult:
         seed=options.seed,
         progress=options.progress,
         lr_schedule=cosine_lr(0.01, epochs),
+        snapshot_every=5,  # for the training view: about 100 snapshots in 10 epochs
     )
     history = trainer.fit(train, epochs, test=test)
     lines = [
@@ -143,4 +148,7 @@ def digits_demo(options: DemoOptions) -> DemoResult:
         "digits-loss.svg": _loss_curve(history),
         "digits-first-layer.svg": lambda: plots.plot_first_layer(model),
     }
-    return DemoResult(lines, history, figures)
+    pages = {
+        "digits-training.html": lambda path: training_view(model, history, test).save_html(path)
+    }
+    return DemoResult(lines, history, figures, pages)

@@ -51,7 +51,11 @@ def test_demo_digits_short_run_needs_no_scikit_learn(tmp_path, capsys, monkeypat
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "digits-first-layer.svg",
         "digits-loss.svg",
+        "digits-training.html",
     ]
+    page = (tmp_path / "digits-training.html").read_text(encoding="utf-8")
+    assert 'data-kind="training"' in page and 'data-shape="8x8"' in page
+    assert f"wrote {tmp_path / 'digits-training.html'}" in out
 
 
 def test_the_pictures_need_no_plotting_library(tmp_path, capsys, monkeypatch):

@@ -374,3 +374,45 @@ def test_rare_gc_passes_restores_the_thresholds_whatever_order_threads_leave(ord
     threads[second].join()
     assert inside == [10_000, 10_000]
     assert gc.get_threshold() == before
+
+
+def test_snapshots_are_the_weights_each_kth_step_computed_its_loss_with():
+    moons = data.moons(20, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    start = [p.data for p in model.parameters()]
+    history = nn.fit(model, moons, loss="hinge", epochs=3, batch_size=5, snapshot_every=4,
+                     progress=False)  # fmt: skip
+    # 12 steps: before steps 0, 4 and 8, then the trained weights after step 12
+    assert history["snapshot_step"] == [0, 4, 8, 12]
+    assert list(history["snapshots"][0]) == start
+    assert list(history["snapshots"][-1]) == [p.data for p in model.parameters()]
+    for step, loss in zip(history["snapshot_step"][:-1], history["snapshot_loss"], strict=False):
+        assert loss == history["step_loss"][step]
+    # the last one: the trained weights on the last batch, evaluated by hand
+    again = nn.MLP(2, [4, 1], seed=0)
+    again.load_state_dict(model.state_dict())
+    rng = random.Random(0)
+    last = [b for _ in range(3) for b in data.batches(moons, 5, rng=rng)][-1]
+    scores = [again(x)[0] for x in last.xs]
+    expected = nn.batch_mean(nn.hinge_loss, scores, [2 * y - 1 for y in last.ys]).data
+    assert history["snapshot_loss"][-1] == expected
+
+
+def test_snapshots_stay_bounded_by_thinning():
+    moons = data.moons(10, seed=0)
+    model = nn.MLP(2, [2, 1], seed=0)
+    trainer = nn.Trainer(model, "hinge", batch_size=1, progress=False, snapshot_every=1)
+    history = trainer.fit(moons, 25)  # 250 steps, one snapshot each at first
+    steps = history["snapshot_step"]
+    assert len(history["snapshots"]) <= nn.train.MAX_SNAPSHOTS
+    assert steps == sorted(steps) and steps[0] == 0 and steps[-1] == 250
+    assert trainer.snapshot_every == 4  # doubled twice: 1 -> 2 (at 100) -> 4 (at 200)
+    assert all(s % 4 == 0 for s in steps[:-1])
+    trainer.fit(moons, 1)  # continuing keeps one snapshot per step taken
+    assert len(set(history["snapshot_step"])) == len(history["snapshot_step"])
+
+
+def test_without_snapshot_every_no_snapshots():
+    history = nn.fit(nn.MLP(2, [2, 1], seed=0), data.moons(10), loss="hinge", epochs=1,
+                     progress=False)  # fmt: skip
+    assert "snapshots" not in history
