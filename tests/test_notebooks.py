@@ -6,10 +6,13 @@ the `notebook`-marked test here, so they run once."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -103,6 +106,43 @@ def test_notebook_imports_only_what_runs_in_the_browser(notebook):
     code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
     for module in ("numpy", "matplotlib", "sklearn"):
         assert f"import {module}" not in code and f"from {module}" not in code, notebook.name
+
+
+def demo_distributions() -> set[str]:
+    """The distributions `make demo` installs: the notebooks and data extras, and what they pull."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted, seen, found = ["notebooks", "data"], set(), set(extras["dependencies"])
+    while wanted:
+        extra = wanted.pop()
+        if extra in seen:
+            continue
+        seen.add(extra)
+        for requirement in extras["optional-dependencies"][extra]:
+            if requirement.startswith("chainrule["):
+                wanted += requirement[len("chainrule[") : -1].split(",")
+            else:
+                found.add(requirement)
+    return {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower().replace("-", "_") for r in found}
+
+
+@pytest.mark.parametrize(
+    "notebook", [p for p in NOTEBOOKS if p.stem not in NOT_IN_THE_BROWSER], ids=lambda p: p.stem
+)
+def test_notebook_imports_only_what_make_demo_installs(notebook):
+    """Every module a notebook imports is the standard library's, chainrule's, or installed by
+    `make demo` (notebook 03 once needed hypothesis, which only the dev extra had)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    available = demo_distributions() | set(sys.stdlib_module_names) | {"autograd", "nn"}
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                assert top in available, f"{notebook.name} imports {name}, not in make demo"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
