@@ -5,9 +5,11 @@ BIN    := $(VENV)/bin
 
 .PHONY: demo lab notebooks test lint bench images clean
 
+NEEDS_311 = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	{ echo "chainrule needs Python 3.11 or newer; try: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
+
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-		{ echo "chainrule needs Python 3.11 or newer; try: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
+	$(NEEDS_311)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -36,6 +38,7 @@ lab: $(VENV)/.lab-installed
 # (plus nbclient, which runs them), so a notebook importing anything more fails here.
 DEMO_CHECK := build/demo-venv
 notebooks:
+	$(NEEDS_311)
 	rm -rf $(DEMO_CHECK)
 	$(PYTHON) -m venv $(DEMO_CHECK)
 	$(DEMO_CHECK)/bin/python -m pip install --quiet -e '.[notebooks,data]' nbclient
