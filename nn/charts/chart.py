@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 
 from autograd.files import write_atomically
-from nn.charts.svg import FONT, element, escape, num, text
+from nn.charts.svg import FONT, element, escape, heading, num
 
 __all__ = ["Chart", "Grid", "grid"]
 
@@ -69,7 +69,6 @@ class Grid(Chart):
     """Charts in rows of ``columns``, left to right, with an optional overall title."""
 
     GAP = 12.0
-    TITLE_HEIGHT = 28.0
 
     def __init__(
         self, charts: Sequence[Chart], *, columns: int | None = None, title: str | None = None
@@ -86,16 +85,15 @@ class Grid(Chart):
         widths = [max(row[c].width for row in rows if c < len(row)) for c in range(len(rows[0]))]
         heights = [max(c.height for c in row) for row in rows]
         self._rows, self._widths, self._heights = rows, widths, heights
-        self._top = self.TITLE_HEIGHT if title else 0.0
         self.width = sum(widths) + self.GAP * (len(widths) - 1)
+        self._title, title_h = heading(title or "", self.width / 2, 4, self.width - 12, 15)
+        self._top = title_h + 10 if title else 0.0
         self.height = self._top + sum(heights) + self.GAP * (len(heights) - 1)
 
     def body(self) -> str:
         parts = []
         if self.title:
-            parts.append(
-                text(self.width / 2, 14, self.title, size=15, anchor="middle", weight="bold")
-            )
+            parts.append(self._title)
         y = self._top
         for row, h in zip(self._rows, self._heights):
             x = 0.0

@@ -15,7 +15,7 @@ from nn.charts.chart import Chart
 from nn.charts.colorbar import Colorbar
 from nn.charts.colors import color_at, series_color
 from nn.charts.layers import DASHES, MARKERS, Bars, Box, Cells, HLine, Layer, Line, Points
-from nn.charts.svg import line, num, rect, text, text_width
+from nn.charts.svg import heading, line, num, rect, text, text_width, wrap
 from nn.charts.ticks import Scale, Tick
 
 __all__ = ["Panel"]
@@ -260,6 +260,7 @@ class Panel(Chart):
 
     def body(self) -> str:
         sx, sy = self.scales()
+        _, title_h = heading(self.title or "", self.width / 2, 6, self.width - 12, TITLE_FONT)
         legend = [entry for layer in self.layers for entry in layer.legend()]
         y_tick_w = max((text_width(t.label, TICK_FONT) for t in sy.ticks), default=0.0)
         legend_w = 30 + max((text_width(n, LEGEND_FONT) for n, _ in legend), default=0.0)
@@ -272,7 +273,7 @@ class Panel(Chart):
         box = Box(
             x0=left,
             x1=right - (legend_w if beside else 0),
-            y0=12 + (26 if self.title else 0),
+            y0=12 + (title_h + 8 if self.title else 0),
             y1=self.height - 28 - (22 if self.xlabel else 0) - LEGEND_ROW * len(below),
         )
         if box.x1 - box.x0 < 40 or box.y1 - box.y0 < 40:
@@ -290,8 +291,12 @@ class Panel(Chart):
         )
         out.append(frame)
         mid_x, mid_y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
-        if self.title:
-            out.append(text(mid_x, 18, self.title, size=TITLE_FONT, anchor="middle", weight="bold"))
+        if self.title:  # centred over the plot, or over the panel if it would not fit so
+            widest = max(
+                text_width(s, TITLE_FONT) for s in wrap(self.title, TITLE_FONT, self.width - 12)
+            )
+            centre = mid_x if widest / 2 + 6 <= min(mid_x, self.width - mid_x) else self.width / 2
+            out.append(heading(self.title, centre, 6, self.width - 12, TITLE_FONT)[0])
         if self.xlabel:
             out.append(text(mid_x, box.y1 + 36, self.xlabel, size=LABEL_FONT, anchor="middle"))
         if self.ylabel:

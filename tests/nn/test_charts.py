@@ -22,17 +22,33 @@ HOSTILE = "<script>alert('x')</script> & \"quotes\""
 def every_kind() -> list[charts.Chart]:
     """One chart of each kind, with every option that adds text."""
     line = charts.line_chart(
-        {"train": [3.0, 2.0, 1.0], "test": [3.1, 2.5, 2.0]}, x=[1, 2, 3], title="t",
-        xlabel="epoch", ylabel="loss", log_y=True, references={"base": 2.2},
-        points={"now": (2, 2.0)}, markers=True,
-    )  # fmt: skip
+        {"train": [3.0, 2.0, 1.0], "test": [3.1, 2.5, 2.0]},
+        x=[1, 2, 3],
+        title="t",
+        xlabel="epoch",
+        ylabel="loss",
+        log_y=True,
+        references={"base": 2.2},
+        points={"now": (2, 2.0)},
+        markers=True,
+    )
     bars = charts.bar_chart({"a": [1, 2], "b": [2, 1]}, labels=["x", "y"], ylabel="n")
     hist = charts.histogram([0.1, 0.2, 0.9], bins=5, low=0, high=1, xlabel="p")
     dots = charts.scatter([0, 1, 2], [1, 0, 1], [0, 1, 1], names=["no", "yes"])
-    heat = charts.heatmap([[0, 1], [None, 0.5]], x_labels=["a", "b"], y_labels=["c", "d"],
-                          colorbar="weight", title="h")  # fmt: skip
-    images = charts.image_grid([[0.0] * 4, [1.0] * 4], shape=(2, 2), captions=["0", "1"],
-                               colormap="diverging", colorbar="w")  # fmt: skip
+    heat = charts.heatmap(
+        [[0, 1], [None, 0.5]],
+        x_labels=["a", "b"],
+        y_labels=["c", "d"],
+        colorbar="weight",
+        title="h",
+    )
+    images = charts.image_grid(
+        [[0.0] * 4, [1.0] * 4],
+        shape=(2, 2),
+        captions=["0", "1"],
+        colormap="diverging",
+        colorbar="w",
+    )
     return [line, bars, hist, dots, heat, images, charts.grid([line, heat], title="both")]
 
 
@@ -51,8 +67,14 @@ def test_text_refuses_to_be_drawn_below_10_px():
 
 
 def test_user_text_is_escaped_everywhere():
-    chart = charts.line_chart({HOSTILE: [1, 2]}, title=HOSTILE, xlabel=HOSTILE, ylabel=HOSTILE,
-                              references={HOSTILE: 1.5}, points={HOSTILE: (0, 1)})  # fmt: skip
+    chart = charts.line_chart(
+        {HOSTILE: [1, 2]},
+        title=HOSTILE,
+        xlabel=HOSTILE,
+        ylabel=HOSTILE,
+        references={HOSTILE: 1.5},
+        points={HOSTILE: (0, 1)},
+    )
     heat = charts.heatmap([[1]], x_labels=[HOSTILE], y_labels=[HOSTILE], colorbar=HOSTILE)
     images = charts.image_grid([[[0.0]]], captions=[HOSTILE], title=HOSTILE)
     for c in (chart, heat, images, charts.grid([chart], title=HOSTILE)):
@@ -151,8 +173,11 @@ def test_histogram_densities_integrate_to_one():
 
 
 def test_heatmap_blank_cells_and_colorbar():
-    root = parse(charts.heatmap([[0.0, None], [0.5, 1.0]], x_labels=["a", "b"],
-                                y_labels=["a", "b"], colorbar="weight"))  # fmt: skip
+    root = parse(
+        charts.heatmap(
+            [[0.0, None], [0.5, 1.0]], x_labels=["a", "b"], y_labels=["a", "b"], colorbar="weight"
+        )
+    )
     (cells,) = by_class(root, "cells")
     assert len(cells) == 3  # the None cell is left blank
     assert "weight" in [t.text for t in texts(root)]
@@ -183,10 +208,28 @@ def test_image_grid_captions_and_pixels():
 def test_grid_places_charts_side_by_side():
     a, b = charts.line_chart([1, 2], width=300), charts.line_chart([1, 2], width=200)
     g = charts.grid([a, b, a], columns=2, title="g")
-    assert g.width == 300 + 12 + 200
-    assert g.height == 28 + 300 + 12 + 300
+    root = parse(g)
+    places = [el.get("transform") for el in root if el.tag == f"{SVG}g"]
+    (title,) = texts(root, "title")
+    top = float(places[0].split()[1].rstrip(")"))
+    assert title.text == "g" and 0 < title.y < top
+    assert places == [
+        f"translate(0 {top:g})",
+        f"translate(312 {top:g})",
+        f"translate(0 {top + 312:g})",
+    ]
+    assert (g.width, g.height) == (300 + 12 + 200, top + 300 + 12 + 300)
     with pytest.raises(ValueError, match="columns must be a positive int"):
         charts.grid([a], columns=0)
+
+
+def test_a_long_title_wraps_inside_the_chart():
+    title = "a title far too long for a chart only two hundred pixels wide"
+    root = parse(charts.line_chart([1, 2], title=title, width=200))
+    lines = texts(root, "title")
+    assert len(lines) > 1 and " ".join(t.text for t in lines) == title
+    assert all(0.6 * 14 * len(t.text) <= 200 - 12 for t in lines)
+    assert max(t.y for t in lines) < min(t.y for t in texts(root, "tick-y"))
 
 
 def test_bad_input_names_what_is_wrong():
