@@ -59,8 +59,9 @@ def _spaced(scale: Scale, size: Callable[[Tick], float]) -> list[Tick]:
 
 @dataclass
 class Panel(Chart):
-    """One chart with axes. Add layers with `line`, `points`, `hline`, `bars`, `heatmap` and
-    `classes` (each returns the panel); it draws itself (Jupyter, ``.svg``, ``.save``).
+    """One chart with axes. Add layers with `line`, `points`, `points_by_class`, `hline`,
+    `bars`, `heatmap` and `classes` (each returns the panel); it draws itself (Jupyter,
+    ``.svg``, ``.save``).
 
     ``x_ticks``/``y_ticks`` ([(value, label)]) replace the automatic ticks (e.g. category
     names); ``y_down`` puts small y at the top (images, matrices); ``symlog_y`` (a threshold
@@ -131,6 +132,44 @@ class Panel(Chart):
             raise ValueError(f"points: {len(x)} xs but {len(y)} ys")
         _check("marker", marker, MARKERS)
         self.layers.append(Points(name, x, y, color or self._next_color(), marker, size))
+        return self
+
+    def points_by_class(
+        self,
+        xs: Sequence[float],
+        ys: Sequence[float],
+        classes: Sequence[int],
+        *,
+        names: Sequence[str] | None = None,
+        legend: bool = True,
+        size: float = 6.0,
+    ) -> Panel:
+        """Points coloured by their class (ints from 0; the colours of `classes`), one legend
+        entry per class named by ``names`` (default "class 0", ...) unless ``legend`` is off."""
+        labels = [int(c) for c in classes]
+        if not len(xs) == len(ys) == len(labels):
+            raise ValueError(f"{len(xs)} xs, {len(ys)} ys and {len(labels)} classes")
+        if min(labels, default=0) < 0:
+            raise ValueError("class indices start at 0")
+        count = max(labels, default=0) + 1
+        shown = (
+            [str(n) for n in names] if names is not None else [f"class {k}" for k in range(count)]
+        )
+        if len(shown) < count:
+            raise ValueError(f"{count} classes but {len(shown)} names")
+        for k in range(count):
+            idx = [i for i, c in enumerate(labels) if c == k]
+            if idx:
+                self.layers.append(
+                    Points(
+                        shown[k] if legend else None,
+                        _floats([xs[i] for i in idx], "points xs"),
+                        _floats([ys[i] for i in idx], "points ys"),
+                        series_color(k),
+                        "circle",
+                        size,
+                    )
+                )
         return self
 
     def hline(

@@ -294,3 +294,17 @@ def test_tick_labels_never_overlap():
         xs = texts(root, "tick-x")
         for a, b in itertools.pairwise(xs):
             assert b.x - a.x >= 0.6 * 11 * (len(a.text) + len(b.text)) / 2
+
+
+def test_scatter_colours_points_by_class_with_a_legend():
+    root = parse(charts.scatter([0, 1, 2, 3], [0, 1, 0, 1], [0, 1, 1, 0], names=["a", "b"]))
+    groups = by_class(root, "points")
+    assert [len(g) for g in groups] == [2, 2]
+    assert [t.text for t in texts(root, "legend")] == ["a", "b"]
+    assert len({g[0].get("fill") for g in groups}) == 2
+    plain = parse(charts.scatter([0, 1], [1, 0]))
+    assert texts(plain, "legend") == [] and len(by_class(plain, "points")[0]) == 2
+    with pytest.raises(ValueError, match="2 classes but 1 names"):
+        charts.scatter([0, 1], [0, 1], [0, 1], names=["a"])
+    with pytest.raises(ValueError, match="2 columns but 3 x_labels"):
+        charts.heatmap([[1, 2]], x_labels=["a", "b", "c"])
