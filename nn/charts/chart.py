@@ -34,10 +34,14 @@ class Chart:
     @property
     def svg(self) -> str:
         """The chart as a standalone SVG document (UTF-8 text)."""
+        return self._document()
+
+    def _document(self, style: str | None = None) -> str:
         label = self.title or "chart"
         return element(
             "svg",
             {
+                "style": style,
                 "xmlns": "http://www.w3.org/2000/svg",
                 "class": "chainrule-chart",
                 "width": float(self.width),
@@ -54,8 +58,9 @@ class Chart:
         return self.svg
 
     def _repr_html_(self) -> str:
-        # Inline, so the text follows the notebook's light or dark theme (currentColor).
-        return f'<div style="max-width:100%;overflow-x:auto">{self.svg}</div>'
+        # Inline, so the text follows the notebook's light or dark theme (currentColor); a
+        # chart wider than the notebook shrinks to fit, as a picture would.
+        return self._document("max-width:100%;height:auto")
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the SVG document to ``path`` (atomically: a reader sees the old file or the

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import given
@@ -263,7 +264,10 @@ def test_save_writes_the_svg_atomically(tmp_path):
 def test_notebooks_show_the_chart_inline():
     chart = charts.line_chart([1, 2])
     assert chart._repr_svg_() == chart.svg
-    assert chart.svg in chart._repr_html_()
+    inline = ET.fromstring(chart._repr_html_())  # the same SVG, shrinking to a narrow notebook
+    assert inline.get("style") == "max-width:100%;height:auto"
+    del inline.attrib["style"]
+    assert ET.tostring(inline) == ET.tostring(parse(chart))
     assert 'fill="currentColor"' in chart.svg  # text follows the page's colour
     assert "prefers-color-scheme: dark" in chart.svg  # and a saved file follows the OS's
 
