@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from nn.charts.chart import Chart
 from nn.charts.colorbar import Colorbar
 from nn.charts.colors import color_at
-from nn.charts.svg import heading, rect, text, text_width
+from nn.charts.svg import heading, num, rect, text, text_width
 
 __all__ = ["ImageGrid"]
 
@@ -87,18 +87,11 @@ class ImageGrid(Chart):
                         anchor="middle",
                     )
                 )
-            ph, pw = self.cell / len(image), self.cell / len(image[0])
-            cells = []
-            for j, row in enumerate(image):
-                shades = [color_at(self.colormap, (v - self.low) / span) for v in row]
-                i = 0
-                while i < len(shades):  # one rect per run of equal colours
-                    k = i
-                    while k + 1 < len(shades) and shades[k + 1] == shades[i]:
-                        k += 1
-                    cells.append(rect(x + i * pw, y + j * ph, (k - i + 1) * pw, ph, fill=shades[i]))
-                    i = k + 1
-            out.append(f'<g class="image" shape-rendering="crispEdges">{"".join(cells)}</g>')
+            scale = f"scale({num(self.cell / len(image[0]))} {num(self.cell / len(image))})"
+            out.append(
+                f'<g class="image" transform="translate({num(x)} {num(y)}) {scale}" '
+                f'shape-rendering="crispEdges">{self._pixels(image, span)}</g>'
+            )
             out.append(
                 rect(
                     x,
@@ -114,3 +107,18 @@ class ImageGrid(Chart):
             x = self.columns * self._pitch + 10
             out.append(self.bar.draw(x, self._top + self._caption_h, self.height - 12))
         return "".join(out)
+
+    def _pixels(self, image: list[list[float]], span: float) -> str:
+        """One path per colour, each run of equal pixels a unit-high rectangle (the group
+        scales pixels to px), so a 28x28 image costs a few KB, not an element per pixel."""
+        runs: dict[str, list[str]] = {}
+        for j, row in enumerate(image):
+            shades = [color_at(self.colormap, (v - self.low) / span) for v in row]
+            i = 0
+            while i < len(shades):
+                k = i
+                while k + 1 < len(shades) and shades[k + 1] == shades[i]:
+                    k += 1
+                runs.setdefault(shades[i], []).append(f"M{i} {j}h{k - i + 1}v1h-{k - i + 1}z")
+                i = k + 1
+        return "".join(f'<path fill="{c}" d="{"".join(d)}"/>' for c, d in runs.items())

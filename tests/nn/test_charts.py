@@ -15,7 +15,7 @@ from autograd.testing import reals
 from nn import charts
 from nn.charts.svg import text
 from nn.charts.ticks import Scale
-from tests.nn.svg_reading import SVG, by_class, number, parse, polylines, texts
+from tests.nn.svg_reading import SVG, by_class, number, parse, pixels, polylines, texts
 
 HOSTILE = "<script>alert('x')</script> & \"quotes\""
 
@@ -200,8 +200,8 @@ def test_image_grid_captions_and_pixels():
     chart = charts.image_grid([[0, 1, 1, 0], [1, 0, 0, 1]], shape=(2, 2), captions=["a", "b"])
     root = parse(chart)
     assert [t.text for t in texts(root)] == ["a", "b"]
-    first = by_class(root, "image")[0]
-    assert [r.get("fill") for r in first] == ["#ffffff", "#000000", "#000000", "#ffffff"]
+    first = pixels(by_class(root, "image")[0])
+    assert first == {(0, 0): "#ffffff", (0, 1): "#000000", (1, 0): "#000000", (1, 1): "#ffffff"}
     with pytest.raises(ValueError, match="image 1 has 3 pixels, not 2x2"):
         charts.image_grid([[0, 1, 1, 0], [1, 0, 0]], shape=(2, 2))
 
