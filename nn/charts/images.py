@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from nn.charts.chart import Chart
 from nn.charts.colorbar import Colorbar
 from nn.charts.colors import color_at
+from nn.charts.raster import cell_paths
 from nn.charts.svg import heading, num, rect, text, text_width
 
 __all__ = ["ImageGrid"]
@@ -87,10 +88,13 @@ class ImageGrid(Chart):
                         anchor="middle",
                     )
                 )
+            shades = [
+                [color_at(self.colormap, (v - self.low) / span) for v in row] for row in image
+            ]
             scale = f"scale({num(self.cell / len(image[0]))} {num(self.cell / len(image))})"
             out.append(
                 f'<g class="image" transform="translate({num(x)} {num(y)}) {scale}" '
-                f'shape-rendering="crispEdges">{self._pixels(image, span)}</g>'
+                f'shape-rendering="crispEdges">{cell_paths(shades)}</g>'
             )
             out.append(
                 rect(
@@ -107,18 +111,3 @@ class ImageGrid(Chart):
             x = self.columns * self._pitch + 10
             out.append(self.bar.draw(x, self._top + self._caption_h, self.height - 12))
         return "".join(out)
-
-    def _pixels(self, image: list[list[float]], span: float) -> str:
-        """One path per colour, each run of equal pixels a unit-high rectangle (the group
-        scales pixels to px), so a 28x28 image costs a few KB, not an element per pixel."""
-        runs: dict[str, list[str]] = {}
-        for j, row in enumerate(image):
-            shades = [color_at(self.colormap, (v - self.low) / span) for v in row]
-            i = 0
-            while i < len(shades):
-                k = i
-                while k + 1 < len(shades) and shades[k + 1] == shades[i]:
-                    k += 1
-                runs.setdefault(shades[i], []).append(f"M{i} {j}h{k - i + 1}v1h-{k - i + 1}z")
-                i = k + 1
-        return "".join(f'<path fill="{c}" d="{"".join(d)}"/>' for c, d in runs.items())
