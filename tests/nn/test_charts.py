@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import random
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -15,7 +16,7 @@ from autograd.testing import reals
 from nn import charts
 from nn.charts.svg import text
 from nn.charts.ticks import Scale
-from tests.nn.svg_reading import SVG, by_class, number, parse, pixels, polylines, texts
+from tests.nn.svg_reading import SVG, by_class, number, parse, pixels, polylines, reader, texts
 
 HOSTILE = "<script>alert('x')</script> & \"quotes\""
 
@@ -312,3 +313,16 @@ def test_scatter_colours_points_by_class_with_a_legend():
         charts.scatter([0, 1], [0, 1], [0, 1], names=["a"])
     with pytest.raises(ValueError, match="2 columns but 3 x_labels"):
         charts.heatmap([[1, 2]], x_labels=["a", "b", "c"])
+
+
+def test_a_long_noisy_line_is_thinned_to_the_same_picture():
+    rng = random.Random(0)
+    ys = [rng.gauss(0.0, 1.0) for _ in range(20000)]
+    ys[12345] = 9.0  # one spike must survive the thinning
+    root = parse(charts.line_chart(ys))
+    (points,) = polylines(root)
+    assert len(points) <= 4 * 460  # at most 4 points per px column
+    read_y = reader(root)
+    assert max(read_y(y) for _, y in points) == pytest.approx(9.0, abs=0.01)
+    assert min(read_y(y) for _, y in points) == pytest.approx(min(ys), abs=0.01)
+    assert [x for x, _ in points] == sorted(x for x, _ in points)
