@@ -45,6 +45,7 @@ panel, so calls chain); colours follow a colour-blind-safe palette in order unle
 
     p = charts.Panel(title="paths over log f", xlabel="x", ylabel="y", width=460, height=360)
     p.heatmap(heights, xs=grid_x, ys=grid_y, colormap="greys", colorbar="log f")
+    p.contours(heights, xs=grid_x, ys=grid_y, levels=20)           # or levels=[0.5, 1, 2]
     p.line(path_ys, path_xs, name="gradient descent", marker="dot")  # ys first, then xs
     p.line(ys, xs, name="Newton", dash="dashed", marker="circle")    # solid dashed dotted dashdot
     p.points([x], [y], name="minimum", marker="star", size=12)      # dot circle square x star

@@ -13,7 +13,18 @@ from nn.charts.raster import cell_paths
 from nn.charts.svg import element, line, num, rect
 from nn.charts.ticks import Scale
 
-__all__ = ["DASHES", "MARKERS", "Bars", "Cells", "HLine", "Layer", "Line", "Points", "marker"]
+__all__ = [
+    "DASHES",
+    "MARKERS",
+    "Bars",
+    "Cells",
+    "Contours",
+    "HLine",
+    "Layer",
+    "Line",
+    "Points",
+    "marker",
+]
 
 DASHES: dict[str, str | None] = {
     "solid": None,
@@ -250,6 +261,33 @@ class Bars(Layer):
 
     def legend(self) -> list[tuple[str, str]]:
         return [(self.name, _swatch(self.colors[0]))] if self.name else []
+
+
+@dataclass
+class Contours(Layer):
+    """Contour lines: straight segments in data coordinates (from `contour.contour_segments`)."""
+
+    name: str | None
+    segments: list[tuple[tuple[float, float], tuple[float, float]]]
+    xs: list[float]
+    ys: list[float]
+    color: str = "currentColor"
+
+    def extent(self) -> tuple[list[float], list[float]]:
+        return [min(self.xs), max(self.xs)], [min(self.ys), max(self.ys)]
+
+    def draw(self, sx: Scale, sy: Scale, box: Box) -> str:
+        d = []
+        for (x1, y1), (x2, y2) in self.segments:
+            a, b, c, e = sx.at(x1), sy.at(y1), sx.at(x2), sy.at(y2)
+            if a is not None and b is not None and c is not None and e is not None:
+                d.append(f"M{num(a)} {num(b)}L{num(c)} {num(e)}")
+        attrs: dict[str, object] = {"d": "".join(d) or "M0 0", "fill": "none"}
+        attrs.update({"stroke": self.color, "stroke-width": 0.9, "stroke-opacity": 0.55})
+        return element("path", {**attrs, "class": "contours"})
+
+    def legend(self) -> list[tuple[str, str]]:
+        return [(self.name, _stroke_key(self.color, 0.9, "solid"))] if self.name else []
 
 
 def _edges(centres: Sequence[float]) -> list[float]:

@@ -14,7 +14,19 @@ from dataclasses import dataclass, field
 from nn.charts.chart import Chart
 from nn.charts.colorbar import Colorbar
 from nn.charts.colors import color_at, series_color
-from nn.charts.layers import DASHES, MARKERS, Bars, Box, Cells, HLine, Layer, Line, Points
+from nn.charts.contour import contour_levels, contour_segments
+from nn.charts.layers import (
+    DASHES,
+    MARKERS,
+    Bars,
+    Box,
+    Cells,
+    Contours,
+    HLine,
+    Layer,
+    Line,
+    Points,
+)
 from nn.charts.svg import heading, line, num, rect, text, text_width, wrap
 from nn.charts.ticks import Scale, Tick
 
@@ -60,7 +72,7 @@ def _spaced(scale: Scale, size: Callable[[Tick], float]) -> list[Tick]:
 @dataclass
 class Panel(Chart):
     """One chart with axes. Add layers with `line`, `points`, `points_by_class`, `hline`,
-    `bars`, `heatmap` and `classes` (each returns the panel); it draws itself (Jupyter,
+    `bars`, `heatmap`, `contours` and `classes` (each returns the panel); it draws itself (Jupyter,
     ``.svg``, ``.save``).
 
     ``x_ticks``/``y_ticks`` ([(value, label)]) replace the automatic ticks (e.g. category
@@ -91,7 +103,7 @@ class Panel(Chart):
 
     def _next_color(self) -> str:
         return series_color(
-            sum(1 for layer in self.layers if not isinstance(layer, (HLine, Cells)))
+            sum(1 for layer in self.layers if not isinstance(layer, (HLine, Cells, Contours)))
         )
 
     def line(
@@ -237,6 +249,31 @@ class Panel(Chart):
         self.layers.append(Cells(colors, x, y, opacity))
         if colorbar is not None:
             self.colorbar = Colorbar(colormap, low, high, colorbar or None)
+        return self
+
+    def contours(
+        self,
+        values: Sequence[Sequence[float]],
+        *,
+        xs: Sequence[float] | None = None,
+        ys: Sequence[float] | None = None,
+        levels: int | Sequence[float] = 10,
+        name: str | None = None,
+        color: str = "currentColor",
+    ) -> Panel:
+        """Contour lines of ``values[row][col]`` (at (xs[col], ys[row]), default the indices):
+        ``levels`` evenly spaced levels, or the levels given."""
+        _grid(values, "contours")
+        grid = [[float(v) for v in row] for row in values]
+        x, y = self._centres(grid, xs, ys)
+        if isinstance(levels, int):
+            if levels < 1:
+                raise ValueError(f"contours: levels must be at least 1, got {levels}")
+            chosen = contour_levels(grid, levels)
+        else:
+            chosen = _floats(levels, "contour levels")
+        segments = [s for level in chosen for s in contour_segments(grid, x, y, level)]
+        self.layers.append(Contours(name, segments, x, y, color))
         return self
 
     def classes(

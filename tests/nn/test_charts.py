@@ -7,6 +7,7 @@ import itertools
 import math
 import os
 import random
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -326,3 +327,19 @@ def test_a_long_noisy_line_is_thinned_to_the_same_picture():
     assert max(read_y(y) for _, y in points) == pytest.approx(9.0, abs=0.01)
     assert min(read_y(y) for _, y in points) == pytest.approx(min(ys), abs=0.01)
     assert [x for x, _ in points] == sorted(x for x, _ in points)
+
+
+def test_contours_of_a_cone_are_circles_of_the_level_radius():
+    grid = [-2 + 0.1 * i for i in range(41)]
+    cone = [[math.hypot(x, y) for x in grid] for y in grid]
+    panel = charts.Panel(width=400, height=400).contours(cone, xs=grid, ys=grid, levels=[1.0])
+    root = parse(panel)
+    (path,) = by_class(root, "contours")
+    read_x, read_y = reader(root, "x"), reader(root)
+    ends = [
+        tuple(map(float, p.split())) for p in re.findall(r"[ML]([-\d.]+ [-\d.]+)", path.get("d"))
+    ]
+    radii = [math.hypot(read_x(x), read_y(y)) for x, y in ends]
+    assert len(radii) > 50 and all(abs(r - 1.0) < 0.02 for r in radii)
+    saddle = charts.Panel().contours([[1, 0], [0, 1]], levels=[0.5])  # two crossing diagonals
+    assert by_class(parse(saddle), "contours")[0].get("d").count("M") == 2
