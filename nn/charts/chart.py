@@ -54,6 +54,10 @@ class Chart:
             [f"<title>{escape(label)}</title>", f"<style>{_STYLE}</style>", self.body()],
         )
 
+    def __repr__(self) -> str:
+        named = f" {self.title!r}" if self.title else ""
+        return f"<{type(self).__name__}{named}, {self.width:g} x {self.height:g} px>"
+
     def _repr_svg_(self) -> str:
         return self.svg
 

@@ -69,7 +69,7 @@ def _spaced(scale: Scale, size: Callable[[Tick], float]) -> list[Tick]:
     return sorted(chosen, key=lambda t: t.at)
 
 
-@dataclass
+@dataclass(repr=False)  # Chart's short repr: a notebook stores it beside the picture
 class Panel(Chart):
     """One chart with axes. Add layers with `line`, `points`, `points_by_class`, `hline`,
     `bars`, `heatmap`, `contours` and `classes` (each returns the panel); it draws itself (Jupyter,

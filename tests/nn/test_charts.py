@@ -343,3 +343,9 @@ def test_contours_of_a_cone_are_circles_of_the_level_radius():
     assert len(radii) > 50 and all(abs(r - 1.0) < 0.02 for r in radii)
     saddle = charts.Panel().contours([[1, 0], [0, 1]], levels=[0.5])  # two crossing diagonals
     assert by_class(parse(saddle), "contours")[0].get("d").count("M") == 2
+
+
+def test_the_text_a_notebook_stores_beside_the_picture_is_short():
+    big = charts.heatmap([[float(i * j) for i in range(80)] for j in range(80)], title="big")
+    assert repr(big) == "<Panel 'big', 420 x 340 px>"
+    assert repr(charts.grid([big, big])) == f"<Grid, {2 * 420 + 12:g} x 340 px>"
