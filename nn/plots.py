@@ -111,8 +111,7 @@ def plot_decision_boundary(
         title=title, xlabel="feature 0", ylabel="feature 1", width=width, height=height
     )
     panel.classes(grid, xs=g0, ys=g1, names=shown)
-    charts.add_classes(panel, xs0, xs1, data.ys, names=shown, legend=False)
-    return panel
+    return panel.points_by_class(xs0, xs1, data.ys, names=shown, legend=False)
 
 
 def plot_first_layer(

@@ -45,13 +45,14 @@ panel, so calls chain); colours follow a colour-blind-safe palette in order unle
 
     p = charts.Panel(title="paths over log f", xlabel="x", ylabel="y", width=460, height=360)
     p.heatmap(heights, xs=grid_x, ys=grid_y, colormap="greys", colorbar="log f")
+    p.contours(heights, xs=grid_x, ys=grid_y, levels=20)           # or levels=[0.5, 1, 2]
     p.line(path_ys, path_xs, name="gradient descent", marker="dot")  # ys first, then xs
     p.line(ys, xs, name="Newton", dash="dashed", marker="circle")    # solid dashed dotted dashdot
     p.points([x], [y], name="minimum", marker="star", size=12)      # dot circle square x star
     p.hline(level, name="w*", dash="dotted")
     p.bars(heights, xs, name="...", colors=[...], width=0.8)
     p.classes(class_grid, xs=..., ys=..., names=[...])              # pale class regions + borders
-    charts.add_classes(p, xs, ys, labels, names=[...])               # points coloured by class
+    p.points_by_class(xs, ys, labels, names=[...], legend=True)     # points coloured by class
 
 ``charts.PALETTE[i]`` is the i-th series colour: 0 blue, 1 red, 2 green, 3 yellow, 4 cyan,
 5 purple, 6 orange, 7 grey (e.g. ``colors=[PALETTE[7]] * 10`` with the right digit's bar
@@ -65,7 +66,6 @@ from nn.charts.chart import Chart, Grid, grid
 from nn.charts.colors import COLORMAPS, PALETTE
 from nn.charts.images import ImageGrid
 from nn.charts.kinds import (
-    add_classes,
     bar_chart,
     heatmap,
     histogram,
@@ -85,7 +85,6 @@ __all__ = [
     "Grid",
     "ImageGrid",
     "Panel",
-    "add_classes",
     "bar_chart",
     "grid",
     "heatmap",

@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 
 from autograd.files import write_atomically
-from nn.charts.svg import FONT, element, escape, num, text
+from nn.charts.svg import FONT, element, escape, heading, num
 
 __all__ = ["Chart", "Grid", "grid"]
 
@@ -34,10 +34,14 @@ class Chart:
     @property
     def svg(self) -> str:
         """The chart as a standalone SVG document (UTF-8 text)."""
+        return self._document()
+
+    def _document(self, style: str | None = None) -> str:
         label = self.title or "chart"
         return element(
             "svg",
             {
+                "style": style,
                 "xmlns": "http://www.w3.org/2000/svg",
                 "class": "chainrule-chart",
                 "width": float(self.width),
@@ -50,12 +54,17 @@ class Chart:
             [f"<title>{escape(label)}</title>", f"<style>{_STYLE}</style>", self.body()],
         )
 
+    def __repr__(self) -> str:
+        named = f" {self.title!r}" if self.title else ""
+        return f"<{type(self).__name__}{named}, {self.width:g} x {self.height:g} px>"
+
     def _repr_svg_(self) -> str:
         return self.svg
 
     def _repr_html_(self) -> str:
-        # Inline, so the text follows the notebook's light or dark theme (currentColor).
-        return f'<div style="max-width:100%;overflow-x:auto">{self.svg}</div>'
+        # Inline, so the text follows the notebook's light or dark theme (currentColor); a
+        # chart wider than the notebook shrinks to fit, as a picture would.
+        return self._document("max-width:100%;height:auto")
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the SVG document to ``path`` (atomically: a reader sees the old file or the
@@ -69,7 +78,6 @@ class Grid(Chart):
     """Charts in rows of ``columns``, left to right, with an optional overall title."""
 
     GAP = 12.0
-    TITLE_HEIGHT = 28.0
 
     def __init__(
         self, charts: Sequence[Chart], *, columns: int | None = None, title: str | None = None
@@ -86,16 +94,15 @@ class Grid(Chart):
         widths = [max(row[c].width for row in rows if c < len(row)) for c in range(len(rows[0]))]
         heights = [max(c.height for c in row) for row in rows]
         self._rows, self._widths, self._heights = rows, widths, heights
-        self._top = self.TITLE_HEIGHT if title else 0.0
         self.width = sum(widths) + self.GAP * (len(widths) - 1)
+        self._title, title_h = heading(title or "", self.width / 2, 4, self.width - 12, 15)
+        self._top = title_h + 10 if title else 0.0
         self.height = self._top + sum(heights) + self.GAP * (len(heights) - 1)
 
     def body(self) -> str:
         parts = []
         if self.title:
-            parts.append(
-                text(self.width / 2, 14, self.title, size=15, anchor="middle", weight="bold")
-            )
+            parts.append(self._title)
         y = self._top
         for row, h in zip(self._rows, self._heights):
             x = 0.0

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from nn.charts.chart import Chart
 from nn.charts.colorbar import Colorbar
 from nn.charts.colors import color_at
-from nn.charts.svg import rect, text, text_width
+from nn.charts.raster import cell_paths
+from nn.charts.svg import heading, num, rect, text, text_width
 
 __all__ = ["ImageGrid"]
 
@@ -60,9 +61,10 @@ class ImageGrid(Chart):
         self._pitch = max(self.cell, widest) + GAP
         self._caption_h = 18.0 if self.captions else 0.0
         self._row_h = self.cell + self._caption_h + 8
-        self._top = 28.0 if title else 4.0
         rows = math.ceil(len(self.images) / self.columns)
         self.width = self.columns * self._pitch + (self.bar.width() + 12 if self.bar else 0) + 4
+        self._title, title_h = heading(title or "", self.width / 2, 4, self.width - 12)
+        self._top = title_h + 10 if title else 4.0
         self.height = self._top + rows * self._row_h + 4
         if self.bar:
             self.height = max(self.height, self._top + 120)
@@ -70,9 +72,7 @@ class ImageGrid(Chart):
     def body(self) -> str:
         out = []
         if self.title:
-            out.append(
-                text(self.width / 2, 14, self.title, size=14, anchor="middle", weight="bold")
-            )
+            out.append(self._title)
         span = self.high - self.low or 1.0
         for n, image in enumerate(self.images):
             r, c = divmod(n, self.columns)
@@ -88,18 +88,14 @@ class ImageGrid(Chart):
                         anchor="middle",
                     )
                 )
-            ph, pw = self.cell / len(image), self.cell / len(image[0])
-            cells = []
-            for j, row in enumerate(image):
-                shades = [color_at(self.colormap, (v - self.low) / span) for v in row]
-                i = 0
-                while i < len(shades):  # one rect per run of equal colours
-                    k = i
-                    while k + 1 < len(shades) and shades[k + 1] == shades[i]:
-                        k += 1
-                    cells.append(rect(x + i * pw, y + j * ph, (k - i + 1) * pw, ph, fill=shades[i]))
-                    i = k + 1
-            out.append(f'<g class="image" shape-rendering="crispEdges">{"".join(cells)}</g>')
+            shades = [
+                [color_at(self.colormap, (v - self.low) / span) for v in row] for row in image
+            ]
+            scale = f"scale({num(self.cell / len(image[0]))} {num(self.cell / len(image))})"
+            out.append(
+                f'<g class="image" transform="translate({num(x)} {num(y)}) {scale}" '
+                f'shape-rendering="crispEdges">{cell_paths(shades)}</g>'
+            )
             out.append(
                 rect(
                     x,

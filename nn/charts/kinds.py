@@ -6,13 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nn.charts.colors import series_color
 from nn.charts.images import ImageGrid
 from nn.charts.panel import Panel
 
 __all__ = [
-    "ImageGrid",
-    "add_classes",
     "bar_chart",
     "heatmap",
     "histogram",
@@ -175,45 +172,17 @@ def scatter(
     width: float = 420,
     height: float = 340,
 ) -> Panel:
-    """Points (xs[i], ys[i]) coloured by class (ints from 0), a legend giving each class's
-    name (default "class 0", "class 1"...)."""
+    """Points (xs[i], ys[i]), coloured by class (ints from 0) when ``classes`` are given, with a
+    legend of each class's name (default "class 0", "class 1"...)."""
     if len(xs) != len(ys):
         raise ValueError(f"scatter: {len(xs)} xs but {len(ys)} ys")
     labels = [0] * len(xs) if classes is None else [int(c) for c in classes]
     if len(labels) != len(xs):
         raise ValueError(f"scatter: {len(xs)} points but {len(labels)} classes")
     panel = Panel(title=title, xlabel=xlabel, ylabel=ylabel, width=width, height=height)
-    add_classes(panel, xs, ys, labels, names=names if classes is not None or names else None)
-    return panel
-
-
-def add_classes(
-    panel: Panel,
-    xs: Sequence[float],
-    ys: Sequence[float],
-    classes: Sequence[int],
-    *,
-    names: Sequence[str] | None = None,
-    legend: bool = True,
-) -> Panel:
-    """Points of each class as one layer in that class's colour, on ``panel``."""
-    count = max(classes, default=0) + 1
-    if min(classes, default=0) < 0:
-        raise ValueError("class indices start at 0")
-    shown = list(names) if names is not None else [f"class {k}" for k in range(count)]
-    if len(shown) < count:
-        raise ValueError(f"{count} classes but {len(shown)} names")
-    for k in range(count):
-        idx = [i for i, c in enumerate(classes) if c == k]
-        if idx:
-            panel.points(
-                [xs[i] for i in idx],
-                [ys[i] for i in idx],
-                color=series_color(k),
-                name=shown[k] if legend else None,
-                size=6,
-            )
-    return panel
+    if classes is None:
+        return panel.points(xs, ys, size=6)
+    return panel.points_by_class(xs, ys, labels, names=names)
 
 
 def heatmap(
@@ -238,6 +207,13 @@ def heatmap(
     and ``x_labels``/``y_labels`` name the columns and rows (e.g. tokens)."""
     image = xs is None and ys is None
     rows, cols = len(values), len(values[0]) if values else 0
+    if not image and (x_labels is not None or y_labels is not None):
+        raise ValueError("heatmap: x_labels/y_labels name the cells of a heat map without xs/ys")
+    for what, labels, count in (("x_labels", x_labels, cols), ("y_labels", y_labels, rows)):
+        if labels is not None and len(labels) != count:
+            raise ValueError(
+                f"heatmap: {count} {'columns' if what[0] == 'x' else 'rows'} but {len(labels)} {what}"
+            )
     panel = Panel(
         title=title,
         xlabel=xlabel,

@@ -9,10 +9,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nn.charts.colors import series_color
+from nn.charts.raster import cell_paths
 from nn.charts.svg import element, line, num, rect
 from nn.charts.ticks import Scale
 
-__all__ = ["DASHES", "MARKERS", "Bars", "Cells", "HLine", "Layer", "Line", "Points", "marker"]
+__all__ = [
+    "DASHES",
+    "MARKERS",
+    "Bars",
+    "Cells",
+    "Contours",
+    "HLine",
+    "Layer",
+    "Line",
+    "Points",
+    "marker",
+]
 
 DASHES: dict[str, str | None] = {
     "solid": None,
@@ -251,10 +263,43 @@ class Bars(Layer):
         return [(self.name, _swatch(self.colors[0]))] if self.name else []
 
 
+@dataclass
+class Contours(Layer):
+    """Contour lines: straight segments in data coordinates (from `contour.contour_segments`)."""
+
+    name: str | None
+    segments: list[tuple[tuple[float, float], tuple[float, float]]]
+    xs: list[float]
+    ys: list[float]
+    color: str = "currentColor"
+
+    def extent(self) -> tuple[list[float], list[float]]:
+        return [min(self.xs), max(self.xs)], [min(self.ys), max(self.ys)]
+
+    def draw(self, sx: Scale, sy: Scale, box: Box) -> str:
+        d = []
+        for (x1, y1), (x2, y2) in self.segments:
+            a, b, c, e = sx.at(x1), sy.at(y1), sx.at(x2), sy.at(y2)
+            if a is not None and b is not None and c is not None and e is not None:
+                d.append(f"M{num(a)} {num(b)}L{num(c)} {num(e)}")
+        attrs: dict[str, object] = {"d": "".join(d) or "M0 0", "fill": "none"}
+        attrs.update({"stroke": self.color, "stroke-width": 0.9, "stroke-opacity": 0.55})
+        return element("path", {**attrs, "class": "contours"})
+
+    def legend(self) -> list[tuple[str, str]]:
+        return [(self.name, _stroke_key(self.color, 0.9, "solid"))] if self.name else []
+
+
 def _edges(centres: Sequence[float]) -> list[float]:
     """Cell edges around evenly spaced centres."""
     step = (centres[-1] - centres[0]) / (len(centres) - 1) if len(centres) > 1 else 1.0
     return [c - step / 2 for c in centres] + [centres[-1] + step / 2]
+
+
+def _even(edges: list[float]) -> bool:
+    """Whether the px edges are evenly spaced (a linear axis), to well under a px."""
+    step = (edges[-1] - edges[0]) / (len(edges) - 1)
+    return all(abs(e - (edges[0] + step * i)) < 0.01 for i, e in enumerate(edges))
 
 
 def _px(scale: Scale, values: list[float]) -> list[float]:
@@ -283,20 +328,14 @@ class Cells(Layer):
 
     def draw(self, sx: Scale, sy: Scale, box: Box) -> str:
         ex, ey = _px(sx, _edges(self.xs)), _px(sy, _edges(self.ys))
-        cells = []
-        for j, row in enumerate(self.colors):
-            i = 0
-            while i < len(row):  # one rect per run of equal colours along the row
-                k = i
-                while k + 1 < len(row) and row[k + 1] == row[i]:
-                    k += 1
-                if row[i] is not None:
-                    left, right = sorted((ex[i], ex[k + 1]))
-                    top, bottom = sorted((ey[j], ey[j + 1]))
-                    cells.append(rect(left, top, right - left, bottom - top, fill=row[i]))
-                i = k + 1
         fade = f' fill-opacity="{num(self.opacity)}"' if self.opacity < 1 else ""
-        out = f'<g class="cells" shape-rendering="crispEdges"{fade}>{"".join(cells)}</g>'
+        head = f'<g class="cells" shape-rendering="crispEdges"{fade}'
+        if _even(ex) and _even(ey):  # cell units, scaled by the group: a third of the size
+            dx, dy = (ex[-1] - ex[0]) / (len(ex) - 1), (ey[-1] - ey[0]) / (len(ey) - 1)
+            place = f"translate({num(ex[0])} {num(ey[0])}) scale({dx:.6g} {dy:.6g})"
+            out = f'{head} transform="{place}">{cell_paths(self.colors)}</g>'
+        else:
+            out = f"{head}>{cell_paths(self.colors, ex, ey)}</g>"
         if self.classes is not None:
             out += _borders(self.classes, ex, ey)
         return out

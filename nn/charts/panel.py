@@ -14,8 +14,20 @@ from dataclasses import dataclass, field
 from nn.charts.chart import Chart
 from nn.charts.colorbar import Colorbar
 from nn.charts.colors import color_at, series_color
-from nn.charts.layers import DASHES, MARKERS, Bars, Box, Cells, HLine, Layer, Line, Points
-from nn.charts.svg import line, num, rect, text, text_width
+from nn.charts.contour import contour_levels, contour_segments
+from nn.charts.layers import (
+    DASHES,
+    MARKERS,
+    Bars,
+    Box,
+    Cells,
+    Contours,
+    HLine,
+    Layer,
+    Line,
+    Points,
+)
+from nn.charts.svg import heading, line, num, rect, text, text_width, wrap
 from nn.charts.ticks import Scale, Tick
 
 __all__ = ["Panel"]
@@ -57,10 +69,11 @@ def _spaced(scale: Scale, size: Callable[[Tick], float]) -> list[Tick]:
     return sorted(chosen, key=lambda t: t.at)
 
 
-@dataclass
+@dataclass(repr=False)  # Chart's short repr: a notebook stores it beside the picture
 class Panel(Chart):
-    """One chart with axes. Add layers with `line`, `points`, `hline`, `bars`, `heatmap` and
-    `classes` (each returns the panel); it draws itself (Jupyter, ``.svg``, ``.save``).
+    """One chart with axes. Add layers with `line`, `points`, `points_by_class`, `hline`,
+    `bars`, `heatmap`, `contours` and `classes` (each returns the panel); it draws itself (Jupyter,
+    ``.svg``, ``.save``).
 
     ``x_ticks``/``y_ticks`` ([(value, label)]) replace the automatic ticks (e.g. category
     names); ``y_down`` puts small y at the top (images, matrices); ``symlog_y`` (a threshold
@@ -90,7 +103,7 @@ class Panel(Chart):
 
     def _next_color(self) -> str:
         return series_color(
-            sum(1 for layer in self.layers if not isinstance(layer, (HLine, Cells)))
+            sum(1 for layer in self.layers if not isinstance(layer, (HLine, Cells, Contours)))
         )
 
     def line(
@@ -131,6 +144,44 @@ class Panel(Chart):
             raise ValueError(f"points: {len(x)} xs but {len(y)} ys")
         _check("marker", marker, MARKERS)
         self.layers.append(Points(name, x, y, color or self._next_color(), marker, size))
+        return self
+
+    def points_by_class(
+        self,
+        xs: Sequence[float],
+        ys: Sequence[float],
+        classes: Sequence[int],
+        *,
+        names: Sequence[str] | None = None,
+        legend: bool = True,
+        size: float = 6.0,
+    ) -> Panel:
+        """Points coloured by their class (ints from 0; the colours of `classes`), one legend
+        entry per class named by ``names`` (default "class 0", ...) unless ``legend`` is off."""
+        labels = [int(c) for c in classes]
+        if not len(xs) == len(ys) == len(labels):
+            raise ValueError(f"{len(xs)} xs, {len(ys)} ys and {len(labels)} classes")
+        if min(labels, default=0) < 0:
+            raise ValueError("class indices start at 0")
+        count = max(labels, default=0) + 1
+        shown = (
+            [str(n) for n in names] if names is not None else [f"class {k}" for k in range(count)]
+        )
+        if len(shown) < count:
+            raise ValueError(f"{count} classes but {len(shown)} names")
+        for k in range(count):
+            idx = [i for i, c in enumerate(labels) if c == k]
+            if idx:
+                self.layers.append(
+                    Points(
+                        shown[k] if legend else None,
+                        _floats([xs[i] for i in idx], "points xs"),
+                        _floats([ys[i] for i in idx], "points ys"),
+                        series_color(k),
+                        "circle",
+                        size,
+                    )
+                )
         return self
 
     def hline(
@@ -200,6 +251,31 @@ class Panel(Chart):
             self.colorbar = Colorbar(colormap, low, high, colorbar or None)
         return self
 
+    def contours(
+        self,
+        values: Sequence[Sequence[float]],
+        *,
+        xs: Sequence[float] | None = None,
+        ys: Sequence[float] | None = None,
+        levels: int | Sequence[float] = 10,
+        name: str | None = None,
+        color: str = "currentColor",
+    ) -> Panel:
+        """Contour lines of ``values[row][col]`` (at (xs[col], ys[row]), default the indices):
+        ``levels`` evenly spaced levels, or the levels given."""
+        _grid(values, "contours")
+        grid = [[float(v) for v in row] for row in values]
+        x, y = self._centres(grid, xs, ys)
+        if isinstance(levels, int):
+            if levels < 1:
+                raise ValueError(f"contours: levels must be at least 1, got {levels}")
+            chosen = contour_levels(grid, levels)
+        else:
+            chosen = _floats(levels, "contour levels")
+        segments = [s for level in chosen for s in contour_segments(grid, x, y, level)]
+        self.layers.append(Contours(name, segments, x, y, color))
+        return self
+
     def classes(
         self,
         classes: Sequence[Sequence[int]],
@@ -260,6 +336,7 @@ class Panel(Chart):
 
     def body(self) -> str:
         sx, sy = self.scales()
+        _, title_h = heading(self.title or "", self.width / 2, 6, self.width - 12, TITLE_FONT)
         legend = [entry for layer in self.layers for entry in layer.legend()]
         y_tick_w = max((text_width(t.label, TICK_FONT) for t in sy.ticks), default=0.0)
         legend_w = 30 + max((text_width(n, LEGEND_FONT) for n, _ in legend), default=0.0)
@@ -272,7 +349,7 @@ class Panel(Chart):
         box = Box(
             x0=left,
             x1=right - (legend_w if beside else 0),
-            y0=12 + (26 if self.title else 0),
+            y0=12 + (title_h + 8 if self.title else 0),
             y1=self.height - 28 - (22 if self.xlabel else 0) - LEGEND_ROW * len(below),
         )
         if box.x1 - box.x0 < 40 or box.y1 - box.y0 < 40:
@@ -290,8 +367,12 @@ class Panel(Chart):
         )
         out.append(frame)
         mid_x, mid_y = (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2
-        if self.title:
-            out.append(text(mid_x, 18, self.title, size=TITLE_FONT, anchor="middle", weight="bold"))
+        if self.title:  # centred over the plot, or over the panel if it would not fit so
+            widest = max(
+                text_width(s, TITLE_FONT) for s in wrap(self.title, TITLE_FONT, self.width - 12)
+            )
+            centre = mid_x if widest / 2 + 6 <= min(mid_x, self.width - mid_x) else self.width / 2
+            out.append(heading(self.title, centre, 6, self.width - 12, TITLE_FONT)[0])
         if self.xlabel:
             out.append(text(mid_x, box.y1 + 36, self.xlabel, size=LABEL_FONT, anchor="middle"))
         if self.ylabel:

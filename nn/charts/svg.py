@@ -9,7 +9,19 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-__all__ = ["FONT", "MIN_FONT", "element", "escape", "line", "num", "rect", "text", "text_width"]
+__all__ = [
+    "FONT",
+    "MIN_FONT",
+    "element",
+    "escape",
+    "heading",
+    "line",
+    "num",
+    "rect",
+    "text",
+    "text_width",
+    "wrap",
+]
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 """The font stack every label uses (sans-serif, as the notebooks' own text)."""
@@ -103,3 +115,41 @@ def line(x1: float, y1: float, x2: float, y2: float, **extra: object) -> str:
     attrs: dict[str, object] = {"x1": float(x1), "y1": float(y1), "x2": float(x2)}
     attrs.update({"y2": float(y2), "stroke": "currentColor"})
     return element("line", {**attrs, **_attrs(extra)})
+
+
+def wrap(label: str, size: float, width: float) -> list[str]:
+    """``label`` in lines no wider than ``width`` px, broken at spaces (a word too long for a
+    line is broken where it must)."""
+    per_line = max(1, int(width / (0.6 * size)))
+    lines: list[str] = []
+    for word in label.split(" "):
+        while len(word) > per_line:
+            lines.append(word[:per_line])
+            word = word[per_line:]
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line and lines[-1] != "":
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def heading(
+    label: str, centre: float, top: float, width: float, size: float = 14.0
+) -> tuple[str, float]:
+    """A bold title centred on ``centre``, wrapped to ``width`` px, starting at ``top``: its
+    SVG and the height it takes."""
+    row = 1.3 * size
+    lines = wrap(label, size, width)
+    out = [
+        text(
+            centre,
+            top + row * (i + 0.5),
+            s,
+            size=size,
+            anchor="middle",
+            weight="bold",
+            extra={"class": "title"},
+        )
+        for i, s in enumerate(lines)
+    ]
+    return "".join(out), row * len(lines)

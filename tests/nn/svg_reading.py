@@ -97,3 +97,14 @@ def reader(root: ET.Element, axis: str = "y", *, log: bool = False) -> Any:
         return 10.0**v if log else v
 
     return read
+
+
+def pixels(group: ET.Element) -> dict[tuple[int, int], str]:
+    """{(row, col): fill} of an image drawn as paths of unit rectangles "Mx yhnv1h-nz"."""
+    out: dict[tuple[int, int], str] = {}
+    for path in group:
+        for x, y, n in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", path.get("d", "")):
+            for i in range(int(n)):
+                assert (int(y), int(x) + i) not in out, "a pixel drawn twice"
+                out[int(y), int(x) + i] = path.get("fill", "")
+    return out

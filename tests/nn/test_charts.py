@@ -6,6 +6,9 @@ from __future__ import annotations
 import itertools
 import math
 import os
+import random
+import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from hypothesis import given
@@ -14,7 +17,7 @@ from autograd.testing import reals
 from nn import charts
 from nn.charts.svg import text
 from nn.charts.ticks import Scale
-from tests.nn.svg_reading import SVG, by_class, number, parse, polylines, texts
+from tests.nn.svg_reading import SVG, by_class, number, parse, pixels, polylines, reader, texts
 
 HOSTILE = "<script>alert('x')</script> & \"quotes\""
 
@@ -22,17 +25,33 @@ HOSTILE = "<script>alert('x')</script> & \"quotes\""
 def every_kind() -> list[charts.Chart]:
     """One chart of each kind, with every option that adds text."""
     line = charts.line_chart(
-        {"train": [3.0, 2.0, 1.0], "test": [3.1, 2.5, 2.0]}, x=[1, 2, 3], title="t",
-        xlabel="epoch", ylabel="loss", log_y=True, references={"base": 2.2},
-        points={"now": (2, 2.0)}, markers=True,
-    )  # fmt: skip
+        {"train": [3.0, 2.0, 1.0], "test": [3.1, 2.5, 2.0]},
+        x=[1, 2, 3],
+        title="t",
+        xlabel="epoch",
+        ylabel="loss",
+        log_y=True,
+        references={"base": 2.2},
+        points={"now": (2, 2.0)},
+        markers=True,
+    )
     bars = charts.bar_chart({"a": [1, 2], "b": [2, 1]}, labels=["x", "y"], ylabel="n")
     hist = charts.histogram([0.1, 0.2, 0.9], bins=5, low=0, high=1, xlabel="p")
     dots = charts.scatter([0, 1, 2], [1, 0, 1], [0, 1, 1], names=["no", "yes"])
-    heat = charts.heatmap([[0, 1], [None, 0.5]], x_labels=["a", "b"], y_labels=["c", "d"],
-                          colorbar="weight", title="h")  # fmt: skip
-    images = charts.image_grid([[0.0] * 4, [1.0] * 4], shape=(2, 2), captions=["0", "1"],
-                               colormap="diverging", colorbar="w")  # fmt: skip
+    heat = charts.heatmap(
+        [[0, 1], [None, 0.5]],
+        x_labels=["a", "b"],
+        y_labels=["c", "d"],
+        colorbar="weight",
+        title="h",
+    )
+    images = charts.image_grid(
+        [[0.0] * 4, [1.0] * 4],
+        shape=(2, 2),
+        captions=["0", "1"],
+        colormap="diverging",
+        colorbar="w",
+    )
     return [line, bars, hist, dots, heat, images, charts.grid([line, heat], title="both")]
 
 
@@ -51,8 +70,14 @@ def test_text_refuses_to_be_drawn_below_10_px():
 
 
 def test_user_text_is_escaped_everywhere():
-    chart = charts.line_chart({HOSTILE: [1, 2]}, title=HOSTILE, xlabel=HOSTILE, ylabel=HOSTILE,
-                              references={HOSTILE: 1.5}, points={HOSTILE: (0, 1)})  # fmt: skip
+    chart = charts.line_chart(
+        {HOSTILE: [1, 2]},
+        title=HOSTILE,
+        xlabel=HOSTILE,
+        ylabel=HOSTILE,
+        references={HOSTILE: 1.5},
+        points={HOSTILE: (0, 1)},
+    )
     heat = charts.heatmap([[1]], x_labels=[HOSTILE], y_labels=[HOSTILE], colorbar=HOSTILE)
     images = charts.image_grid([[[0.0]]], captions=[HOSTILE], title=HOSTILE)
     for c in (chart, heat, images, charts.grid([chart], title=HOSTILE)):
@@ -151,10 +176,13 @@ def test_histogram_densities_integrate_to_one():
 
 
 def test_heatmap_blank_cells_and_colorbar():
-    root = parse(charts.heatmap([[0.0, None], [0.5, 1.0]], x_labels=["a", "b"],
-                                y_labels=["a", "b"], colorbar="weight"))  # fmt: skip
+    root = parse(
+        charts.heatmap(
+            [[0.0, None], [0.5, 1.0]], x_labels=["a", "b"], y_labels=["a", "b"], colorbar="weight"
+        )
+    )
     (cells,) = by_class(root, "cells")
-    assert len(cells) == 3  # the None cell is left blank
+    assert sorted(pixels(cells)) == [(0, 0), (1, 0), (1, 1)]  # the None cell is left blank
     assert "weight" in [t.text for t in texts(root)]
     bar_ticks = [number(t.text) for t in texts(root, "tick-c")]
     assert bar_ticks[0] == 0.0 and bar_ticks[-1] == 1.0
@@ -174,8 +202,8 @@ def test_image_grid_captions_and_pixels():
     chart = charts.image_grid([[0, 1, 1, 0], [1, 0, 0, 1]], shape=(2, 2), captions=["a", "b"])
     root = parse(chart)
     assert [t.text for t in texts(root)] == ["a", "b"]
-    first = by_class(root, "image")[0]
-    assert [r.get("fill") for r in first] == ["#ffffff", "#000000", "#000000", "#ffffff"]
+    first = pixels(by_class(root, "image")[0])
+    assert first == {(0, 0): "#ffffff", (0, 1): "#000000", (1, 0): "#000000", (1, 1): "#ffffff"}
     with pytest.raises(ValueError, match="image 1 has 3 pixels, not 2x2"):
         charts.image_grid([[0, 1, 1, 0], [1, 0, 0]], shape=(2, 2))
 
@@ -183,10 +211,28 @@ def test_image_grid_captions_and_pixels():
 def test_grid_places_charts_side_by_side():
     a, b = charts.line_chart([1, 2], width=300), charts.line_chart([1, 2], width=200)
     g = charts.grid([a, b, a], columns=2, title="g")
-    assert g.width == 300 + 12 + 200
-    assert g.height == 28 + 300 + 12 + 300
+    root = parse(g)
+    places = [el.get("transform") for el in root if el.tag == f"{SVG}g"]
+    (title,) = texts(root, "title")
+    top = float(places[0].split()[1].rstrip(")"))
+    assert title.text == "g" and 0 < title.y < top
+    assert places == [
+        f"translate(0 {top:g})",
+        f"translate(312 {top:g})",
+        f"translate(0 {top + 312:g})",
+    ]
+    assert (g.width, g.height) == (300 + 12 + 200, top + 300 + 12 + 300)
     with pytest.raises(ValueError, match="columns must be a positive int"):
         charts.grid([a], columns=0)
+
+
+def test_a_long_title_wraps_inside_the_chart():
+    title = "a title far too long for a chart only two hundred pixels wide"
+    root = parse(charts.line_chart([1, 2], title=title, width=200))
+    lines = texts(root, "title")
+    assert len(lines) > 1 and " ".join(t.text for t in lines) == title
+    assert all(0.6 * 14 * len(t.text) <= 200 - 12 for t in lines)
+    assert max(t.y for t in lines) < min(t.y for t in texts(root, "tick-y"))
 
 
 def test_bad_input_names_what_is_wrong():
@@ -220,7 +266,10 @@ def test_save_writes_the_svg_atomically(tmp_path):
 def test_notebooks_show_the_chart_inline():
     chart = charts.line_chart([1, 2])
     assert chart._repr_svg_() == chart.svg
-    assert chart.svg in chart._repr_html_()
+    inline = ET.fromstring(chart._repr_html_())  # the same SVG, shrinking to a narrow notebook
+    assert inline.get("style") == "max-width:100%;height:auto"
+    del inline.attrib["style"]
+    assert ET.tostring(inline) == ET.tostring(parse(chart))
     assert 'fill="currentColor"' in chart.svg  # text follows the page's colour
     assert "prefers-color-scheme: dark" in chart.svg  # and a saved file follows the OS's
 
@@ -251,3 +300,52 @@ def test_tick_labels_never_overlap():
         xs = texts(root, "tick-x")
         for a, b in itertools.pairwise(xs):
             assert b.x - a.x >= 0.6 * 11 * (len(a.text) + len(b.text)) / 2
+
+
+def test_scatter_colours_points_by_class_with_a_legend():
+    root = parse(charts.scatter([0, 1, 2, 3], [0, 1, 0, 1], [0, 1, 1, 0], names=["a", "b"]))
+    groups = by_class(root, "points")
+    assert [len(g) for g in groups] == [2, 2]
+    assert [t.text for t in texts(root, "legend")] == ["a", "b"]
+    assert len({g[0].get("fill") for g in groups}) == 2
+    plain = parse(charts.scatter([0, 1], [1, 0]))
+    assert texts(plain, "legend") == [] and len(by_class(plain, "points")[0]) == 2
+    with pytest.raises(ValueError, match="2 classes but 1 names"):
+        charts.scatter([0, 1], [0, 1], [0, 1], names=["a"])
+    with pytest.raises(ValueError, match="2 columns but 3 x_labels"):
+        charts.heatmap([[1, 2]], x_labels=["a", "b", "c"])
+
+
+def test_a_long_noisy_line_is_thinned_to_the_same_picture():
+    rng = random.Random(0)
+    ys = [rng.gauss(0.0, 1.0) for _ in range(20000)]
+    ys[12345] = 9.0  # one spike must survive the thinning
+    root = parse(charts.line_chart(ys))
+    (points,) = polylines(root)
+    assert len(points) <= 4 * 460  # at most 4 points per px column
+    read_y = reader(root)
+    assert max(read_y(y) for _, y in points) == pytest.approx(9.0, abs=0.01)
+    assert min(read_y(y) for _, y in points) == pytest.approx(min(ys), abs=0.01)
+    assert [x for x, _ in points] == sorted(x for x, _ in points)
+
+
+def test_contours_of_a_cone_are_circles_of_the_level_radius():
+    grid = [-2 + 0.1 * i for i in range(41)]
+    cone = [[math.hypot(x, y) for x in grid] for y in grid]
+    panel = charts.Panel(width=400, height=400).contours(cone, xs=grid, ys=grid, levels=[1.0])
+    root = parse(panel)
+    (path,) = by_class(root, "contours")
+    read_x, read_y = reader(root, "x"), reader(root)
+    ends = [
+        tuple(map(float, p.split())) for p in re.findall(r"[ML]([-\d.]+ [-\d.]+)", path.get("d"))
+    ]
+    radii = [math.hypot(read_x(x), read_y(y)) for x, y in ends]
+    assert len(radii) > 50 and all(abs(r - 1.0) < 0.02 for r in radii)
+    saddle = charts.Panel().contours([[1, 0], [0, 1]], levels=[0.5])  # two crossing diagonals
+    assert by_class(parse(saddle), "contours")[0].get("d").count("M") == 2
+
+
+def test_the_text_a_notebook_stores_beside_the_picture_is_short():
+    big = charts.heatmap([[float(i * j) for i in range(80)] for j in range(80)], title="big")
+    assert repr(big) == "<Panel 'big', 420 x 340 px>"
+    assert repr(charts.grid([big, big])) == f"<Grid, {2 * 420 + 12:g} x 340 px>"

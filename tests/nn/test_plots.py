@@ -8,7 +8,7 @@ import pytest
 
 import nn
 from nn import data, plots
-from tests.nn.svg_reading import SVG, by_class, parse, polylines, reader, texts
+from tests.nn.svg_reading import SVG, by_class, parse, pixels, polylines, reader, texts
 
 HISTORY = {
     "loss": [1.0, 0.5, 0.25],
@@ -90,6 +90,11 @@ def test_first_layer_weights_as_images_with_a_symmetric_colorbar():
     assert len(by_class(root, "image")) == 16
     assert [t.text for t in texts(root) if t.text.startswith("neuron")][3] == "neuron 3"
     assert chart.images[3][2][5] == model.layers[0].neurons[3].w[2 * 8 + 5].data
+    for r, c in ((2, 5), (0, 0), (7, 3)):
+        weight = model.layers[0].neurons[3].w[r * 8 + c].data
+        fill = pixels(by_class(root, "image")[3])[r, c]
+        red, blue = int(fill[1:3], 16), int(fill[5:7], 16)
+        assert (red > blue) == (weight > 0), (weight, fill)  # red positive, blue negative
     assert chart.low == -chart.high  # white is 0: blue negative, red positive
     assert "weight" in [t.text for t in texts(root)]
     with pytest.raises(ValueError, match="not 8x8"):
