@@ -1,9 +1,9 @@
 """`evaluate`: a recorded graph's output computed again with some leaves changed.
 
-Each node's value is recomputed from its op definition (`autograd.ops`) and its parents' new
-values, in topological order, without calling the user's code, building nodes, or touching any
-``.data`` or ``.grad``. The graph views use it to show "nudge a leaf by h: predicted change
-grad * h, actual change".
+Each node's value is recomputed by its op's forward (`autograd.ops`) from its parents' new
+values, in topological order, without building nodes or touching any ``.data`` or ``.grad``.
+For an op made by `autograd.define_op` that forward is the user's function, so it runs; the
+graph views (the "nudge a leaf by h" readout) therefore evaluate only graphs of built-in ops.
 """
 
 from __future__ import annotations

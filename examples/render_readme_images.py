@@ -1,5 +1,5 @@
 """Render the README's pictures: a drawn graph, one state of the step-through, and the
-interactive step-through as Chromium shows it.
+interactive step-through and network view as Chromium shows them.
 
     python examples/render_readme_images.py               # writes docs/images/*.png
     python examples/render_readme_images.py --out DIR     # somewhere else
@@ -89,6 +89,46 @@ def screenshot(out_dir: Path, browser: Any = None) -> Path:
     return path
 
 
+def network_screenshot(out_dir: Path, browser: Any = None) -> Path:
+    """`nn.network_view` of the README's 64-16-16-10 digits MLP (untrained, seed 0) on the first
+    digit, during backward: layer 2's nudges formed from the outputs' (network_view.png)."""
+    if browser is None:
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from tests.browser import chromium
+
+        with chromium() as started:
+            return network_screenshot(out_dir, started)
+    import nn
+
+    digits = nn.data.digits()
+    model = nn.MLP(64, [16, 16, 10], activation="tanh", seed=0)
+    view = nn.network_view(model, digits.xs[0], target=digits.ys[0], loss="cross_entropy")
+    path = out_dir / "network_view.png"
+    with tempfile.TemporaryDirectory() as tmp:
+        page_path = view.save_html(Path(tmp) / "network.html")
+        context = browser.new_context(viewport={"width": 1000, "height": 900})
+        page = context.new_page()
+        page.goto(page_path.as_uri())
+        root = page.locator("[data-chainrule-view]")
+        root.get_by_role("slider", name="State").fill(str(view.states - 3))
+        root.screenshot(path=str(path))
+        context.close()
+    _fewer_colours(path)
+    return path
+
+
+def _fewer_colours(path: Path) -> None:
+    """Rewrite a screenshot with 128 colours (a quarter of the bytes) when Pillow is there."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as image:
+        fewer = image.convert("RGB").quantize(colors=128, method=Image.Quantize.FASTOCTREE)
+    fewer.save(path, optimize=True)
+
+
 def _params(root: Value) -> list[Value]:
     """The neuron's weights and bias, found by label."""
     from autograd import topological_order
@@ -104,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     paths = render(args.out)
     if not args.no_browser:
         paths.append(screenshot(args.out))
+        paths.append(network_screenshot(args.out))
     for path in paths:
         print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
 

@@ -95,8 +95,8 @@ class GraphDrawing(Viewable):
 
     @property
     def source(self) -> str:
-        """The DOT source."""
-        return str(self.digraph.source)
+        """The DOT source (a lone surrogate in a label becomes U+FFFD: it can be encoded)."""
+        return st.printable(str(self.digraph.source))
 
     @property
     def format(self) -> str:
@@ -126,6 +126,10 @@ class GraphDrawing(Viewable):
         out = path.with_name(f"{path.name}.{fmt}")
         write_bytes_atomically(out, data)
         return str(out)
+
+    def picture_png(self) -> bytes:
+        """This drawing as PNG (the picture an untrusted notebook shows)."""
+        return run_graphviz(self.source, "png")
 
     def view_document(self) -> Document:
         if self.document is None:
@@ -168,6 +172,12 @@ def _value_label(node: Value, plan: Plan, style: Style) -> str:
     )
 
 
+def plain(graphviz: Any, text: str) -> Any:
+    """A user's name (op, cluster, caption) for the graphviz package: plain text, escaped for
+    DOT, never read as an HTML-like label however it starts (``<b>``, ``<x> URL=...``)."""
+    return graphviz.nohtml(st.dot_escape(text))
+
+
 def _edge_label(child: Value, slot: int, style: Style) -> str:
     return "\\n".join(line for line in st.edge_lines(child, slot, style) if line)
 
@@ -202,7 +212,12 @@ def _to_dot(
     subgraphs: list[Any] = []
     for name in sorted(set(clusters.values()), key=natural_key):  # t2 before t10
         sub = graphviz.Digraph(f"cluster_{len(subgraphs)}")
-        sub.attr(label=name, style="rounded,filled", fillcolor=st.FILL_CLUSTER, color="#94a3b8")
+        sub.attr(
+            label=plain(graphviz, name),
+            style="rounded,filled",
+            fillcolor=st.FILL_CLUSTER,
+            color="#94a3b8",
+        )
         sub.attr(fontname="Helvetica", fontsize="11", fontcolor=st.MUTED)
         groups[name] = sub
         subgraphs.append(sub)
@@ -214,7 +229,7 @@ def _to_dot(
             op_style = "filled,dashed" if node in plan.truncated else "filled"
             where.node(
                 f"v{i}op",
-                node.op_label,
+                plain(graphviz, node.op_label),
                 shape="ellipse",
                 style=op_style,
                 fillcolor=st.FILL_OP,
@@ -332,14 +347,20 @@ def _drawing(
     )
     document.add_state(static_style(plan, style))
     document.static_highlight = {plan.index[v] for v in style.highlight if v in plan.index}
-    document.infos = node_infos(plan, names, nudge_table(plan.root, plan.values))
+    static = static_style(plan, style)
+    grads = {v: static.grad(v) for v in plan.values}
+    document.infos = node_infos(plan, names, nudge_table(plan.root, plan.values), grads)
     return GraphDrawing(digraph, count, document)
 
 
 def node_infos(
-    plan: Plan, names: Mapping[Value, str], nudges: Mapping[Value, list[Row]]
+    plan: Plan,
+    names: Mapping[Value, str],
+    nudges: Mapping[Value, list[Row]],
+    grads: Mapping[Value, float],
 ) -> list[NodeInfo]:
-    """What clicking each drawn node shows: op, data, local derivatives, uses, nudges."""
+    """What clicking each drawn node shows: op, data, local derivatives, uses, nudges and
+    the final grad the nudges are predicted with."""
     return [
         NodeInfo(
             names[v],
@@ -348,6 +369,7 @@ def node_infos(
             [(names.get(p, "?"), float(g)) for p, g in zip(v.parents, v.local_grads)],
             len(plan.uses.get(v, ())),
             nudges.get(v, []),
+            float(grads.get(v, 0.0)),
         )
         for v in plan.values
     ]
@@ -395,8 +417,10 @@ def render_plan(
     format: str = "svg",  # noqa: A002 - graphviz's name
     cluster: ClusterFn | str | None = None,
     max_nodes: int = 500,
+    summary: bool = False,
 ) -> GraphDrawing:
-    """A drawing of the whole graph with a prepared style (one state of a replay)."""
+    """A drawing of the whole graph with a prepared style (one state of a replay);
+    ``summary`` as in `draw_graph`."""
     cluster_fn = check_options(root, rankdir, max_nodes, format, cluster, style.digits)
-    plan, count = check_size(root, max_nodes, caller="replay.draw")
+    plan, count = check_size(root, max_nodes, caller="replay.draw", summary=summary)
     return _drawing(plan, count, style, rankdir, format, resolve_clusters(plan, cluster_fn))

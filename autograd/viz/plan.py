@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from autograd.graph import topological_order
+from autograd.ops import DOT
 from autograd.value import Value
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "Plan",
     "check_size",
     "cluster_function",
+    "count_at_most",
+    "is_dot",
     "make_plan",
     "natural_key",
     "resolve_clusters",
@@ -30,6 +33,18 @@ __all__ = [
 
 ClusterFn = Callable[[Value], "str | None"]
 """``draw_graph(cluster=...)`` as a function: a node's cluster name, or None."""
+
+
+COUNT_FACTOR = 10
+"""The size check counts a graph exactly up to this many times ``max_nodes`` (at least
+`COUNT_FLOOR`) and stops there, so refusing a huge graph takes time in proportion to the
+limit, not to the graph."""
+COUNT_FLOOR = 10_000
+
+
+def is_dot(node: Value) -> bool:
+    """True for a fused ``dot`` node: the op itself, never a user op that is named "dot"."""
+    return node.op is DOT
 
 
 class GraphTooLargeError(ValueError):
@@ -65,7 +80,7 @@ def make_plan(root: Value, depth: int | None, summary: bool) -> Plan:
     boxes: set[Value] = set()
     folded: dict[Value, int] = {}
     if summary:
-        boxes = {v for v in values if v.op == "dot" and v not in truncated}
+        boxes = {v for v in values if is_dot(v) and v not in truncated}
         used_elsewhere = {
             p for v in values if v not in boxes and v not in truncated for p in v.parents
         }
@@ -178,48 +193,107 @@ def cluster_function(cluster: ClusterFn | str | None) -> ClusterFn | None:
     )
 
 
+def count_at_most(root: Value, depth: int | None, summary: bool, limit: int) -> int | None:
+    """The Graphviz nodes `make_plan` would draw, or None once they certainly exceed ``limit``.
+
+    Walks the graph breadth-first and stops as soon as a lower bound on the count passes
+    ``limit``: a value box and an op ellipse per non-leaf node (one box for a ``dot`` under
+    ``summary``, whose leaves may be folded in), so a huge graph is refused after about
+    ``limit`` steps. Below the limit it defers to `make_plan`, which is then small.
+    """
+    level = {root: 0}
+    frontier = [root]
+    bound = 0
+    steps = 0
+    d = 0
+    while frontier:
+        nxt = []
+        for node in frontier:
+            if node.parents:
+                bound += 1 if summary and is_dot(node) else 2
+            elif node is root:
+                bound += 1
+            if bound > limit:
+                return None
+            if depth is not None and d >= depth:
+                continue
+            for parent in node.parents:
+                steps += 1
+                if steps > 4 * limit + 64:  # a node with a huge fan-in: count it exactly
+                    return make_plan(root, depth, summary).node_count()
+                if parent not in level:
+                    level[parent] = d + 1
+                    nxt.append(parent)
+        frontier = nxt
+        d += 1
+    return make_plan(root, depth, summary).node_count()
+
+
 def check_size(
     root: Value,
     max_nodes: int,
     *,
     caller: str,
-    narrowing: bool = False,
+    narrowing: bool | str = False,
     depth: int | None = None,
     summary: bool = False,
 ) -> tuple[Plan, int]:
     """The plan of a drawing and its node count; `GraphTooLargeError` if over ``max_nodes``.
 
     ``caller`` names the function in the message; ``narrowing`` says it accepts ``summary``
-    and ``depth`` (only then are they suggested).
+    and ``depth`` (only then are they suggested; ``"summary"``: only that one). The graph is counted exactly up to
+    `COUNT_FACTOR` times ``max_nodes``, then called "more than" that: a refusal never walks
+    the whole of a huge graph.
     """
-    plan = make_plan(root, depth, summary)
-    count = plan.node_count()
-    if count > max_nodes:
+    cap = max(COUNT_FACTOR * max_nodes, COUNT_FLOOR)
+    count = count_at_most(root, depth, summary, cap)
+    if count is None or count > max_nodes:
         raise GraphTooLargeError(
-            _too_large_message(root, plan, count, max_nodes, caller, narrowing, summary, depth)
+            _too_large_message(root, count, cap, max_nodes, caller, narrowing, summary, depth)
         )
+    plan = make_plan(root, depth, summary)
     return plan, count
 
 
 def _too_large_message(
     root: Value,
-    plan: Plan,
-    count: int,
+    count: int | None,
+    cap: int,
     max_nodes: int,
     caller: str,
-    narrowing: bool,
+    narrowing: bool | str,
     summary: bool,
     depth: int | None,
 ) -> str:
     options = []
-    if narrowing and not summary and any(v.op == "dot" for v in plan.values):
-        summary_count = make_plan(root, depth, True).node_count()
-        options.append(f"summary=True (one box per dot node/neuron: {summary_count} nodes)")
-    if narrowing:
+    if narrowing and not summary and _has_dot(root, cap):
+        summary_count = count_at_most(root, depth, True, cap)
+        told = f"{summary_count}" if summary_count is not None else f"more than {cap:,}"
+        options.append(f"summary=True (one box per dot node/neuron: {told} nodes)")
+    if narrowing is True:
         options.append("depth=k (only the last k ops before the root, e.g. depth=3)")
     options.append("a smaller input (one sample, fewer time steps)")
-    options.append(f"max_nodes={count} (large drawings are slow to lay out and hard to read)")
+    if count is not None:
+        options.append(f"max_nodes={count} (large drawings are slow to lay out and hard to read)")
+    else:
+        options.append("a larger max_nodes (large drawings are slow to lay out and hard to read)")
+    size = f"{count}" if count is not None else f"more than {cap:,}"
     return (
-        f"{caller}: this graph has {count} nodes to draw, more than max_nodes={max_nodes}. "
+        f"{caller}: this graph has {size} nodes to draw, more than max_nodes={max_nodes}. "
         "Try " + "; or ".join(options) + "."
     )
+
+
+def _has_dot(root: Value, limit: int) -> bool:
+    """Whether a ``dot`` node is among the first ``limit`` nodes above ``root``."""
+    seen = {root}
+    stack = [root]
+    while stack and len(seen) <= limit:
+        node = stack.pop()
+        if is_dot(node):
+            return True
+        for parent in node.parents:
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return False

@@ -18,7 +18,8 @@ from autograd.graph import BackwardStep, backward_steps, topological_order
 from autograd.value import Value
 from autograd.viz.draw import GraphDrawing, render_plan
 from autograd.viz.options import check_int_option
-from autograd.viz.style import Style, constant_factor, fmt, signed
+from autograd.viz.plan import Plan, is_dot
+from autograd.viz.style import Style, constant_factor, dot_escape, fmt, signed
 from autograd.viz.view import Document
 
 __all__ = ["BackwardReplay", "fill_timeline", "replay_backward"]
@@ -125,7 +126,7 @@ class BackwardReplay:
     def expression(self, node: Value, values: bool = False) -> str:
         """How ``node`` was computed, by name (``x * w``) or, with ``values``, by number."""
         args = [fmt(p.data) if values else self.names[p] for p in node.parents]
-        if node.op == "dot":
+        if is_dot(node):
             return _dot_expression(node, args)
         op = node.op_label
         if op in INFIX and len(args) == 2:
@@ -192,9 +193,11 @@ class BackwardReplay:
         )
         drawing = render_plan(self.root, style, **options)
         if caption:
-            text = "".join(line.replace("\\", "\\\\") + "\\l" for line in self.lines(k, 12))
+            from graphviz import nohtml  # type: ignore[import-untyped]  # drawn: it is there
+
+            text = "".join(dot_escape(line) + "\\l" for line in self.lines(k, 12))
             drawing.digraph.attr(
-                label=text, labelloc="b", labeljust="l", fontname="Helvetica", fontsize="11"
+                label=nohtml(text), labelloc="b", labeljust="l", fontname="Helvetica", fontsize="11"
             )
         return drawing
 
@@ -253,7 +256,9 @@ def fill_timeline(
     plan = document.plan
     grads = dict(replay.initial)
     processed: set[Value] = set()
+    contributions: dict[Value, list[float]] = {}
     style = Style(
+        contributions=contributions,
         grads=grads,
         processed=processed,
         prior=replay.initial,
@@ -267,14 +272,22 @@ def fill_timeline(
     if forward:
         computed: set[Value] = set()
         style.computed, style.seeded = computed, False
-        for i, node in enumerate(replay.order):
-            computed.add(node)
+        for group in forward_states(replay, plan):
+            computed.update(group)
+            node = group[-1]
+            if len(group) > 1:  # a summary: every leaf it still draws is given at once
+                text = [
+                    f"Forward: the {len(group)} inputs the boxes do not fold in are given; "
+                    "each box is one neuron, its weights and bias inside it."
+                ]
+                document.add_state(style, touched=group, text=text)
+                continue
             document.add_state(
                 style,
                 touched=(node,),
                 current=node,
                 hot=edges_in.get(node, ()),
-                text=replay.forward_lines(i),
+                text=replay.forward_lines(replay.order.index(node)),
             )
         style.computed, style.seeded = None, True
     document.add_state(
@@ -287,6 +300,8 @@ def fill_timeline(
     for k, step in enumerate(replay.steps, 1):
         processed.add(step.node)
         apply_step(grads, step)
+        for edge in step.edges:  # in backward's order: the order of a node's "+=" terms
+            contributions.setdefault(edge.parent, []).append(_as_float(edge.contribution))
         touched = [step.node, *(e.parent for e in step.edges)]
         if k == n:  # a leaf's hook runs after the last step: show what backward leaves
             changed = [v for v in replay.order if grads.get(v) != replay.final[v]]
@@ -299,6 +314,18 @@ def fill_timeline(
             hot=edges_in.get(step.node, ()),
             text=replay.lines(k, 12),
         )
+
+
+def forward_states(replay: BackwardReplay, plan: Plan) -> list[list[Value]]:
+    """The nodes each forward state fills in: one node a state; in a summary (boxes for dot
+    nodes, their leaves folded in) the drawn leaves in one first state, then one computed node
+    a state, so no state is spent on a weight the picture does not show."""
+    if not plan.boxes:
+        return [[node] for node in replay.order]
+    leaves = [v for v in replay.order if not v.parents]
+    computed = [[v] for v in replay.order if v.parents]
+    drawn = [v for v in leaves if v in plan.index]
+    return ([drawn] if len(drawn) > 1 else [[v] for v in drawn]) + computed
 
 
 def _dot_expression(node: Value, args: list[str]) -> str:

@@ -17,8 +17,8 @@ from autograd.value import Value
 from autograd.viz.draw import check_options, check_values, node_infos
 from autograd.viz.nudge import nudge_table
 from autograd.viz.options import check_int_option
-from autograd.viz.plan import check_size, resolve_clusters
-from autograd.viz.replay import BackwardReplay, fill_timeline, replay_backward
+from autograd.viz.plan import Plan, check_size, resolve_clusters
+from autograd.viz.replay import BackwardReplay, fill_timeline, forward_states, replay_backward
 from autograd.viz.view import Document, Viewable
 
 __all__ = ["DRAW_OPTIONS", "StepThrough", "print_steps", "step_through"]
@@ -33,6 +33,7 @@ DRAW_OPTIONS = {  # the keyword arguments of BackwardReplay.draw, and their defa
     "format": "svg",
     "cluster": None,
     "max_nodes": 500,
+    "summary": False,
 }
 
 
@@ -57,7 +58,8 @@ class StepThrough(Viewable):
         self.interval = interval
         self.draw_options = {**DRAW_OPTIONS, **draw_options}
         self._built: Document | None = None
-        self.states = (len(replay.order) if forward else 0) + len(replay) + 1
+        self.states = len(forward_states(replay, self._plan())) if forward else 0
+        self.states += len(replay) + 1
         check_int_option("step_through", "start", start, 0, self.states - 1)
         self.start = start
 
@@ -73,7 +75,7 @@ class StepThrough(Viewable):
                 options["cluster"],
                 options["digits"],
             )
-            plan, _ = check_size(root, options["max_nodes"], caller="step_through")
+            plan = self._plan()
             document = Document(
                 plan,
                 clusters=resolve_clusters(plan, cluster_fn),
@@ -92,10 +94,27 @@ class StepThrough(Viewable):
                 params=document.params,
                 digits=options["digits"],
             )
-            document.infos = node_infos(plan, self.replay.names, nudge_table(root, plan.values))
+            nudges = nudge_table(root, plan.values)
+            document.infos = node_infos(plan, self.replay.names, nudges, self.replay.final)
             document.start = self.start
             self._built = document
         return self._built
+
+    def _plan(self) -> Plan:
+        options = self.draw_options
+        plan, _ = check_size(
+            self.replay.root,
+            options["max_nodes"],
+            caller="step_through",
+            narrowing="summary",
+            summary=options["summary"],
+        )
+        return plan
+
+    def picture_png(self) -> bytes:
+        """The end of backward as PNG (the picture an untrusted notebook shows)."""
+        options = {**self.draw_options, "caption": False, "format": "png"}
+        return bytes(self.replay.draw(len(self.replay), **options).pipe("png"))
 
     def __repr__(self) -> str:
         return (
@@ -124,7 +143,9 @@ def step_through(
     ``grad_before + contribution = grad_after``. Click a node for its op, data, grad, local
     derivatives and uses. ``forward=False`` shows backward only. ``interval``: milliseconds per
     state when playing. ``draw_options`` go to the drawing (show_local, show_grad, rankdir,
-    cluster, params, digits, max_nodes; see `autograd.draw_graph`). No ``.grad`` changes.
+    cluster, params, digits, max_nodes, summary; see `autograd.draw_graph`): ``summary=True``
+    draws each neuron (fused dot node) as one box and spends no forward state on the weights
+    folded into it. No ``.grad`` changes.
     """
     if not isinstance(root, Value):
         raise TypeError(f"step_through expects a Value, got {type(root).__name__}")
@@ -162,7 +183,15 @@ def _check_draw_options(root: Value, options: Mapping[str, Any]) -> None:
         given["digits"],
     )
     check_values(given["params"], "params")
-    check_size(root, given["max_nodes"], caller="step_through")
+    if not isinstance(given["summary"], bool):
+        raise TypeError(f"step_through: summary must be True or False, got {given['summary']!r}")
+    check_size(
+        root,
+        given["max_nodes"],
+        caller="step_through",
+        narrowing="summary",
+        summary=given["summary"],
+    )
 
 
 def print_steps(

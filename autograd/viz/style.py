@@ -8,12 +8,13 @@ life of a view (only their text changes between states), so its layout never mov
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from autograd.value import Value
-from autograd.viz.plan import Plan
+from autograd.viz.plan import Plan, is_dot
 
 __all__ = [
     "BORDER",
@@ -31,9 +32,11 @@ __all__ = [
     "Row",
     "Style",
     "constant_factor",
+    "dot_escape",
     "edge_lines",
     "fill_of",
     "fmt",
+    "printable",
     "signed",
     "value_rows",
 ]
@@ -53,6 +56,21 @@ BORDER = "#6b7280"
 RED = "#dc2626"
 FANOUT = "#c2410c"  # the "+=" row
 MUTED = "#6b7280"
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every lone surrogate (``"a\\ud800"``, which no file or page can encode)
+    replaced by U+FFFD, so a label can always be saved and shown."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def dot_escape(text: str) -> str:
+    """A user's name as plain text inside a quoted DOT string: backslashes doubled (no
+    ``\\l`` or ``\\N`` escapes) and quotes escaped. Never an HTML-like label."""
+    return printable(text).replace("\\", "\\\\").replace('"', '\\"')
+
 
 UNKNOWN = "?"
 """Shown for a number the timeline has not computed yet (forward: data; before the seed: grad)."""
@@ -89,6 +107,7 @@ class Style:
     highlight_edges: Collection[tuple[Value, int]] = ()  # (child, parent slot)
     params: Collection[Value] = ()
     names: Mapping[Value, str] | None = None  # shown for unlabelled nodes (a replay's ids)
+    contributions: Mapping[Value, Sequence[float]] | None = None  # per node, its "+=" terms so far
     digits: int = 4
 
     def grad(self, node: Value) -> float:
@@ -145,10 +164,18 @@ def fill_of(node: Value, plan: Plan, style: Style) -> str:
 
 
 def fanout_text(node: Value, uses: list[tuple[Value, int]], style: Style) -> str:
-    """The "+=" row of a node used more than once: its grad as a sum, one term per use."""
+    """The "+=" row of a node used more than once: its grad as a sum, one term per use.
+
+    A timeline passes each node's contributions so far (``style.contributions``), so a node
+    used thousands of times costs the same per state as one used twice.
+    """
     d = style.digits
-    processed = style.processed or ()
-    done = [c.local_grads[slot] * style.grad(c) for c, slot in uses if c in processed]
+    done: Sequence[float]
+    if style.contributions is not None:
+        done = style.contributions.get(node, ())
+    else:
+        processed = style.processed or ()
+        done = [c.local_grads[slot] * style.grad(c) for c, slot in uses if c in processed]
     pending = len(uses) - len(done)
     if not done:
         return f"+= from {len(uses)} uses"
@@ -157,11 +184,10 @@ def fanout_text(node: Value, uses: list[tuple[Value, int]], style: Style) -> str
         grad = style.grad(node)
         rest = grad - math.fsum(done)
         prior = 0.0 if abs(rest) <= 1e-12 * (1 + abs(grad)) else rest
+    shown = done[:MAX_TERMS]  # a node used by a whole layer: the row would outgrow the graph
     terms = [f"{fmt(prior, d)} (before)"] if prior else []
-    terms += [fmt(t, d) if not terms and i == 0 else signed(t, d) for i, t in enumerate(done)]
-    hidden = len(done) - MAX_TERMS
-    if hidden > 0:  # a node used by a whole layer: the row would be wider than the graph
-        terms = terms[: len(terms) - hidden]
+    terms += [fmt(t, d) if not terms and i == 0 else signed(t, d) for i, t in enumerate(shown)]
+    hidden = len(done) - len(shown)
     text = "= " + " + ".join(terms)
     untold = [f"{hidden} more"] if hidden > 0 else []
     untold += [f"{pending} to come"] if pending else []
@@ -177,7 +203,7 @@ def constant_factor(child: Value, slot: int) -> float | None:
     By `autograd.ops.DotLayout`, operands after the weight/input pairs each multiply a
     constant, which is therefore their local derivative.
     """
-    if child.op != "dot":
+    if not is_dot(child):
         return None
     layout = child.constant
     pairs = layout.pairs if layout is not None else 0

@@ -10,6 +10,7 @@ block is a notebook output (`_repr_html_`) and, wrapped in a page, a saved file 
 from __future__ import annotations
 
 import html
+import importlib
 import json
 import math
 import os
@@ -26,14 +27,13 @@ from autograd.viz import style as st
 from autograd.viz.layout import Laid, lay_out
 from autograd.viz.plan import Plan, natural_key
 
-__all__ = ["Document", "NodeInfo", "Viewable", "view_block", "write_page"]
+__all__ = ["Document", "NodeInfo", "Viewable", "script_json", "view_block", "write_page"]
 
 CHAR_W = 6.6  # px per character of the 11px monospace font in boxes
 EDGE_CHAR_W = 5.4  # ... of the 9px font of edge labels
 LINE_H = 14.0
 EDGE_LINE_H = 11.0
 PAD = 6.0
-MAX_TEXT_LINES = 10
 MONO = "ui-monospace, Menlo, Consolas, 'DejaVu Sans Mono', monospace"
 ROW_LOOK = {  # as SVG attributes, so the picture reads right where styles are stripped too
     "label": ' font-weight="bold"',
@@ -43,17 +43,29 @@ ROW_LOOK = {  # as SVG attributes, so the picture reads right where styles are s
     "fanout": f' fill="{st.FANOUT}"',
 }  # the arithmetic block scrolls past this many lines
 
-NO_SCRIPT_HINTS = {  # (where, stepping) -> the line under the picture where scripts are off
-    ("notebook", True): "A picture of state {state} of {states}. To step through it, trust this "
-    "notebook (Jupyter: File > Trust Notebook) and run the cell.",
-    ("notebook", False): "A picture. For zoom and node details, trust this notebook (Jupyter: "
-    "File > Trust Notebook) and run the cell.",
-    ("page", True): "A picture of state {state} of {states}. To step through it, allow "
-    "JavaScript for this file in your browser and reload: its script is inside the file and "
-    "loads nothing from the network.",
-    ("page", False): "A picture. For zoom and node details, allow JavaScript for this file in "
-    "your browser and reload: its script is inside the file and loads nothing from the network.",
+PICTURE = {  # what the picture shown without a script is, for a view that steps or not
+    True: "The picture{where} shows state {state} of {states}, the end of backward.",
+    False: "The picture{where} is the graph as drawn.",
 }
+HOW_TO_RUN = {  # where the view is -> how to let its script run
+    "page": " To {act}, allow JavaScript for this file in your browser and reload: its script "
+    "is inside the file and loads nothing from the network.",
+    "notebook": " To {act}: in Jupyter, trust the notebook (JupyterLab: the command palette's "
+    '"Trust Notebook"; Notebook 7: File > Trust Notebook) and run the cell again; in a web '
+    "page exported from it, allow JavaScript.",
+}
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MIN_FONT_PX = {"box": 11, "edge": 9}  # the sizes view.css draws text at (view.js keeps >= 6.6 px)
+
+
+def no_script_hint(where: str, stepping: bool, state: int, states: int, above: bool) -> str:
+    """The line shown where the view's script does not run: what the picture is, and how to
+    get the live view there (a saved page, a notebook, a picture output above)."""
+    picture = PICTURE[stepping].format(
+        where=" above" if above else "", state=state + 1, states=states
+    )
+    act = "step through it" if stepping else "zoom and see node details"
+    return picture + HOW_TO_RUN[where].format(act=act)
 
 
 @dataclass
@@ -68,6 +80,7 @@ class NodeInfo:
     nudges: list[tuple[float, float, float | None]] = field(
         default_factory=list
     )  # h, predicted, actual
+    grad: float = 0.0  # the grad at the end of backward, which the nudge prediction uses
 
 
 class Document:
@@ -114,6 +127,7 @@ class Document:
         self.texts: list[list[str]] = []
         self.infos: list[NodeInfo] = []
         self.start = 0
+        self.picture: int | None = None  # the state drawn for readers without a script (last)
         self.static_highlight: set[int] = set()
         self._laid: Laid | None = None
 
@@ -217,7 +231,9 @@ class Document:
             groups.setdefault(self.clusters.get(node), []).extend(decl)
         lines += groups.pop(None, [])
         for c, name in enumerate(sorted(groups, key=lambda n: natural_key(str(n)))):
-            lines.append(f"  subgraph cluster_{c} {{ label={json.dumps(name)}; fontsize=11;")
+            lines.append(
+                f'  subgraph cluster_{c} {{ label="{st.dot_escape(str(name))}"; fontsize=11;'
+            )
             lines += groups[name]
             lines.append("  }")
         for i, node in enumerate(plan.values):
@@ -308,6 +324,8 @@ class Document:
                 f'<rect x="{cx - w / 2:.1f}" y="{cy - h / 2:.1f}" width="{w:.1f}" '
                 f'height="{h:.1f}" rx="6" fill="{fill}" stroke="{st.RED if cur else st.BORDER}" '
                 f'stroke-width="{3 if cur else 2 if node is plan.root else 1}"/>'
+                f'<rect class="cr-ring" x="{cx - w / 2 - 4:.1f}" y="{cy - h / 2 - 4:.1f}" '
+                f'width="{w + 8:.1f}" height="{h + 8:.1f}" rx="9" fill="none" stroke="none"/>'
             )
             top = cy - h / 2 + PAD / 2
             for r, (slot, kind) in enumerate(zip(self.slot_of_row[i], self.row_kinds[i])):
@@ -325,10 +343,11 @@ class Document:
         """The states as JSON-ready data for view.js."""
         laid = self.laid()
         boxes = [list(laid.nodes[f"v{i}"]) for i in range(len(self.plan.values))]
-        grad_slot = [
-            next((s for s, k in zip(slots, kinds) if k == "grad"), -1)
+        row_slots = [
+            {kind: slot for slot, kind in zip(slots, kinds) if kind in ("data", "grad")}
             for slots, kinds in zip(self.slot_of_row, self.row_kinds)
         ]
+        edge_text = any(self.widths[s] for slots in self.slot_of_edge for s in slots)
         return {
             "states": self.states,
             "start": self.start,
@@ -341,7 +360,8 @@ class Document:
             "hot": self.hot,
             "texts": self.texts,
             "boxes": boxes,
-            "gradSlot": grad_slot,
+            "rowSlots": row_slots,
+            "minFont": MIN_FONT_PX["edge" if edge_text else "box"],
             "nodes": [
                 {
                     "name": n.name,
@@ -350,48 +370,63 @@ class Document:
                     "locals": [[name, _number(g)] for name, g in n.locals],
                     "uses": n.uses,
                     "nudges": [[h, _number(p), _number(a)] for h, p, a in n.nudges],
+                    "grad": _number(n.grad),
                 }
                 for n in self.infos
             ],
         }
 
-    def html(self, where: str = "notebook") -> str:
-        """The view as one HTML block: works inline in a notebook and inside a saved page
-        (``where``: "notebook" or "page", which only changes the no-script hint)."""
-        return view_block(self.svg(self.start), self.data(), self.texts, self.start, where)
+    def html(self, where: str = "notebook", *, companion: bool = False) -> str:
+        """The view as one HTML block: works inline in a notebook and inside a saved page.
+
+        ``where`` ("notebook" or "page") only changes the no-script hint. Without a script
+        the block shows the last state (the end of backward) as inline SVG; with
+        ``companion=True`` an image output just before it is that picture instead (what an
+        untrusted notebook shows), so the SVG waits in a script element that sanitizers drop
+        whole, and view.js hides the image.
+        """
+        picture = self.states - 1 if self.picture is None else self.picture
+        return view_block(
+            self.svg(picture),
+            self.data(),
+            self.texts,
+            where,
+            picture=picture,
+            companion=companion,
+        )
 
 
 def view_block(
     svg: str,
     data: Mapping[str, Any],
     texts: Sequence[Sequence[str]],
-    start: int,
     where: str = "notebook",
+    *,
+    picture: int | None = None,
+    companion: bool = False,
     kind: str | None = None,
     root_attrs: str = "",
-    picture_state: int | None = None,
     embedded: bool = False,
 ) -> str:
-    """One view as an HTML block, for any drawing view.js shows: ``svg`` drawn at state
-    ``start`` (the picture where scripts are stripped), ``data`` (the states, as view.js reads
-    them), each state's step text, the controls and the script. ``kind`` becomes the root's
-    ``data-kind``; ``root_attrs`` (already escaped) are added to the root as they are;
-    ``picture_state`` is the state ``svg`` shows, if not ``start``. An ``embedded`` view (one
-    view.js opens inside another's details) comes without its own style and script."""
+    """One view as an HTML block, for any drawing view.js shows (a graph, a network): ``svg``
+    drawn at state ``picture`` (default: the last; what shows without a script), ``data`` (the
+    states as view.js reads them, starting at ``data["start"]``), each state's step text, the
+    controls and the script. ``kind`` becomes the root's ``data-kind``; ``root_attrs`` (already
+    escaped) are added to the root as they are. An ``embedded`` view (opened by view.js inside
+    another view's details) comes without its own style and script."""
     uid = f"cr-{uuid.uuid4().hex[:12]}"
-    k = start
+    k = int(data.get("start", 0))
     n = len(texts)
+    picture = n - 1 if picture is None else picture
     stepping = n > 1
-    text_lines = min(MAX_TEXT_LINES, max((len(t) for t in texts), default=0))
-    shown = k if picture_state is None else picture_state
-    hint = NO_SCRIPT_HINTS[where, stepping].format(state=shown + 1, states=n)
+    hint = no_script_hint(where, stepping, picture, n, above=companion)
     step_controls = (
         '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
         '<button type="button" class="cr-play" aria-label="Play">Play</button>'
         '<button type="button" class="cr-next" aria-label="Next step">&#9654;</button>'
         f'<input type="range" class="cr-slider" aria-label="State" min="0" max="{n - 1}" '
         f'value="{k}" step="1">'
-        f'<span class="cr-count" aria-live="polite">{k + 1} / {n}</span>'
+        f'<span class="cr-count">{k + 1} / {n}</span>'
         '<label class="cr-speed-label">speed <select class="cr-speed" aria-label="Speed">'
         '<option value="0.5">0.5×</option><option value="1" selected>1×</option>'
         '<option value="2">2×</option><option value="4">4×</option></select></label>'
@@ -405,27 +440,30 @@ def view_block(
         '<button type="button" class="cr-in" aria-label="Zoom in">+</button></span></div>'
     )
     # The controls come with the script (view.js inserts them): no dead control without it.
-    payload = json.dumps({**data, "bar": bar}, separators=(",", ":"), allow_nan=False)
-    payload = payload.replace("</", "<\\/")
+    fields = {**data, "bar": bar, "companion": companion}
+    payload = script_json(json.dumps(fields, separators=(",", ":"), allow_nan=False))
     text = ""
-    if text_lines:
-        lines = "\n".join(_esc(t) for t in texts[k])
-        text = f'<pre class="cr-text" style="height:{text_lines * 1.35 + 0.6:.2f}em">{lines}</pre>'
+    if any(texts):
+        lines = "\n".join(_esc(t) for t in texts[picture])
+        text = f'<div class="cr-text" role="status" aria-live="polite">{lines}</div>'
+    graph = svg
+    if companion:  # markup only, never run: "</script" cannot occur (all text is escaped)
+        graph = f'<script type="text/x-chainrule-svg" class="cr-svg">{graph}</script>'
     kind_attr = f' data-kind="{_esc(kind)}"' if kind else ""
     style = "" if embedded else f"<style>{_asset('view.css')}</style>"
     script = (
         ""
         if embedded
-        else f"<script>(function(){{{_asset('view.js')}\nchainruleView(document.getElementById("
-        f'"{uid}"));}})();</script>'
+        else f"<script>(function(){{{_asset('view.js')}\nvar me = document.currentScript;"
+        "chainruleView(me && me.closest('[data-chainrule-view]') || "
+        f'document.getElementById("{uid}"));}})();</script>'
     )
-    return (
-        f'<div class="cr-view" id="{uid}" data-chainrule-view{kind_attr} data-state="{k}" '
+    return st.printable(
+        f'<div class="cr-view" id="{uid}" data-chainrule-view{kind_attr} data-state="{picture}" '
         f'data-states="{n}" tabindex="0"{root_attrs}>{style}'
-        f'<p class="cr-nojs">{_esc(hint)}</p>{text}'
-        f'<div class="cr-stage"><div class="cr-scroll">{svg}</div></div>'
-        '<div class="cr-info" role="region" aria-label="Node details" aria-live="polite" '
-        "hidden></div>"
+        f'<p class="cr-nojs">{_esc(hint)}</p>'
+        f'<div class="cr-stage"><div class="cr-scroll">{graph}</div></div>{text}'
+        '<div class="cr-info" role="region" aria-label="Node details" hidden></div>'
         f'<script type="application/json" class="cr-data">{payload}</script>{script}</div>'
     )
 
@@ -437,9 +475,34 @@ class Viewable:
         """The graph document this object shows (built once)."""
         raise NotImplementedError
 
+    def picture_png(self) -> bytes:
+        """The picture for readers whose front end runs no script (an untrusted notebook):
+        the state the view shows without one, rendered by Graphviz as PNG."""
+        raise NotImplementedError
+
     def _repr_html_(self) -> str:
-        """The interactive view, script inline (JupyterLab, Notebook 7, VS Code, nbconvert)."""
+        """The interactive view, script inline, its own no-script picture inside."""
         return self.view_document().html()
+
+    def _ipython_display_(self) -> None:
+        """In Jupyter: two outputs, a PNG picture (shown where the notebook is not trusted:
+        the sanitizer keeps no inline SVG, and prefers sanitized HTML to an image in the
+        same output) and the interactive view, whose script hides the picture."""
+        display = importlib.import_module("IPython.display").display
+        document = self.view_document()
+        try:
+            png = self.picture_png()
+        except (RuntimeError, OSError, ValueError):  # no Graphviz PNG here: the view alone
+            png = b""
+        if png[:8] == PNG_SIGNATURE:
+            width = int.from_bytes(png[16:20], "big")  # IHDR: drawn at 96 dpi, shown at 72
+            display(
+                {"image/png": png},
+                raw=True,
+                metadata={"image/png": {"width": round(width * 0.75)}},
+            )
+        html = document.html(companion=png[:8] == PNG_SIGNATURE)
+        display({"text/html": html, "text/plain": repr(self)}, raw=True)
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the view as one HTML file that works from ``file://``; returns its path."""
@@ -472,6 +535,13 @@ def _number(x: float | None) -> float | str | None:
     if x is None or math.isfinite(x):
         return x
     return "NaN" if math.isnan(x) else ("Infinity" if x > 0 else "-Infinity")
+
+
+def script_json(text: str) -> str:
+    """JSON safe inside ``<script>``: ``<``, ``>`` and ``&`` as ``\\u003c``-style escapes (as
+    Django's json_script does), so no label (``<!--``, ``<script>``, ``</script>``) can move
+    the HTML parser out of the script's text."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _esc(text: str) -> str:

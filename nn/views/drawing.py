@@ -19,16 +19,19 @@ from dataclasses import dataclass
 from autograd.viz.attrs import TEXT, AttrTimeline
 from nn.views.png import colour, png_data_url
 
-__all__ = ["FONT", "MAX_CIRCLES", "MIN_SCALE", "Column", "Picture", "number"]
+__all__ = ["FONT", "MAX_CIRCLES", "MIN_TEXT_PX", "Column", "Picture", "number"]
 
 FONT = 12  # px, every text in the picture
-MIN_SCALE = 10 / FONT  # the view never shows text under 10 px
+MIN_TEXT_PX = (
+    10.1  # text is never shown under 10 px (view.js: scale >= this / FONT; 0.1 for rounding)
+)
 MAX_CIRCLES = 32  # a wider layer is drawn as an image or a strip
 NAMED = 8  # an aggregated layer names this many of its units (largest |nudge| first)
 WIDTH = 900  # px, the width the picture is laid out for (a 1,000 px output shows it at 1x)
 TOP = 34  # room for the column titles
 IMAGE_SIZE = 112  # px, the side an image layer is drawn at (28x28: 4 px a pixel)
 FAINT = "#cbd5e1"
+HALO = ' stroke="#fff" stroke-width="3" paint-order="stroke" stroke-linejoin="round"'  # over lines
 INK = "#111827"
 MUTED = "#4b5563"
 
@@ -96,10 +99,12 @@ class Picture:
         grad_scales: Sequence[float],
         timeline: AttrTimeline | None = None,
         grads: bool = True,
+        outputs: Sequence[tuple[int, int]] = (),
     ) -> None:
         self.columns = list(columns)
         self.has_loss = loss
         self.grads = grads  # False: no gradients are ever shown (no gradient pictures)
+        self.outputs = list(outputs)  # the units the loss reads (dashed lines to it)
         self.weight_scale = weight_scale or 1.0
         self.grad_scales = [g or 1.0 for g in grad_scales]
         self.t = timeline if timeline is not None else AttrTimeline()
@@ -126,6 +131,7 @@ class Picture:
             if col.aggregated
         }
         self.details: dict[tuple[int, int], int] = {}
+        self.current_column: list[int] = []  # per state
 
     # ------------------------------------------------------------ layout
 
@@ -276,9 +282,17 @@ class Picture:
             self.t.set(state, el, "visibility", "visible")
 
     def current(self, state: int, column: int | None) -> None:
-        """Which column ``state`` is about (highlighted), if any."""
+        """Which column ``state`` is about (highlighted, and brought into view), if any."""
         for c, el in self.el_col.items():
             self.t.set(state, el, "fill", "#fef9c3" if c == column else "none")
+        self.current_column.append(-1 if column is None else column)
+
+    def column_boxes(self) -> list[list[float]]:
+        """Each column's box [centre x, centre y, width, height], for view.js to scroll to."""
+        return [
+            [self.xs[c], self.height / 2, self._slot(col), self.height - 8]
+            for c, col in enumerate(self.columns)
+        ]
 
     # ------------------------------------------------------------ SVG
 
@@ -325,14 +339,13 @@ class Picture:
             )
         if self.has_loss:
             lx, ly = self.loss_xy
-            for c, col in enumerate(self.columns):
-                for i, _, role in col.units:
-                    if role == "output" and (c, i) in self.pos:
-                        x, y, r = self.pos[c, i]
-                        out.append(
-                            f'<line x1="{x + r:.1f}" y1="{y:.1f}" x2="{lx - 34:.1f}" y2="{ly:.1f}" '
-                            f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="3 3"/>'
-                        )
+            for c, i in self.outputs:
+                if (c, i) in self.pos:
+                    x, y, r = self.pos[c, i]
+                    out.append(
+                        f'<line x1="{x + r:.1f}" y1="{y:.1f}" x2="{lx - 34:.1f}" y2="{ly:.1f}" '
+                        f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="3 3"/>'
+                    )
         for c, col in enumerate(self.columns):
             if col.aggregated:
                 out.append(self._block_svg(c, v))
@@ -349,7 +362,7 @@ class Picture:
                 f'<text x="{x:.1f}" y="{y + 4:.1f}"{a(els["act"], v)}>{txt(els["act"], v)}</text>'
                 f'<path stroke="none"{a(els["nudge"], v)}/>'
                 f'<text x="{x - 5:.1f}" y="{y + r + 13:.1f}" text-anchor="start" '
-                f'fill="{MUTED}"{a(els["gtext"], v)}>{txt(els["gtext"], v)}</text></g>'
+                f'fill="{MUTED}"{HALO}{a(els["gtext"], v)}>{txt(els["gtext"], v)}</text></g>'
             )
         if self.has_loss:
             lx, ly = self.loss_xy

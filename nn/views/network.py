@@ -21,13 +21,17 @@ from autograd import Value
 from autograd.viz import StepThrough, replay_backward
 from autograd.viz.view import view_block, write_page
 from nn.module import Module
-from nn.views.drawing import MAX_CIRCLES, MIN_SCALE, NAMED, Column, Picture, number
+from nn.views.drawing import FONT, MAX_CIRCLES, MIN_TEXT_PX, NAMED, Column, Picture, number
 from nn.views.unroll import Net, Unit, unroll
 
 __all__ = ["NetworkView", "input_shape", "network_view"]
 
 MAX_LINES = 8  # per-neuron lines of step text before "..."
 MAX_DETAIL_TERMS = 16  # a neuron with more inputs opens a summary instead of its step-through
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what}s"
 
 
 def network_view(
@@ -107,10 +111,18 @@ class NetworkView:
             loss=net.loss is not None,
             weight_scale=weight_scale,
             grad_scales=grad_scales,
+            outputs=[(u.column, u.index) for u in net.outputs],
         )
         self.texts: list[list[str]] = []
         self._states()
-        self.details = self._details()
+        self._details_html: list[str] | None = None
+
+    @property
+    def details(self) -> list[str]:
+        """Each drawn neuron's details, built when first shown (a Graphviz layout each)."""
+        if self._details_html is None:
+            self._details_html = self._details()
+        return self._details_html
 
     # ------------------------------------------------------------ states
 
@@ -222,7 +234,8 @@ class NetworkView:
         if inner:
             nexts = {w.target for u in inner for w in consumers[u]}
             lines.append(
-                f"Backward, column {c}: dL/da = Σ over the {len(nexts)} neurons it feeds of "
+                f"Backward, column {c} ({net.titles[c]}): dL/da = Σ over the "
+                f"{_count(len(nexts), 'neuron')} it feeds of "
                 "weight × their dL/dz (dL/dz = their dL/da × their activation's slope)."
             )
             for u in inner[:MAX_LINES]:
@@ -230,7 +243,7 @@ class NetworkView:
                 what = "neuron" if u.role not in ("input", "state") else "input"
                 lines.append(
                     f"{what} {u.index} of column {c} ({u.name}): its nudge is the sum over the "
-                    f"{len(feeds)} outputs of weight × their nudge: dL/da = "
+                    f"{_count(len(feeds), 'output')} of weight × their nudge: dL/da = "
                     f"{number(g.get(u.value, 0.0), 4)}"
                 )
             if len(inner) > MAX_LINES:
@@ -294,7 +307,8 @@ class NetworkView:
             f"dL/da = {number(seed, 6)} from the network</p>"
         )
         doc = StepThrough(replay_backward(out, seed), forward=True).view_document()
-        return heading + view_block(doc.svg(0), doc.data(), doc.texts, 0, embedded=True)
+        last = doc.states - 1
+        return heading + view_block(doc.svg(last), doc.data(), doc.texts, embedded=True)
 
     # ------------------------------------------------------------ output
 
@@ -312,23 +326,24 @@ class NetworkView:
             "height": self.picture.height,
             "changes": [],
             "phases": [],
-            "current": [-1] * n,
+            "current": self.picture.current_column,
             "hot": [[] for _ in range(n)],
             "texts": self.texts,
-            "boxes": [],
+            "boxes": self.picture.column_boxes(),
             "gradSlot": [],
             "nodes": [],
-            "minScale": MIN_SCALE,
+            "rowSlots": [],
+            "minFont": FONT,  # every text in the picture is 12 px ...
+            "minTextPx": MIN_TEXT_PX,  # ... and never shown under 10 px
             "details": self.details,
             **self.picture.t.data(),
         }
 
     def html(self, where: str = "notebook") -> str:
         last = self.states - 1  # the picture without a script: the most complete state
+        data = self.data()  # first: it marks the neurons that open details
         svg = self.picture.svg(last, "network: one circle per neuron")
-        return view_block(
-            svg, self.data(), self.texts, 0, where, kind="network", picture_state=last
-        )
+        return view_block(svg, data, self.texts, where, picture=last, kind="network")
 
     def _repr_html_(self) -> str:
         return self.html()

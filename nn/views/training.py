@@ -18,7 +18,7 @@ from autograd import functions
 from autograd.viz.view import view_block, write_page
 from nn.data import Dataset
 from nn.layers import MLP
-from nn.views.drawing import MAX_CIRCLES, MIN_SCALE, MUTED, Column, Picture, number
+from nn.views.drawing import FONT, MAX_CIRCLES, MIN_TEXT_PX, MUTED, Column, Picture, number
 from nn.views.network import input_shape
 from nn.views.png import NEGATIVE, POSITIVE, png_data_url
 from nn.views.unroll import unroll
@@ -272,18 +272,20 @@ class TrainingView:
             "height": pic.height + extra_h,
             "changes": [],
             "phases": [],
-            "current": [-1] * n,
+            "current": self.picture.current_column,
             "hot": [[] for _ in range(n)],
             "texts": self.texts,
-            "boxes": [],
+            "boxes": self.picture.column_boxes(),
             "gradSlot": [],
             "nodes": [],
-            "minScale": MIN_SCALE,
+            "rowSlots": [],
+            "minFont": FONT,
+            "minTextPx": MIN_TEXT_PX,
             **pic.t.data(),
         }
-        root = pic.t.attributes(self.root_el, pic.t.at(0))  # data-state starts at 0
+        root = pic.t.attributes(self.root_el, pic.t.at(last))  # as the picture: the last state
         return view_block(
-            svg, data, self.texts, 0, where, kind="training", root_attrs=root, picture_state=last
+            svg, data, self.texts, where, picture=last, kind="training", root_attrs=root
         )
 
     def _repr_html_(self) -> str:

@@ -236,3 +236,48 @@ def test_a_training_view_of_moons_scrubs_through_the_snapshots(context, tmp_path
     smallest, where = root.evaluate(SMALLEST_TEXT)
     assert smallest >= 10, f"{where!r} is drawn at {smallest:.1f} px"
     assert p.errors == [] and p.requests == []
+
+
+def test_the_readme_screenshot_of_the_network_view(chromium, tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "render_readme_images", base.ROOT / "examples" / "render_readme_images.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data = module.network_screenshot(tmp_path, chromium).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and 20_000 < len(data) < 500_000
+    assert (base.ROOT / "docs" / "images" / "network_view.png").exists()  # the README's copy
+
+
+COURSE_MODELS = {  # the networks notebooks 04, 05, 06 and 09 build, each with an input
+    "04 MLP 2-2-1": lambda: (nn.MLP(2, [2, 1], seed=0), [0.5, -1.0], 1.0),
+    "04 MLP 2-16-16-1": lambda: (nn.MLP(2, [16, 16, 1], seed=0), [0.5, -1.0], 1.0),
+    "05 MLP 64-16-16-10": lambda: (nn.MLP(64, [16, 16, 10], seed=0), [0.5] * 64, 3),
+    "06 RNN 1-8 over 12 steps": lambda: (
+        nn.RNN(1, 8, seed=0),
+        [[math.sin(t / 2)] for t in range(12)],
+        [[0.1] * 8] * 12,
+    ),
+}
+
+
+def test_no_text_under_10_px_for_the_course_models(context, tmp_path):
+    for name, make in COURSE_MODELS.items():
+        model, x, target = make()
+        path = nn.network_view(model, x, target=target).save_html(tmp_path / "net.html")
+        p = Page(context, path.as_uri())
+        root = p.view()
+        for k in (0, int(root.get_attribute("data-states")) - 1):
+            root.evaluate(f"r => r.chainrule.show({k})")
+            smallest, where = root.evaluate(SMALLEST_TEXT)
+            assert smallest >= 10, f"{name}, state {k}: {where!r} at {smallest:.1f} px"
+        root.focus()  # the keys step it, as any view
+        p.page.keyboard.press("End")
+        assert p.state(root) == int(root.get_attribute("data-states")) - 1
+        p.page.keyboard.press("ArrowLeft")
+        assert p.state(root) == int(root.get_attribute("data-states")) - 2
+        assert p.errors == [], name
+        p.page.close()

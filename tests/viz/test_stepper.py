@@ -451,10 +451,15 @@ def test_the_size_error_names_its_caller_and_only_options_it_accepts(caller):
     message = str(info.value)
     assert message.startswith(f"{caller.__name__}: this graph has ")
     assert "draw_graph" not in message
-    assert "summary=" not in message and "depth=" not in message
+    assert "depth=" not in message
     assert "max_nodes=" in message and "a smaller input" in message
-    with pytest.raises(TypeError):  # what it does not suggest, it indeed rejects
-        caller(loss, summary=True)
+    if caller is step_through:  # summary=True is suggested, and accepted
+        assert "summary=True (one box per dot node/neuron: " in message
+        assert caller(loss, summary=True).states < caller(loss).states
+    else:
+        assert "summary=" not in message
+        with pytest.raises(TypeError):  # what it does not suggest, it indeed rejects
+            caller(loss, summary=True)
 
 
 def test_a_dots_constants_are_in_the_step_text():

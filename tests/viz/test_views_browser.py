@@ -411,10 +411,11 @@ def test_in_a_tall_graph_each_step_brings_its_node_into_view(context, tmp_path):
     assert p.errors == []
 
 
-def test_in_a_notebook_panel_the_view_fits_the_height_the_reader_sees(context, tmp_path):
+def test_in_a_notebook_panel_the_view_fits_the_height_the_reader_sees(chromium, tmp_path):
     # JupyterLab and Notebook 7 scroll the notebook in a panel shorter than the window: the
     # view fits that panel, so the graph holds still and every step's node is in sight.
-    panel_height = 700  # the window is 800 px tall
+    context = chromium.new_context(viewport={"width": 1000, "height": 1000})
+    panel_height = 850
     x1, x2 = Value(2.0, "x1"), Value(-2.0, "x2")
     w1, w2, b = Value(0.5, "w1"), Value(-0.25, "w2"), Value(0.1, "b")
     x1w1, x2w2 = x1 * w1, x2 * w2
@@ -423,7 +424,7 @@ def test_in_a_notebook_panel_the_view_fits_the_height_the_reader_sees(context, t
     n.label = "n"
     t = n.tanh()
     t.label = "t"
-    out = t + x1  # notebook 02's neuron: drawn top to bottom, taller than the panel at full size
+    out = t + x1  # notebook 02's neuron: top to bottom, 795 px tall at full size
     out.label = "out"
     view_html = autograd.step_through(out, rankdir="TB")._repr_html_()
     page = tmp_path / "notebook.html"
