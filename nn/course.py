@@ -8,6 +8,7 @@ experiment, not a traceback. Pure Python, so it runs wherever the notebooks run 
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 __all__ = ["ClaimError", "Knobs"]
@@ -27,7 +28,8 @@ class Knobs:
     _values: dict[str, Any]
 
     def __init__(self, **defaults: Any) -> None:
-        object.__setattr__(self, "_defaults", dict(defaults))
+        # The defaults are a copy: a learner's knobs.hidden.append(32) must not change them too.
+        object.__setattr__(self, "_defaults", copy.deepcopy(defaults))
         object.__setattr__(self, "_values", dict(defaults))
 
     def __getattr__(self, name: str) -> Any:

@@ -46,3 +46,11 @@ def test_an_unknown_knob_is_an_error_naming_the_knobs():
     with pytest.raises(AttributeError, match="no knob 'hiden'"):
         _ = knobs.hiden
     assert knobs.changed() == {}
+
+
+def test_a_knob_changed_in_place_counts_as_changed(capsys):
+    knobs = Knobs(activations=["tanh", "relu"])
+    knobs.activations.append("sigmoid")
+    assert knobs.changed() == {"activations": (["tanh", "relu"], ["tanh", "relu", "sigmoid"])}
+    assert knobs.claim(False, "every activation bends the boundary") is False
+    assert "-> ['tanh', 'relu', 'sigmoid']" in capsys.readouterr().out
