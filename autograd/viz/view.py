@@ -58,10 +58,13 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MIN_FONT_PX = {"box": 11, "edge": 9}  # the sizes view.css draws text at (view.js keeps >= 6.6 px)
 
 
-def no_script_hint(where: str, stepping: bool, state: int, states: int, above: bool) -> str:
-    """The line shown where the view's script does not run: what the picture is, and how to
-    get the live view there (a saved page, a notebook, a picture output above)."""
-    picture = PICTURE[stepping].format(
+def no_script_hint(
+    where: str, stepping: bool, state: int, states: int, above: bool, picture: str | None = None
+) -> str:
+    """The line shown where the view's script does not run: what the picture is (``picture``,
+    a template like `PICTURE`'s, for a view whose last state is not the end of backward), and
+    how to get the live view there (a saved page, a notebook, a picture output above)."""
+    picture = (picture or PICTURE[stepping]).format(
         where=" above" if above else "", state=state + 1, states=states
     )
     act = "step through it" if stepping else "zoom and see node details"
@@ -407,19 +410,21 @@ def view_block(
     kind: str | None = None,
     root_attrs: str = "",
     embedded: bool = False,
+    picture_text: str | None = None,
 ) -> str:
     """One view as an HTML block, for any drawing view.js shows (a graph, a network): ``svg``
     drawn at state ``picture`` (default: the last; what shows without a script), ``data`` (the
     states as view.js reads them, starting at ``data["start"]``), each state's step text, the
     controls and the script. ``kind`` becomes the root's ``data-kind``; ``root_attrs`` (already
     escaped) are added to the root as they are. An ``embedded`` view (opened by view.js inside
-    another view's details) comes without its own style and script."""
+    another view's details) comes without its own style and script. ``picture_text`` says
+    what the picture shows, if not the end of backward (see `no_script_hint`)."""
     uid = f"cr-{uuid.uuid4().hex[:12]}"
     k = int(data.get("start", 0))
     n = len(texts)
     picture = n - 1 if picture is None else picture
     stepping = n > 1
-    hint = no_script_hint(where, stepping, picture, n, above=companion)
+    hint = no_script_hint(where, stepping, picture, n, above=companion, picture=picture_text)
     step_controls = (
         '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
         '<button type="button" class="cr-play" aria-label="Play">Play</button>'
@@ -469,11 +474,18 @@ def view_block(
 
 
 class Viewable:
-    """A graph view's two outputs: inline HTML for Jupyter and a self-contained saved page."""
+    """A view's two outputs: inline HTML for Jupyter and a self-contained saved page. A graph
+    view gives its `view_document`; another drawing (a network) overrides `html` instead."""
+
+    page_title = "chainrule graph"
 
     def view_document(self) -> Document:
         """The graph document this object shows (built once)."""
         raise NotImplementedError
+
+    def html(self, where: str = "notebook", *, companion: bool = False) -> str:
+        """The view as one HTML block (see `Document.html`)."""
+        return self.view_document().html(where, companion=companion)
 
     def picture_png(self) -> bytes:
         """The picture for readers whose front end runs no script (an untrusted notebook):
@@ -482,14 +494,13 @@ class Viewable:
 
     def _repr_html_(self) -> str:
         """The interactive view, script inline, its own no-script picture inside."""
-        return self.view_document().html()
+        return self.html()
 
     def _ipython_display_(self) -> None:
         """In Jupyter: two outputs, a PNG picture (shown where the notebook is not trusted:
         the sanitizer keeps no inline SVG, and prefers sanitized HTML to an image in the
         same output) and the interactive view, whose script hides the picture."""
         display = importlib.import_module("IPython.display").display
-        document = self.view_document()
         try:
             png = self.picture_png()
         except (RuntimeError, OSError, ValueError):  # no Graphviz PNG here: the view alone
@@ -501,12 +512,12 @@ class Viewable:
                 raw=True,
                 metadata={"image/png": {"width": round(width * 0.75)}},
             )
-        html = document.html(companion=png[:8] == PNG_SIGNATURE)
+        html = self.html(companion=png[:8] == PNG_SIGNATURE)
         display({"text/html": html, "text/plain": repr(self)}, raw=True)
 
     def save_html(self, path: str | os.PathLike[str]) -> Path:
         """Write the view as one HTML file that works from ``file://``; returns its path."""
-        return write_page(Path(path), self.view_document().html("page"))
+        return write_page(Path(path), self.html("page"), self.page_title)
 
 
 def write_page(path: Path, body: str, title: str = "chainrule graph") -> Path:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from autograd.viz.attrs import TEXT, AttrTimeline
-from nn.views.png import colour, png_data_url
+from nn.views.png import colour, ink_on, png_data_url
 
 __all__ = ["FONT", "MAX_CIRCLES", "MIN_TEXT_PX", "Column", "Picture", "number"]
 
@@ -196,6 +196,12 @@ class Picture:
             return (left, y + 16, iw, ih), (left, y + 16 + ih + 20, iw, ih)
         return (x + w / 2 - 34, y + 16, 24, 240), (x + w / 2 + 10, y + 16, 24, 240)
 
+    def image_boxes(self, c: int) -> tuple[tuple[float, float, float, float], ...]:
+        """Where aggregated column c's pictures are drawn (x, y, w, h): its activations, and
+        its gradients when the view shows any."""
+        boxes = self._image_boxes(c)
+        return boxes if self.grads else boxes[:1]
+
     def _list_top(self, c: int) -> float:
         act, grad = self._image_boxes(c)
         boxes = [act, grad] if self.grads else [act]
@@ -227,7 +233,8 @@ class Picture:
         if (c, i) in self.pos:
             x, y, r = self.pos[c, i]
             if r >= 20:
-                t.set(state, els["act"], TEXT, _short(act))
+                t.set(state, els["act"], TEXT, _short(act))  # inside the circle: readable on it
+                t.set(state, els["act"], "fill", INK if act is None else ink_on(math.tanh(act)))
             shown = r >= 13 and len(self.columns[c].units) <= 12
             t.set(state, els["gtext"], TEXT, number(grad, 2) if shown and grad is not None else "")
             below = y + r + 9 if r >= 13 else y
@@ -235,7 +242,7 @@ class Picture:
                 state,
                 els["nudge"],
                 "d",
-                _arrow(x - 14 if r >= 13 else x + r + 7, below, grad, gscale, 6 if r > 9 else 5),
+                _arrow(x - 14 if r >= 13 else x + r + 8, below, grad, gscale, 8 if r > 9 else 7),
             )
         else:
             if grad is not None:
@@ -288,11 +295,9 @@ class Picture:
         self.current_column.append(-1 if column is None else column)
 
     def column_boxes(self) -> list[list[float]]:
-        """Each column's box [centre x, centre y, width, height], for view.js to scroll to."""
-        return [
-            [self.xs[c], self.height / 2, self._slot(col), self.height - 8]
-            for c, col in enumerate(self.columns)
-        ]
+        """Each column's box [centre x, centre y, width, height] for view.js to scroll to: its
+        title row, so a picture taller than the stage keeps its top in view."""
+        return [[self.xs[c], TOP / 2, self._slot(col), TOP] for c, col in enumerate(self.columns)]
 
     # ------------------------------------------------------------ SVG
 
@@ -360,7 +365,7 @@ class Picture:
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" stroke="{MUTED}" '
                 f'stroke-width="1.2"{a(els["circle"], v)}/>'
                 f'<text x="{x:.1f}" y="{y + 4:.1f}"{a(els["act"], v)}>{txt(els["act"], v)}</text>'
-                f'<path stroke="none"{a(els["nudge"], v)}/>'
+                f'<path stroke="#fff" stroke-width="0.8"{a(els["nudge"], v)}/>'
                 f'<text x="{x - 5:.1f}" y="{y + r + 13:.1f}" text-anchor="start" '
                 f'fill="{MUTED}"{HALO}{a(els["gtext"], v)}>{txt(els["gtext"], v)}</text></g>'
             )

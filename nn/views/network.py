@@ -12,21 +12,20 @@ from __future__ import annotations
 
 import html
 import math
-import os
-from pathlib import Path
 from typing import Any
 
 import autograd
 from autograd import Value
 from autograd.viz import StepThrough, replay_backward
-from autograd.viz.view import view_block, write_page
+from autograd.viz.view import Viewable, view_block
 from nn.module import Module
 from nn.views.drawing import FONT, MAX_CIRCLES, MIN_TEXT_PX, NAMED, Column, Picture, number
+from nn.views.raster import picture_png
 from nn.views.unroll import Net, Unit, unroll
 
 __all__ = ["NetworkView", "input_shape", "network_view"]
 
-MAX_LINES = 8  # per-neuron lines of step text before "..."
+MAX_LINES = 6  # per-neuron lines of step text before "..."
 MAX_DETAIL_TERMS = 16  # a neuron with more inputs opens a summary instead of its step-through
 
 
@@ -73,8 +72,10 @@ def _grads(net: Net) -> dict[Value, float]:
     return {v: (0.0 if g is None else g.data) for v, g in zip(unique, grads, strict=True)}
 
 
-class NetworkView:
+class NetworkView(Viewable):
     """The built view: ``states`` states; display it in Jupyter or ``save_html(path)``."""
+
+    page_title = "chainrule network"
 
     def __init__(self, model: Module, x: Any, target: Any, loss: str | None, shape: Any) -> None:
         net = unroll(model, x, target, loss)
@@ -339,18 +340,18 @@ class NetworkView:
             **self.picture.t.data(),
         }
 
-    def html(self, where: str = "notebook") -> str:
+    def html(self, where: str = "notebook", *, companion: bool = False) -> str:
+        """The view as one HTML block (a notebook output, or the body of a saved page)."""
         last = self.states - 1  # the picture without a script: the most complete state
         data = self.data()  # first: it marks the neurons that open details
         svg = self.picture.svg(last, "network: one circle per neuron")
-        return view_block(svg, data, self.texts, where, picture=last, kind="network")
+        return view_block(
+            svg, data, self.texts, where, picture=last, kind="network", companion=companion
+        )
 
-    def _repr_html_(self) -> str:
-        return self.html()
-
-    def save_html(self, path: str | os.PathLike[str]) -> Path:
-        """Write the view as one HTML file that works from ``file://``; returns its path."""
-        return write_page(Path(path), self.html("page"), "chainrule network")
+    def picture_png(self) -> bytes:
+        """The last state as PNG, for an untrusted notebook (needs matplotlib)."""
+        return picture_png(self.picture, self.states - 1)
 
     def __repr__(self) -> str:
         return f"<NetworkView: {self.states} states; display in Jupyter or .save_html(path)>"

@@ -10,7 +10,7 @@ import struct
 import zlib
 from collections.abc import Sequence
 
-__all__ = ["NEGATIVE", "POSITIVE", "colour", "png_data_url", "rgb"]
+__all__ = ["NEGATIVE", "POSITIVE", "colour", "ink_on", "png_data_url", "rgb"]
 
 POSITIVE = (37, 99, 235)  # blue
 NEGATIVE = (234, 88, 12)  # orange
@@ -33,6 +33,19 @@ def rgb(x: float, scale: float = 1.0) -> tuple[int, int, int]:
 def colour(x: float, scale: float = 1.0) -> str:
     """`rgb` as a CSS hex colour."""
     return "#{:02x}{:02x}{:02x}".format(*rgb(x, scale))
+
+
+def ink_on(x: float, scale: float = 1.0) -> str:
+    """The text colour (near-black or white) with the higher contrast on `colour` (x, scale)."""
+
+    def luminance(c: tuple[int, int, int]) -> float:
+        lin = [v / 255 / 12.92 if v <= 10 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    back = luminance(rgb(x, scale))
+    dark = (back + 0.05) / (luminance((17, 24, 39)) + 0.05)
+    light = 1.05 / (back + 0.05)
+    return "#111827" if dark >= light else "#ffffff"
 
 
 def png_data_url(values: Sequence[float], width: int, height: int, scale: float) -> str:

@@ -9,18 +9,17 @@ computed from the snapshots on plain floats: the model's own parameters are neve
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from autograd import functions
-from autograd.viz.view import view_block, write_page
+from autograd.viz.view import Viewable, view_block
 from nn.data import Dataset
 from nn.layers import MLP
 from nn.views.drawing import FONT, MAX_CIRCLES, MIN_TEXT_PX, MUTED, Column, Picture, number
 from nn.views.network import input_shape
 from nn.views.png import NEGATIVE, POSITIVE, png_data_url
+from nn.views.raster import picture_png
 from nn.views.unroll import unroll
 
 __all__ = ["TrainingView", "training_view"]
@@ -57,8 +56,10 @@ def _forward(
     return out
 
 
-class TrainingView:
+class TrainingView(Viewable):
     """The built view: one state per snapshot; display it in Jupyter or ``save_html(path)``."""
+
+    page_title = "chainrule training"
 
     def __init__(
         self, model: MLP, history: dict[str, list[Any]], data: Dataset | None, shape: Any
@@ -253,7 +254,8 @@ class TrainingView:
     def states(self) -> int:
         return len(self.texts)
 
-    def html(self, where: str = "notebook") -> str:
+    def html(self, where: str = "notebook", *, companion: bool = False) -> str:
+        """The view as one HTML block (a notebook output, or the body of a saved page)."""
         pic = self.picture
         last = self.states - 1
         extra_h = PANEL_H + 10
@@ -285,15 +287,20 @@ class TrainingView:
         }
         root = pic.t.attributes(self.root_el, pic.t.at(last))  # as the picture: the last state
         return view_block(
-            svg, data, self.texts, where, picture=last, kind="training", root_attrs=root
+            svg,
+            data,
+            self.texts,
+            where,
+            picture=last,
+            kind="training",
+            root_attrs=root,
+            companion=companion,
+            picture_text="The picture{where} shows the network at the last of {states} snapshots.",
         )
 
-    def _repr_html_(self) -> str:
-        return self.html()
-
-    def save_html(self, path: str | os.PathLike[str]) -> Path:
-        """Write the view as one HTML file that works from ``file://``; returns its path."""
-        return write_page(Path(path), self.html("page"), "chainrule training")
+    def picture_png(self) -> bytes:
+        """The network at the last snapshot as PNG, for an untrusted notebook (matplotlib)."""
+        return picture_png(self.picture, self.states - 1)
 
     def __repr__(self) -> str:
         return f"<TrainingView: {self.states} snapshots; display in Jupyter or .save_html(path)>"

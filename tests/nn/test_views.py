@@ -9,6 +9,7 @@ import math
 import random
 import struct
 import zlib
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -219,3 +220,26 @@ def test_png_pixels_are_the_colours_of_the_values():
     rows = [raw[1:7], raw[8:14]]  # each row: a filter byte, then RGB per pixel
     assert rows[0][:3] == bytes((37, 99, 235)) and rows[0][3:] == bytes((234, 88, 12))
     assert rows[1][:3] == bytes((255, 255, 255))
+
+
+def test_in_jupyter_a_picture_output_then_the_view_which_hides_it(monkeypatch):
+    """An untrusted notebook shows the PNG (its sanitizer keeps no inline SVG); the trusted
+    view's script hides it (companion=True)."""
+    import IPython.display
+
+    shown: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    monkeypatch.setattr(
+        IPython.display,
+        "display",
+        lambda data, raw, metadata=None: shown.append((data, metadata or {})),
+    )
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = [(p.data, p.grad) for p in model.parameters()]
+    nn.network_view(model, [1.0, -2.0], target=0.5)._ipython_display_()
+    assert [(p.data, p.grad) for p in model.parameters()] == before
+    (picture, meta), (view, _) = shown
+    png = picture["image/png"]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    assert meta["image/png"]["width"] == round(width * 0.75) == 900  # laid out 900 px wide
+    assert '"companion":true' in view["text/html"] and 'data-kind="network"' in view["text/html"]

@@ -30,6 +30,27 @@ SMALLEST_TEXT = """root => {
     return [smallest, where];
 }"""
 
+# The lowest WCAG contrast of any text against what is behind it: a neuron's circle for the
+# number inside it, else the picture's white canvas.
+LOWEST_CONTRAST = """root => {
+  const rgb = c => (c.match(/[\\d.]+/g) || [0, 0, 0]).slice(0, 3).map(Number);
+  const lum = c => { const v = rgb(c).map(x => { x /= 255;
+      return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05); };
+  let lowest = [99, ""];
+  root.querySelectorAll("svg.cr-network text").forEach(t => {
+    if (!t.textContent.trim()) return;
+    const g = t.parentElement, circle = g.matches(".cr-neuron") && g.querySelector("circle");
+    const inside = circle && Math.abs(+t.getAttribute("x") - +circle.getAttribute("cx")) < 1;
+    const back = inside ? getComputedStyle(circle).fill : "rgb(255, 255, 255)";
+    const r = ratio(getComputedStyle(t).fill, back);
+    if (r < lowest[0]) lowest = [r, t.textContent];
+  });
+  return lowest;
+}"""
+
 READ = """root => ({
     state: +root.dataset.state,
     neurons: Object.fromEntries([...root.querySelectorAll("[data-neuron]")].map(
@@ -104,7 +125,7 @@ def mlp_expected(model: nn.MLP, x: list[float], loss_fn: Any) -> tuple[dict[str,
 def test_an_mlp_2_3_1_follows_the_contract_and_ends_at_backwards_numbers(context, tmp_path):
     model = nn.MLP(2, [3, 1], seed=3)
     before = snapshot(model)
-    view = nn.network_view(model, [0.5, -1.5], target=0.25, loss="mse")
+    view = nn.network_view(model, [2.0, -1.5], target=0.25, loss="mse")
     assert snapshot(model) == before  # looking changes nothing
     p, root = open_view(context, tmp_path, view)
     states = walk(p, root)
@@ -112,7 +133,7 @@ def test_an_mlp_2_3_1_follows_the_contract_and_ends_at_backwards_numbers(context
     assert states[0]["neurons"]["0:1"][0] == repr(-1.5)  # inputs are given
     check_backward_order(states)
     last = states[-1]
-    units, loss = mlp_expected(model, [0.5, -1.5], lambda h: nn.mse_loss(h, 0.25))
+    units, loss = mlp_expected(model, [2.0, -1.5], lambda h: nn.mse_loss(h, 0.25))
     assert set(last["neurons"]) == set(units)
     for key, v in units.items():
         act, grad = last["neurons"][key]
@@ -125,6 +146,10 @@ def test_an_mlp_2_3_1_follows_the_contract_and_ends_at_backwards_numbers(context
     assert close(last["loss"][0][0], loss.data) and last["loss"][0][1] == "1.0"
     smallest, where = root.evaluate(SMALLEST_TEXT)
     assert smallest >= 10, f"{where!r} is drawn at {smallest:.1f} px"
+    for k in range(len(states)):
+        root.evaluate(f"r => r.chainrule.show({k})")
+        contrast, what = root.evaluate(LOWEST_CONTRAST)
+        assert contrast >= 4.5, f"state {k}: {what!r} at {contrast:.2f}:1"
     # A neuron opens its own step-through with labelled weights.
     root.locator('[data-neuron="1:1"]').click()
     info = root.locator(".cr-info").first

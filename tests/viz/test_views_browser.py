@@ -6,6 +6,7 @@ CI=true, that is a failure)."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -307,10 +308,15 @@ def test_without_javascript_the_picture_and_the_hint_show(chromium, tmp_path):
         view = p.view()
         svg = view.locator("svg.cr-graph")
         assert svg.is_visible() and svg.bounding_box()["width"] <= 1000
-        assert len(current_nodes(view)) == 1  # the picture is of state 5
+        # The picture is the end of backward (whatever state the live view opens at): the
+        # last state, one current node, no box reading "?".
+        assert int(view.get_attribute("data-state")) == int(view.get_attribute("data-states")) - 1
+        assert len(current_nodes(view)) == 1
+        assert "?" not in svg.text_content()
         hint = view.locator(".cr-nojs")
         text = hint.inner_text()
         assert hint.is_visible() and "allow JavaScript for this file" in text
+        assert "end of backward" in text
         assert "save_html" not in text and "notebook" not in text  # it is neither
         assert not view.get_by_role("button", name="Play").is_visible()  # no dead controls
         assert p.requests == []
@@ -367,6 +373,20 @@ def test_notebook_02_exported_by_nbconvert_steps_offline(context, tmp_path):
     assert len(current_nodes(view)) == 1
     assert [u for u in p.requests if not any(t in u for t in NBCONVERT_TEMPLATE_URLS)] == []
     assert p.errors == []
+    # Each view's picture output (for untrusted notebooks) is hidden by the live view...
+    hidden = p.page.locator('[data-chainrule-companion="hidden"]')
+    assert hidden.count() == views.count() and not hidden.first.is_visible()
+    # ... and is what a reader with scripts off sees, with a hint that fits a web page.
+    ctx = context.browser.new_context(
+        viewport={"width": 1000, "height": 800}, java_script_enabled=False
+    )
+    with ctx:
+        off = Page(ctx, exported.as_uri())
+        pictures = off.page.locator(".jp-OutputArea-child img")
+        assert pictures.count() >= views.count() and pictures.first.is_visible()
+        hint = off.page.locator(".cr-nojs").first.inner_text()
+        assert "in a web page exported from it, allow JavaScript" in hint
+        assert off.page.locator("svg.cr-graph").count() == 0  # one picture each, not two
 
 
 def test_the_readme_screenshot_of_the_step_through(chromium, tmp_path):
@@ -454,3 +474,95 @@ def test_in_a_notebook_panel_the_view_fits_the_height_the_reader_sees(chromium, 
     )
     assert outside == [], f"states whose node is outside the panel: {outside}"
     assert p.requests == [] and p.errors == []
+
+
+SMALLEST_TEXT = """root => {
+    const svg = root.querySelector('svg.cr-graph');
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    let least = 1e9;
+    svg.querySelectorAll('text').forEach(t => { if (t.textContent.trim())
+        least = Math.min(least, parseFloat(getComputedStyle(t).fontSize) * scale); });
+    return least;
+}"""
+
+
+@pytest.mark.parametrize(
+    ("graph", "width", "height"),
+    [(readme_neuron, 390, 844), (wide_graph, 1024, 768), (wide_graph, 390, 844)],
+)
+def test_no_text_is_drawn_below_6_6_px_whatever_limits_the_fit(
+    chromium, tmp_path, graph, width, height
+):
+    # Width-limited graphs shrank to 3.8 px (the README neuron on a phone): the floor holds in
+    # both directions, and the stage pans instead.
+    path = autograd.step_through(graph()).save_html(tmp_path / "v.html")
+    ctx = chromium.new_context(viewport={"width": width, "height": height})
+    with ctx:
+        p = Page(ctx, path.as_uri())
+        view = p.view()
+        assert view.evaluate(SMALLEST_TEXT) >= 6.6 - 1e-6
+        view.get_by_role("button", name="Fit to the view").click()
+        assert view.evaluate(SMALLEST_TEXT) >= 6.6 - 1e-6
+        if view.get_attribute("data-fit") != "whole":  # what does not fit pans to each node
+            for k in (3, 20, 40):
+                view.evaluate(f"el => el.chainrule.show({k})")
+                inside = view.locator('[data-current="true"]').evaluate(
+                    """node => { const a = node.getBoundingClientRect(),
+                           b = node.closest('.cr-scroll').getBoundingClientRect();
+                           return a.left >= b.left - 1 && a.right <= b.right + 1; }"""
+                )
+                assert inside, k
+        assert p.errors == []
+
+
+def test_the_details_panel_tells_the_state_shown(context, tmp_path):
+    x1, w1 = Value(2.0, "x1"), Value(0.5, "w1")
+    out = (x1 * w1).tanh()
+    out.label = "out"
+    p = Page(context, autograd.step_through(out).save_html(tmp_path / "v.html").as_uri())
+    view = p.view()
+    view.evaluate("el => el.chainrule.show(1)")  # forward: w1 computed, the product not yet
+    view.locator('[data-node="#2"]').click()
+    info = view.locator(".cr-info")
+    graph_rows = view.locator('[data-node="#2"] text')
+    assert "data ?" in graph_rows.all_text_contents()
+    assert "data ?" in info.inner_text() and "grad ?" in info.inner_text()
+    assert "state 2 of" in info.inner_text()
+    view.locator('[data-node="w1"]').click()
+    text = info.inner_text()
+    assert "data 0.5" in text and "grad 0" in text
+    assert "predicted with its final grad" in text  # the nudge rows use the end of backward
+    info.evaluate("el => { el.firstElementChild.dataset.mark = 'same'; }")
+    view.get_by_role("button", name="Next step").click()  # the panel follows, not rebuilt
+    view.evaluate("el => el.chainrule.show(+el.dataset.states - 1)")
+    assert info.locator("[data-mark='same']").count() == 1
+    assert "grad 0.8399" in info.inner_text()  # by hand: x1 * (1 - tanh(1)^2) = 2 * 0.419974
+    assert info.get_attribute("aria-live") is None  # stepping does not re-announce it
+    assert p.errors == []
+
+
+def test_keyboard_and_screen_reader(context, tmp_path):
+    out = readme_neuron()
+    p = Page(context, autograd.step_through(out).save_html(tmp_path / "v.html").as_uri())
+    view = p.view()
+    text = view.locator(".cr-text")
+    assert text.get_attribute("aria-live") == "polite"  # the step explanation is announced
+    assert view.locator(".cr-count").get_attribute("aria-live") is None
+    view.evaluate("el => el.chainrule.show(+el.dataset.states - 1)")
+    # A node's name is what it shows: its label, data and grad (no "show details" alone).
+    x = view.get_by_role("button", name=re.compile(r"^x data 2 grad -?\d"))
+    assert x.count() == 1
+    x.focus()
+    p.page.keyboard.press("Enter")
+    info = view.locator(".cr-info")
+    assert info.is_visible()
+    p.page.keyboard.press("Escape")
+    assert not info.is_visible()
+    assert view.evaluate("root => document.activeElement.dataset.node") == "x"
+    # The focus ring shows on the current node too (its red outline hid it).
+    current = view.locator('[data-current="true"]')
+    current.evaluate("el => el.focus({focusVisible: true})")
+    ring = current.locator("rect.cr-ring")
+    assert ring.evaluate("r => getComputedStyle(r).strokeWidth") == "3px"
+    assert ring.evaluate("r => getComputedStyle(r).stroke") not in ("none", "rgb(220, 38, 38)")
+    assert p.errors == []
