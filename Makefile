@@ -3,11 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench images site site-test clean
+.PHONY: demo lab notebooks test lint bench images site site-test clean
+
+NEEDS_311 = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	{ echo "chainrule needs Python 3.11 or newer; try: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-		{ echo "chainrule needs Python 3.11 or newer; try: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
+	$(NEEDS_311)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -24,8 +26,26 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/chainrule demo moons
 	$(BIN)/chainrule demo digits
 
+# The course in JupyterLab, with this checkout's chainrule in its kernel.
+$(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[lab]'
+	touch $@ $(VENV)/.demo-installed
+
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab notebooks/
+
+# Every notebook top to bottom, in a fresh environment holding only what `make demo` installs
+# (plus nbclient, which runs them), so a notebook importing anything more fails here.
+DEMO_CHECK := build/demo-venv
+notebooks:
+	$(NEEDS_311)
+	rm -rf $(DEMO_CHECK)
+	$(PYTHON) -m venv $(DEMO_CHECK)
+	$(DEMO_CHECK)/bin/python -m pip install --quiet -e '.[notebooks,data]' nbclient
+	$(DEMO_CHECK)/bin/python tests/run_notebooks.py notebooks/*.ipynb
+
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -58,4 +78,4 @@ site-test: site
 	$(BIN)/python -m pytest tests_site -p no:cacheprovider --tb=short -n $(SITE_JOBS)
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .hypothesis .ruff_cache .mypy_cache chainrule-out
+	rm -rf $(VENV) $(DEMO_CHECK) build .pytest_cache .hypothesis .ruff_cache .mypy_cache chainrule-out

@@ -10,10 +10,13 @@ from collections.abc import Sequence
 from autograd import Value, topological_order
 
 
-def describe(node: Value) -> str:
-    """One line per node: how it was made, its data and grad, and its local derivatives."""
-    name = node.label or "·"
-    made = f"{node.op}({', '.join(p.label or '·' for p in node.parents)})" if node.op else "leaf"
+def describe(node: Value, names: dict[Value, str]) -> str:
+    """One line per node: how it was made, its data and grad, and its local derivatives.
+
+    ``names`` gives each node's name: its label, or ``#k`` (its position in topological order),
+    as the graph views and `print_steps` name unlabelled nodes."""
+    name = names[node]
+    made = f"{node.op}({', '.join(names[p] for p in node.parents)})" if node.op else "leaf"
     local = ", ".join(f"{g:+.4f}" for g in node.local_grads)
     local = f"  d/dparents = ({local})" if local else ""
     return f"{name:>4} = {made:<16} data {node.data:+.4f}  grad {node.grad:+.4f}{local}"
@@ -39,8 +42,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     out.label = "out"
     out.backward()
     print("out = tanh(x1*w1 + x2*w2 + b); every node, inputs first, after out.backward():\n")
-    for node in topological_order(out):
-        print(describe(node))
+    order = topological_order(out)
+    names = {v: v.label or f"#{i}" for i, v in enumerate(order)}
+    for node in order:
+        print(describe(node, names))
     print("\nRead a grad as: nudging that node by h moves out by about grad*h.")
 
 

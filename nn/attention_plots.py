@@ -1,16 +1,11 @@
-"""Pictures of attention: each head's softmax weights as a heatmap (query position down, the
-position it reads across), matplotlib imported only when a plot is made."""
+"""Pictures of attention: each head's softmax weights as a heat map (query position down, the
+position it reads across), drawn with `nn.charts`."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from nn.plots import pyplot
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from nn import charts
 
 __all__ = ["plot_attention"]
 
@@ -20,10 +15,12 @@ def plot_attention(
     labels: Sequence[str],
     *,
     title: str | None = None,
-) -> Figure:
-    """One heatmap per head of ``weights[head][t][s]`` (e.g. `CausalSelfAttention`'s
-    ``attention_weights``), rows t and columns s labelled with ``labels`` (the tokens read).
-    Cells above the diagonal, which causal attention never reads, are left blank."""
+    columns: int = 4,
+) -> charts.Grid:
+    """One heat map per head of ``weights[head][t][s]`` (e.g. `CausalSelfAttention`'s
+    ``attention_weights``), rows t and columns s labelled with ``labels`` (the tokens read),
+    ``columns`` heads to a row, a colorbar (0 to 1) beside each row's last head. Cells above
+    the diagonal, which causal attention never reads, are left blank."""
     if not weights or not weights[0]:
         raise ValueError("plot_attention: no attention weights (call the model on a sequence)")
     steps = len(weights[0])
@@ -33,26 +30,25 @@ def plot_attention(
         if [len(row) for row in head] != list(range(1, steps + 1)):
             raise ValueError(f"plot_attention: head {h} is not causal weights[t][s <= t]")
     n = len(weights)
-    cols = min(n, 4)
-    rows = math.ceil(n / cols)
-    side = 0.35 * steps + 1.2
-    fig, axes = pyplot().subplots(
-        rows, cols, figsize=(side * cols, side * rows + 0.4), squeeze=False, layout="constrained"
-    )
-    image = None
-    for h, ax in enumerate(axes.flat):
-        if h >= n:
-            ax.set_axis_off()
-            continue
-        grid = [[*row, *[math.nan] * (steps - len(row))] for row in weights[h]]
-        image = ax.imshow(grid, cmap="viridis", vmin=0.0, vmax=1.0)
-        ax.set_xticks(range(steps), list(labels))
-        ax.set_yticks(range(steps), list(labels))
-        ax.set_title(f"head {h}", fontsize="small")
-        ax.set_xlabel("attends to (s)", fontsize="small")
-        if h % cols == 0:
-            ax.set_ylabel("reading (t)", fontsize="small")
-    fig.colorbar(image, ax=axes, shrink=0.8, label="attention weight")
-    if title:
-        fig.suptitle(title)
-    return fig  # type: ignore[no-any-return]
+    cols = min(n, columns)
+    side = max(200.0, 22.0 * steps + 90)
+    panels = []
+    for h, head in enumerate(weights):
+        last_in_row = h % cols == cols - 1 or h == n - 1
+        grid = [[*row, *[None] * (steps - len(row))] for row in head]
+        panels.append(
+            charts.heatmap(
+                grid,
+                x_labels=labels,
+                y_labels=labels,
+                vmin=0.0,
+                vmax=1.0,
+                colorbar="attention weight" if last_in_row else None,
+                title=f"head {h}",
+                xlabel="attends to (s)",
+                ylabel="reading (t)" if h % cols == 0 else None,
+                width=side + (90 if last_in_row else 0),
+                height=side + 20,
+            )
+        )
+    return charts.grid(panels, columns=cols, title=title)

@@ -2,28 +2,23 @@
 an RNN's gradient norm per time step, a gradient's components by size, and loss curves for
 several learning rates.
 
-matplotlib is imported only when a plot is made (it comes with the ``notebooks`` extra). Every
-function returns the matplotlib Figure; in a notebook, assign it (``fig = plot_history(h)``) or
-end the line with ``;`` so it is shown once.
+Each function returns a chart from `nn.charts` (SVG in pure Python, so it draws the same on
+CPython and in the browser): the last value of a notebook cell shows it, ``.save("x.svg")``
+writes it. Several charts side by side: ``nn.charts.grid([a, b, c])``.
 """
 
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
 
 import autograd
+from nn import charts
 from nn.checks import check_count
 from nn.data import Dataset
 from nn.module import Module
 from nn.objectives import Objective, as_objective
 from nn.train import History
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 __all__ = [
     "plot_decision_boundary",
@@ -33,66 +28,54 @@ __all__ = [
     "plot_history",
     "plot_learning_rates",
     "plot_loss_curves",
-    "pyplot",
 ]
 
-NOTEBOOKS_EXTRA_HINT = "pip install 'chainrule[notebooks]'"
 
-
-def pyplot() -> Any:
-    """matplotlib.pyplot, or an ImportError saying how to install it."""
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as e:
-        raise ImportError(
-            f"plotting needs matplotlib, which is not installed: {NOTEBOOKS_EXTRA_HINT}"
-        ) from e
-    return plt
-
-
-def figure_and_axes(ax: Axes | None, figsize: tuple[float, float] = (7, 3.6)) -> tuple[Any, Axes]:
-    """``ax`` and its figure, or a new figure of ``figsize`` inches with one axes."""
-    if ax is None:
-        return pyplot().subplots(figsize=figsize, layout="constrained")  # type: ignore[no-any-return]
-    return ax.figure, ax
-
-
-def plot_history(
-    history: History, *, label: str | None = None, axes: list[Axes] | None = None
-) -> Figure:
-    """Loss (left) and accuracy (right) per epoch; test curves dashed when present.
-
-    Pass the ``axes`` of an earlier call (``fig.axes``) to overlay another run, e.g. full-batch
-    against mini-batch training, each with its ``label``.
-    """
+def _check_history(history: object) -> History:
+    if not isinstance(history, Mapping):
+        raise TypeError(f"plot_history: expected a History dict, got {type(history).__name__}")
     for key in ("loss", "accuracy"):
         if not isinstance(history.get(key), list):
             raise ValueError(f"plot_history: the history has no {key!r} list")
-    if axes is None:
-        fig, (loss_ax, acc_ax) = pyplot().subplots(1, 2, figsize=(10, 3.8), layout="constrained")
-        loss_ax.set(title="loss", xlabel="epoch")
-        acc_ax.set(title="accuracy", xlabel="epoch", ylim=(0, 1.02))
+    return history  # type: ignore[return-value]
+
+
+def plot_history(
+    history: History | Mapping[str, History], *, label: str | None = None
+) -> charts.Grid:
+    """Loss (left, log scale) and accuracy (right) per epoch; test curves dashed when present.
+
+    Give several runs as ``{label: history}`` (e.g. full-batch against mini-batch training) to
+    overlay them, each in its own colour.
+    """
+    if (
+        isinstance(history, Mapping)
+        and history
+        and all(isinstance(v, Mapping) for v in history.values())
+    ):
+        runs = {str(k): _check_history(v) for k, v in history.items()}
     else:
-        if len(axes) < 2:
-            raise ValueError("plot_history: axes must hold two Axes (loss, accuracy)")
-        loss_ax, acc_ax = axes[0], axes[1]
-        fig = loss_ax.figure
-    name = f"{label} " if label else ""
-    epochs = range(1, len(history["loss"]) + 1)
-    line = loss_ax.plot(epochs, history["loss"], label=f"{name}train")[0]
-    acc_ax.plot(epochs, history["accuracy"], color=line.get_color(), label=f"{name}train")
-    if history.get("test_loss"):
-        loss_ax.plot(
-            epochs, history["test_loss"], "--", color=line.get_color(), label=f"{name}test"
-        )
-        acc_ax.plot(
-            epochs, history["test_accuracy"], "--", color=line.get_color(), label=f"{name}test"
-        )
-    if len(history["loss"]) > 1 and min(history["loss"]) > 0:
-        loss_ax.set_yscale("log")
-    for ax in (loss_ax, acc_ax):
-        ax.legend(fontsize="small")
-    return fig  # type: ignore[no-any-return]
+        runs = {label or "": _check_history(history)}
+    everything = [v for h in runs.values() for v in [*h["loss"], *(h.get("test_loss") or [])]]
+    log = len(everything) > 1 and min(everything) > 0
+    loss = charts.Panel(title="loss", xlabel="epoch", ylabel="loss", log_y=log, width=440)
+    acc = charts.Panel(title="accuracy", xlabel="epoch", ylabel="accuracy", ylim=(0, 1), width=440)
+    for i, (name, h) in enumerate(runs.items()):
+        color = charts.PALETTE[i % len(charts.PALETTE)]
+        prefix = f"{name} " if name else ""
+        epochs = list(range(1, len(h["loss"]) + 1))
+        for panel, key in ((loss, "loss"), (acc, "accuracy")):
+            panel.line(h[key], epochs, name=f"{prefix}train", color=color)
+            test = h.get(f"test_{key}")
+            if test:
+                panel.line(
+                    test, epochs[: len(test)], name=f"{prefix}test", color=color, dash="dashed"
+                )
+    return charts.grid([loss, acc])
+
+
+def _linspace(low: float, high: float, n: int) -> list[float]:
+    return [low + (high - low) * i / (n - 1) for i in range(n)]
 
 
 def plot_decision_boundary(
@@ -101,11 +84,15 @@ def plot_decision_boundary(
     *,
     loss: str | Objective = "cross_entropy",
     resolution: int = 80,
-    ax: Axes | None = None,
     title: str | None = None,
-) -> Figure:
-    """The class a 2-input classifier predicts at every point of a grid around ``data``, with the
-    data on top. ``loss`` names the prediction rule, as in `nn.evaluate`."""
+    names: Sequence[str] | None = None,
+    width: float = 420,
+    height: float = 360,
+) -> charts.Panel:
+    """The class a 2-input classifier predicts at every point of a grid around ``data`` (pale
+    regions, the borders between them drawn), with the data on top and a legend of the class
+    ``names`` (default "class 0", ...). ``loss`` names the prediction rule, as in
+    `nn.evaluate`."""
     if data.n_features != 2:
         raise ValueError(f"plot_decision_boundary needs 2-D data, got {data.n_features} features")
     resolution = check_count("resolution", resolution, least=2)
@@ -118,22 +105,20 @@ def plot_decision_boundary(
     g1 = _linspace(min(xs1) - pad1, max(xs1) + pad1, resolution)
     with autograd.no_grad():
         grid = [[predict([v.data for v in model([a, b])]) for a in g0] for b in g1]
-    plt = pyplot()
-    fig, ax = figure_and_axes(ax, (5, 4.2))
     n_classes = max(data.n_classes, max(max(row) for row in grid) + 1)
-    cmap = plt.get_cmap("coolwarm" if n_classes == 2 else "tab10")
-    levels = [k - 0.5 for k in range(n_classes + 1)]
-    ax.contourf(g0, g1, grid, levels=levels, cmap=cmap, alpha=0.35, vmin=0, vmax=n_classes - 1)
-    ax.scatter(xs0, xs1, c=data.ys, cmap=cmap, vmin=0, vmax=n_classes - 1, s=18, edgecolors="k")
-    ax.set(xlim=(g0[0], g0[-1]), ylim=(g1[0], g1[-1]), aspect="equal")
-    if title:
-        ax.set_title(title)
-    return fig  # type: ignore[no-any-return]
+    shown = list(names) if names is not None else [f"class {k}" for k in range(n_classes)]
+    panel = charts.Panel(
+        title=title, xlabel="feature 0", ylabel="feature 1", width=width, height=height
+    )
+    panel.classes(grid, xs=g0, ys=g1, names=shown)
+    return panel.points_by_class(xs0, xs1, data.ys, names=shown, legend=False)
 
 
-def plot_first_layer(model: Module, *, shape: tuple[int, int] = (8, 8)) -> Figure:
-    """Each first-layer neuron's weights as an image (red positive, blue negative): what that
-    neuron looks for in an input image of ``shape`` pixels."""
+def plot_first_layer(
+    model: Module, *, shape: tuple[int, int] = (8, 8), columns: int = 8
+) -> charts.ImageGrid:
+    """Each first-layer neuron's weights as an image (red positive, blue negative, white 0; a
+    colorbar gives the scale): what that neuron looks for in an input image of ``shape``."""
     layers = getattr(model, "layers", None)
     first = layers[0] if layers else model
     neurons = getattr(first, "neurons", None)
@@ -144,53 +129,50 @@ def plot_first_layer(model: Module, *, shape: tuple[int, int] = (8, 8)) -> Figur
         raise ValueError(
             f"plot_first_layer: neurons have {len(neurons[0].w)} weights, not {rows}x{cols}"
         )
-    images = [[[n.w[r * cols + c].data for c in range(cols)] for r in range(rows)] for n in neurons]
-    limit = max(abs(v) for image in images for row in image for v in row) or 1.0
-    ncols = min(8, len(images))
-    nrows = math.ceil(len(images) / ncols)
-    fig, axes = pyplot().subplots(
-        nrows, ncols, figsize=(1.3 * ncols, 1.4 * nrows), squeeze=False, layout="constrained"
+    images = [[w.data for w in n.w] for n in neurons]
+    limit = max(abs(v) for image in images for v in image) or 1.0
+    return charts.image_grid(
+        images,
+        shape=shape,
+        captions=[f"neuron {i}" for i in range(len(images))],
+        columns=columns,
+        colormap="diverging",
+        vmin=-limit,
+        vmax=limit,
+        colorbar="weight",
     )
-    for i, ax in enumerate(axes.flat):
-        ax.set_axis_off()
-        if i < len(images):
-            ax.imshow(images[i], cmap="RdBu_r", vmin=-limit, vmax=limit)
-            ax.set_title(f"neuron {i}", fontsize="small")
-    return fig  # type: ignore[no-any-return]
 
 
 def _runs(
     curves: Sequence[float] | Mapping[str, Sequence[float]], who: str
 ) -> dict[str, list[float]]:
     if isinstance(curves, Mapping):
-        runs = {str(k): list(v) for k, v in curves.items()}
+        runs = {str(k): [float(v) for v in vs] for k, vs in curves.items()}
     else:
-        runs = {"": list(curves)}
+        runs = {"": [float(v) for v in curves]}
     if not runs or any(not v for v in runs.values()):
         raise ValueError(f"{who}: nothing to plot (give a list of numbers or a dict of lists)")
     return runs
 
 
 def plot_grad_norms(
-    norms: Sequence[float] | Mapping[str, Sequence[float]],
-    *,
-    ax: Axes | None = None,
-    title: str | None = None,
-) -> Figure:
+    norms: Sequence[float] | Mapping[str, Sequence[float]], *, title: str | None = None
+) -> charts.Panel:
     """||dLoss/dh_t|| against the time step t (e.g. from `nn.RNN.grad_norms_per_step`), one
     line per run when given a dict {label: norms}, on a log scale: vanishing gradients fall
     steeply going back in time, exploding ones climb. Steps no gradient reached (norm 0, e.g.
     behind a truncation) are left out, as a log scale cannot show 0."""
     runs = _runs(norms, "plot_grad_norms")
-    fig, ax = figure_and_axes(ax)
+    panel = charts.Panel(
+        title=title or "gradient norm per step",
+        xlabel="time step t",
+        ylabel="||dLoss/dh_t||",
+        log_y=True,
+        width=560,
+    )
     for label, values in runs.items():
-        shown = [v if v > 0 else math.nan for v in values]
-        ax.plot(range(len(values)), shown, marker=".", label=label or None)
-    ax.set_yscale("log")
-    ax.set(xlabel="time step t", ylabel="||dLoss/dh_t||", title=title or "gradient norm per step")
-    if any(runs):
-        ax.legend(fontsize="small")
-    return fig  # type: ignore[no-any-return]
+        panel.line(values, name=label or None, marker="dot")
+    return panel
 
 
 def plot_loss_curves(
@@ -198,44 +180,34 @@ def plot_loss_curves(
     *,
     smooth: int = 1,
     references: Mapping[str, float] | None = None,
-    ax: Axes | None = None,
     xlabel: str = "update",
     title: str | None = None,
-) -> Figure:
+) -> charts.Panel:
     """Loss per update for one run or several ({label: losses}), each averaged over a sliding
     window of ``smooth`` updates (single-sequence losses are noisy), with dotted horizontal
     ``references`` ({label: level}, e.g. a baseline) and a log scale."""
     runs = _runs(curves, "plot_loss_curves")
     smooth = check_count("smooth", smooth)
-    fig, ax = figure_and_axes(ax)
+    panel = charts.Panel(title=title, xlabel=xlabel, ylabel="loss", log_y=True, width=560)
     for label, values in runs.items():
         window = min(smooth, len(values))
         running = [
             math.fsum(values[i - window : i]) / window for i in range(window, len(values) + 1)
         ]
-        ax.plot(range(window, len(values) + 1), running, label=label or None)
-    styles = (":", "-.", "--")
+        panel.line(running, list(range(window, len(values) + 1)), name=label or None)
     for i, (label, level) in enumerate((references or {}).items()):
-        ax.axhline(level, linestyle=styles[i % 3], color="gray", label=f"{label} ({level:.3g})")
-    ax.set_yscale("log")
-    ax.set(xlabel=xlabel, ylabel="loss", title=title or "")
-    if any(runs) or references:
-        ax.legend(fontsize="small")
-    return fig  # type: ignore[no-any-return]
-
-
-def _linspace(low: float, high: float, n: int) -> list[float]:
-    return [low + (high - low) * i / (n - 1) for i in range(n)]
+        dash = ("dotted", "dashdot", "dashed")[i % 3]
+        panel.hline(level, name=f"{label} ({level:.3g})", dash=dash)
+    return panel
 
 
 def plot_gradient_components(
     grads: Sequence[float],
     *,
     highlight: Mapping[str, float] | None = None,
-    ax: Axes | None = None,
     title: str | None = None,
-) -> Figure:
-    """A gradient's components sorted by size, largest first, on a log scale: how few of them
+) -> charts.Panel:
+    """A gradient's components sorted by size, largest first, on log-log axes: how few of them
     the cost is most sensitive to. ``highlight`` ({label: component}) marks chosen components
     (e.g. two weights to nudge) at their rank. Components equal to 0 are left out."""
     sizes = sorted((abs(float(g)) for g in grads), reverse=True)
@@ -243,62 +215,57 @@ def plot_gradient_components(
         raise ValueError("plot_gradient_components: the gradient has no components")
     if not all(math.isfinite(s) for s in sizes):
         raise ValueError("plot_gradient_components: the gradient has a nan or inf component")
-    fig, ax = figure_and_axes(ax)
-    ranks = range(1, len(sizes) + 1)
-    ax.plot(ranks, [s if s > 0 else math.nan for s in sizes], label="|component|")
-    for label, value in (highlight or {}).items():
+    panel = charts.Panel(
+        title=title or f"{len(sizes):,} gradient components, sorted by size",
+        xlabel="rank (largest first)",
+        ylabel="|dC/dparameter|",
+        log_x=True,
+        log_y=True,
+        width=560,
+    )
+    panel.line(sizes, list(range(1, len(sizes) + 1)), name="|component|")
+    for i, (label, value) in enumerate((highlight or {}).items()):
         size = abs(float(value))
         rank = 1 + sum(1 for s in sizes if s > size)
-        ax.plot([rank], [size], "o", label=f"{label}: {size:.3g} (rank {rank:,})")
-    ax.set(xscale="log", yscale="log", xlabel="rank (largest first)", ylabel="|dC/dparameter|")
-    ax.set_title(title or f"{len(sizes):,} gradient components, sorted by size")
-    ax.legend(fontsize="small")
-    return fig  # type: ignore[no-any-return]
-
-
-_FLOAT_MAX = sys.float_info.max
+        panel.points(
+            [rank],
+            [size],
+            name=f"{label}: {size:.3g} (rank {rank:,})",
+            color=charts.PALETTE[1 + i % (len(charts.PALETTE) - 1)],
+            size=9,
+        )
+    return panel
 
 
 def plot_learning_rates(
     curves: Mapping[str, Sequence[float]], *, xlabel: str = "step", title: str | None = None
-) -> Figure:
+) -> charts.Grid:
     """One panel per learning rate ({label: losses}), side by side, each on its own log scale so
     a crawl, a good run and a blow-up can all be read. A run whose loss became inf or nan is
     drawn up to its last finite value and marked there with a red x."""
     runs = _runs(curves, "plot_learning_rates")
-    fig, axes = pyplot().subplots(
-        1, len(runs), figsize=(3.4 * len(runs), 3.2), squeeze=False, layout="constrained"
-    )
-    for ax, (label, values) in zip(axes.flat, runs.items()):
-        bad = next((i for i, v in enumerate(values) if not math.isfinite(v)), None)
+    panels = []
+    for i, (label, values) in enumerate(runs.items()):
+        bad = next((k for k, v in enumerate(values) if not math.isfinite(v)), None)
         finite = values if bad is None else values[:bad]
-        ax.plot(range(len(finite)), finite)
+        panel = charts.Panel(
+            title=label,
+            xlabel=xlabel,
+            ylabel="loss" if i == 0 else None,
+            log_y=bool(finite) and min(finite) > 0,
+            width=300,
+            height=280,
+        )
+        panel.line(finite or [math.nan], list(range(len(finite))) or [0])
         if bad is not None:
-            where = f"loss {values[bad]} at step {bad}"
             last = (max(bad - 1, 0), finite[-1] if finite else 1.0)
-            ax.plot(
-                [last[0]], [last[1]], "x", color="red", markersize=10, label=where, clip_on=False
+            panel.points(
+                [last[0]],
+                [last[1]],
+                name=f"loss {values[bad]} at step {bad}",
+                color=charts.PALETTE[1],
+                marker="x",
+                size=11,
             )
-            ax.legend(fontsize="small")
-        if finite and min(finite) > 0:
-            low = math.floor(math.log10(min(finite)))
-            high = min(math.ceil(math.log10(max(finite))), math.floor(math.log10(_FLOAT_MAX)))
-            if high - low <= 100:
-                ax.set_yscale("log")
-            else:
-                # Near the float limit matplotlib's margins and tick decades overflow: set the
-                # limits (before the log scale, which resets the ticks) and the ticks by hand.
-                from matplotlib.ticker import FixedLocator, NullLocator
-
-                ax.set_ylim(10.0**low, 10.0**high)
-                ax.set_yscale("log")
-                stride = 50 * math.ceil((high - low) / 300)
-                first = stride * math.ceil(low / stride)
-                ticks = [10.0**k for k in range(first, high + 1, stride)]
-                ax.yaxis.set_major_locator(FixedLocator(ticks))
-                ax.yaxis.set_minor_locator(NullLocator())
-        ax.set(title=label, xlabel=xlabel)
-    axes.flat[0].set_ylabel("loss")
-    if title:
-        fig.suptitle(title)
-    return fig  # type: ignore[no-any-return]
+        panels.append(panel)
+    return charts.grid(panels, title=title)

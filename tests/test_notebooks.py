@@ -1,18 +1,25 @@
 """The notebooks are part of the product: each runs top to bottom (with nbmake, as a user would
-run it) and is committed without outputs."""
+run it), survives a learner's edits of its knobs, and is committed without outputs.
+
+CI runs the notebooks in the environment `make demo` builds (`make notebooks`) and deselects
+the `notebook`-marked test here, so they run once."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from nn.interop import INSTALL_TORCH
 from tests.needs import hide_torch
+from tests.run_notebooks import run_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -24,6 +31,7 @@ def test_there_are_notebooks():
 
 
 @pytest.mark.slow
+@pytest.mark.notebook
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(notebook, tmp_path):
     env = notebook_env(tmp_path)
@@ -79,6 +87,92 @@ def test_the_pytorch_notebook_runs_to_the_end_without_pytorch(tmp_path):
     for text in torch_parts:
         assert text.count("\n") == 1 and INSTALL_TORCH in text, text
     assert any("chainrule:" in text for text in printed)  # the chainrule parts ran
+
+
+# The learner's edits of issue 21, made the way the notebooks invite them: by changing a knob.
+LEARNER_EDITS = {
+    "01_values_and_the_chain_rule": ("knobs.extra_node = False", "knobs.extra_node = True"),
+    "10_the_learning_rate": ("knobs.rate_factor = 3.0", "knobs.rate_factor = 1.05"),
+    "12_activations": (
+        'knobs.activations = ["tanh", "relu"]',
+        'knobs.activations = ["tanh", "relu", "sigmoid"]',
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", LEARNER_EDITS)
+def test_a_learners_edit_runs_to_the_end_with_a_sentence(stem, tmp_path, monkeypatch):
+    """The edited notebook runs to its last cell (no traceback) and says in words which
+    sentence of its text no longer holds, naming the knob that changed."""
+    monkeypatch.setenv("HYPOTHESIS_STORAGE_DIRECTORY", str(tmp_path / "hypothesis"))
+    old, new = LEARNER_EDITS[stem]
+    printed = "".join(run_notebook(ROOT / "notebooks" / f"{stem}.ipynb", {old: new}))
+    knob = old.split("=")[0].strip().removeprefix("knobs.")
+    assert f"With your change ({knob} " in printed, printed[-3000:]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_has_knobs_and_try_this(notebook):
+    """Each notebook invites play: knobs near the top and 2-3 "Try this" suggestions at the end."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    sources = ["".join(cell["source"]) for cell in nb["cells"]]
+    assert any("knobs = Knobs(" in src for src in sources[:6]), f"{notebook.name}: no knobs on top"
+    tries = [i for i, src in enumerate(sources) if src.startswith("## Try this")]
+    assert tries and tries[0] >= len(sources) - 3, f"{notebook.name}: no Try this at the end"
+    assert 2 <= sources[tries[0]].count("**") // 2 <= 3, f"{notebook.name}: 2-3 suggestions"
+
+
+# Notebooks about another library, which cannot run in the browser (no Pyodide build of it).
+NOT_IN_THE_BROWSER = {"15_graduating_to_pytorch"}
+
+
+@pytest.mark.parametrize(
+    "notebook", [p for p in NOTEBOOKS if p.stem not in NOT_IN_THE_BROWSER], ids=lambda p: p.stem
+)
+def test_notebook_imports_only_what_runs_in_the_browser(notebook):
+    """The course also runs on Pyodide, where numpy, matplotlib and scikit-learn do not exist."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    for module in ("numpy", "matplotlib", "sklearn"):
+        assert f"import {module}" not in code and f"from {module}" not in code, notebook.name
+
+
+def demo_distributions() -> set[str]:
+    """The distributions `make demo` installs: the notebooks and data extras, and what they pull."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted, seen, found = ["notebooks", "data"], set(), set(extras["dependencies"])
+    while wanted:
+        extra = wanted.pop()
+        if extra in seen:
+            continue
+        seen.add(extra)
+        for requirement in extras["optional-dependencies"][extra]:
+            if requirement.startswith("chainrule["):
+                wanted += requirement[len("chainrule[") : -1].split(",")
+            else:
+                found.add(requirement)
+    return {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower().replace("-", "_") for r in found}
+
+
+@pytest.mark.parametrize(
+    "notebook", [p for p in NOTEBOOKS if p.stem not in NOT_IN_THE_BROWSER], ids=lambda p: p.stem
+)
+def test_notebook_imports_only_what_make_demo_installs(notebook):
+    """Every module a notebook imports is the standard library's, chainrule's, or installed by
+    `make demo` (notebook 03 once needed hypothesis, which only the dev extra had)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    available = demo_distributions() | set(sys.stdlib_module_names) | {"autograd", "nn"}
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                assert top in available, f"{notebook.name} imports {name}, not in make demo"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

@@ -2,14 +2,13 @@
 registered in `nn.demos.registry` (xor, moons, digits, rnn, gpt).
 
 A demo trains with a progress bar, prints what it reached and how long it took, and writes its
-pictures (loss curves, and the moons boundary, digits' first layer, GPT's attention) as PNGs
-into ``./chainrule-out/``.
+pictures (loss curves, and the moons boundary, digits' first layer, GPT's attention) as SVG
+files into ``./chainrule-out/`` (any browser opens them).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 import tempfile
@@ -17,10 +16,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from autograd.files import write_bytes_atomically
 from nn.checks import shown
 from nn.demos.registry import DEMOS, DemoOptions, DemoResult
-from nn.plots import NOTEBOOKS_EXTRA_HINT
 
 __all__ = ["main"]
 
@@ -41,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         "--epochs", type=_epochs, default=None, help="override the demo's epoch count"
     )
     demo.add_argument("--seed", type=int, default=0, help="seed for data and weights")
-    demo.add_argument("--out", default="chainrule-out", help="directory for the PNGs")
+    demo.add_argument("--out", default="chainrule-out", help="directory for the SVG pictures")
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
@@ -60,14 +57,6 @@ def _epochs(text: str) -> int:
     return n
 
 
-def _matplotlib_available() -> bool:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def check_out_dir(out: Path) -> None:
     """Make ``out`` and prove a file can be written there, before any training: OSError (naming
     ``out``) otherwise, so a bad --out costs seconds, not a training run."""
@@ -80,28 +69,13 @@ def check_out_dir(out: Path) -> None:
 
 
 def write_figures(result: DemoResult, out: Path) -> list[Path]:
-    """Save the demo's figures as PNGs with matplotlib's Agg backend (no window needed), each
-    written atomically: a full disk leaves the old file or none, never an empty PNG."""
-    if not result.figures:
-        return []
-    if not _matplotlib_available():
-        print(f"matplotlib is not installed, so no plots were written ({NOTEBOOKS_EXTRA_HINT})")
-        return []
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    """Save the demo's charts as SVG files in ``out``, each written atomically: a full disk
+    leaves the old file or none, never half a picture."""
+    written: list[Path] = []
     for name, make in result.figures.items():
-        fig = make()
-        buffer = io.BytesIO()
-        try:
-            fig.savefig(buffer, format="png", dpi=110)
-        finally:
-            plt.close(fig)
-        write_bytes_atomically(out / name, buffer.getvalue())
+        if not written:
+            out.mkdir(parents=True, exist_ok=True)
+        make().save(out / name)
         written.append(out / name)
     return written
 
@@ -146,18 +120,17 @@ def _run(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return 0 if args.command is None else 2
     out = Path(args.out)
-    if _matplotlib_available():  # without it, nothing is written (and write_figures says so)
-        try:
-            check_out_dir(out)
-        except OSError as e:
-            print(f"chainrule: error: {e.strerror}", file=sys.stderr)
-            return 1
+    try:
+        check_out_dir(out)
+    except OSError as e:
+        print(f"chainrule: error: {e.strerror}", file=sys.stderr)
+        return 1
     options = DemoOptions(epochs=args.epochs, seed=args.seed, progress=not args.no_progress)
     print(f"chainrule demo {args.name}: {DEMOS[args.name].help}", flush=True)
     start = time.perf_counter()
     try:
         result = DEMOS[args.name].run(options)
-    except ImportError as e:  # a missing optional dependency, e.g. scikit-learn for digits
+    except ImportError as e:  # a missing optional dependency, e.g. `names` for gpt
         print(f"error: {e}", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - start

@@ -52,14 +52,14 @@ def gpt_demo(options: DemoOptions) -> DemoResult:
         *[f"  {'+' if s in known else ' '} {s}" for s in samples],
     ]
     figures = {
-        "gpt-loss.png": lambda: plots.plot_loss_curves(
+        "gpt-loss.svg": lambda: plots.plot_loss_curves(
             {"training (per name)": run.losses},
             smooth=max(1, min(50, config.steps // 5)),
             references={"uniform ln(vocab)": uniform, "held-out names": held_out},
             xlabel="step",
             title="GPT on names: cross-entropy per character",
         ),
-        "gpt-attention.png": lambda: plot_attention(
+        "gpt-attention.svg": lambda: plot_attention(
             weights, labels, title=f"attention on '.{example}', after {config.steps} steps"
         ),
     }

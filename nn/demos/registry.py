@@ -7,20 +7,20 @@ A demo is a function taking `DemoOptions` and returning a `DemoResult`, register
     def name_demo(options: DemoOptions) -> DemoResult: ...
 
 A demo defined in another module registers when that module is imported: `nn.demos`
-imports each one. Demos never draw themselves: they return figure makers, and the command line
-writes them as PNGs only when matplotlib is installed, and page writers (HTML views, which need
-nothing else).
+imports each one. Demos never draw themselves: they return chart makers, which the command line
+writes as SVG files, and page writers (HTML views).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nn import data as datasets
 from nn import plots
+from nn.charts import Chart
 from nn.layers import MLP
 from nn.optim import SGD, Adam, cosine_lr
 from nn.scoring import loss_and_accuracy
@@ -42,12 +42,12 @@ class DemoOptions:
 @dataclass
 class DemoResult:
     """What a demo reached: lines to print, its training history, its pictures (file name
-    -> a function returning a matplotlib Figure) and its pages (file name -> a function that
+    -> a function returning an `nn.charts.Chart`) and its pages (file name -> a function that
     writes the page at the path it is given)."""
 
     summary: list[str]
     history: History
-    figures: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    figures: Mapping[str, Callable[[], Chart]] = field(default_factory=dict)
     pages: dict[str, Callable[[Path], Path]] = field(default_factory=dict)
 
 
@@ -74,7 +74,7 @@ def demo(name: str, help: str) -> Callable[[Callable[[DemoOptions], DemoResult]]
     return register
 
 
-def _loss_curve(history: History) -> Callable[[], Any]:
+def _loss_curve(history: History) -> Callable[[], Chart]:
     return lambda: plots.plot_history(history)
 
 
@@ -97,7 +97,7 @@ def xor_demo(options: DemoOptions) -> DemoResult:
     _, acc = loss_and_accuracy(model, data, "mse")
     lines = [f"{x[0]:.0f} xor {x[1]:.0f} = {y}: net says {model(x)[0].data:.3f}" for x, y in data]
     lines.append(f"after {len(history['loss'])} epochs: accuracy {acc:.0%} (4 cases)")
-    return DemoResult(lines, history, {"xor-loss.png": _loss_curve(history)})
+    return DemoResult(lines, history, {"xor-loss.svg": _loss_curve(history)})
 
 
 @demo("moons", "two moons, 100 points: a 2-16-16-1 relu net, hinge loss, Adam, 100 steps")
@@ -116,8 +116,8 @@ def moons_demo(options: DemoOptions) -> DemoResult:
     _, acc = loss_and_accuracy(model, data, "hinge")
     lines = [f"after {len(history['loss'])} full-batch steps: training accuracy {acc:.0%}"]
     figures = {
-        "moons-loss.png": _loss_curve(history),
-        "moons-boundary.png": lambda: plots.plot_decision_boundary(
+        "moons-loss.svg": _loss_curve(history),
+        "moons-boundary.svg": lambda: plots.plot_decision_boundary(
             model, data, loss="hinge", title=f"two moons: {acc:.0%} of 100 points right"
         ),
     }
@@ -145,8 +145,8 @@ def digits_demo(options: DemoOptions) -> DemoResult:
         f"held-out accuracy {history['test_accuracy'][-1]:.1%} on {len(test)} images",
     ]
     figures = {
-        "digits-loss.png": _loss_curve(history),
-        "digits-first-layer.png": lambda: plots.plot_first_layer(model),
+        "digits-loss.svg": _loss_curve(history),
+        "digits-first-layer.svg": lambda: plots.plot_first_layer(model),
     }
     pages = {
         "digits-training.html": lambda path: training_view(model, history, test).save_html(path)

@@ -51,7 +51,7 @@ def rnn_demo(options: DemoOptions) -> DemoResult:
     ]
     history = {"loss": result.history}
     figures = {
-        "rnn-loss.png": lambda: plots.plot_loss_curves(
+        "rnn-loss.svg": lambda: plots.plot_loss_curves(
             {"training (per chunk)": result.history},
             smooth=20,
             references={"uniform ln(vocab)": result.uniform_loss, "grammar entropy": floor},

@@ -43,3 +43,10 @@ def test_a_closed_pipe_ends_quietly():
 def test_help():
     result = python_m_autograd("--help")
     assert result.returncode == 0 and "usage: python -m autograd" in result.stdout
+
+
+def test_an_unlabelled_node_is_named_by_its_position_as_the_views_name_it():
+    result = python_m_autograd()
+    assert result.returncode == 0
+    assert "#6 = +(x1w1, x2w2)" in result.stdout and "n = +(#6, b)" in result.stdout
+    assert "·" not in result.stdout

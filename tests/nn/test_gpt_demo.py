@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy
 import pytest
 
 import nn
@@ -12,6 +11,7 @@ from nn.attention_plots import plot_attention
 from nn.demos import DEMOS
 from nn.demos.cli import main
 from nn.names_gpt import GPTConfig, name_loss, sample_names, train_names
+from tests.nn.svg_reading import parse, texts
 
 
 def test_gpt_demo_is_registered_with_microgpt_sizes():
@@ -29,7 +29,7 @@ def test_gpt_demo_trains_samples_and_writes_its_pictures(tmp_path, capsys):
     assert "loss on 200 names it never saw" in out
     samples = out.split("ten sampled names")[1].splitlines()[1:11]
     assert len(samples) == 10 and all(line.startswith("  ") for line in samples)
-    for name in ("gpt-loss.png", "gpt-attention.png"):
+    for name in ("gpt-loss.svg", "gpt-attention.svg"):
         assert (tmp_path / name).stat().st_size > 1000
 
 
@@ -47,11 +47,14 @@ def test_training_lowers_the_loss_on_a_few_names():
 def test_plot_attention_draws_one_heatmap_per_head():
     model = nn.GPT(4, 5, n_embd=8, n_head=4, seed=0)
     model([0, 1, 2])
-    fig = plot_attention(model.blocks[0].attn.attention_weights, [".", "a", "b"], title="t")
-    heatmaps = [ax for ax in fig.axes if ax.get_title().startswith("head")]
-    assert len(heatmaps) == 4
-    blank = numpy.ma.getmaskarray(heatmaps[0].images[0].get_array())
-    assert blank.tolist() == [[False, True, True], [False, False, True], [False, False, False]]
+    chart = plot_attention(model.blocks[0].attn.attention_weights, [".", "a", "b"], title="t")
+    assert [p.title for p in chart.charts] == ["head 0", "head 1", "head 2", "head 3"]
+    blank = [[c is None for c in row] for row in chart.charts[0].layers[0].colors]
+    assert blank == [[False, True, True], [False, False, True], [False, False, False]]
+    root = parse(chart.charts[0])
+    assert [t.text for t in texts(root, "tick-x")] == [".", "a", "b"]
+    assert "reading (t)" in [t.text for t in texts(root)]
+    assert "attention weight" in [t.text for t in texts(parse(chart.charts[3]))]  # colorbar
     with pytest.raises(ValueError, match="3 positions but 2 labels"):
         plot_attention(model.blocks[0].attn.attention_weights, ["a", "b"])
     with pytest.raises(ValueError, match="no attention weights"):

@@ -1,19 +1,23 @@
-"""The ``chainrule`` command: demos train, report, and write their PNGs."""
+"""The ``chainrule`` command: demos train, report, and write their SVG pictures."""
 
 import os
 import signal
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from nn import charts
 from nn.demos import registry as demos
 from nn.demos.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PNG = b"\x89PNG\r\n\x1a\n"
+
+def is_svg(path: Path) -> bool:
+    return ET.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg"
 
 
 def run(capsys, *args):
@@ -26,7 +30,7 @@ def test_demo_xor(tmp_path, capsys):
     status, out, _ = run(capsys, "demo", "xor", "--out", str(tmp_path), "--no-progress")
     assert status == 0
     assert "accuracy 100% (4 cases)" in out and "time: " in out
-    assert (tmp_path / "xor-loss.png").read_bytes().startswith(PNG)
+    assert is_svg(tmp_path / "xor-loss.svg")
 
 
 def test_demo_moons_writes_a_decision_boundary(tmp_path, capsys):
@@ -34,18 +38,19 @@ def test_demo_moons_writes_a_decision_boundary(tmp_path, capsys):
     status, out, err = run(capsys, "demo", "moons", "--epochs", "10", "--out", str(tmp_path))
     assert status == 0 and "after 10 full-batch steps: training accuracy" in out
     assert "acc=" in err  # the progress bar
-    for name in ("moons-loss.png", "moons-boundary.png"):
-        assert (tmp_path / name).read_bytes().startswith(PNG)
+    for name in ("moons-loss.svg", "moons-boundary.svg"):
+        assert is_svg(tmp_path / name)
 
 
-def test_demo_digits_short_run(tmp_path, capsys):
+def test_demo_digits_short_run_needs_no_scikit_learn(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn", None)
     status, out, _ = run(
         capsys, "demo", "digits", "--epochs", "1", "--out", str(tmp_path), "--no-progress"
     )
     assert status == 0 and "held-out accuracy" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "digits-first-layer.png",
-        "digits-loss.png",
+        "digits-first-layer.svg",
+        "digits-loss.svg",
         "digits-training.html",
     ]
     page = (tmp_path / "digits-training.html").read_text(encoding="utf-8")
@@ -53,19 +58,11 @@ def test_demo_digits_short_run(tmp_path, capsys):
     assert f"wrote {tmp_path / 'digits-training.html'}" in out
 
 
-def test_without_matplotlib_a_clear_message_and_no_files(tmp_path, capsys, monkeypatch):
+def test_the_pictures_need_no_plotting_library(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    status, out, _ = run(capsys, "demo", "xor", "--out", str(tmp_path / "out"), "--no-progress")
-    assert status == 0
-    assert "matplotlib is not installed" in out and "pip install 'chainrule[notebooks]'" in out
-    assert not (tmp_path / "out").exists()
-
-
-def test_without_scikit_learn_digits_fails_cleanly(capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "sklearn", None)
-    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
-    status, _, err = run(capsys, "demo", "digits", "--no-progress")
-    assert status == 1 and "pip install 'chainrule[data]'" in err
+    status, out, _ = run(capsys, "demo", "xor", "--out", str(tmp_path), "--no-progress")
+    assert status == 0 and f"wrote {tmp_path / 'xor-loss.svg'}" in out
+    assert is_svg(tmp_path / "xor-loss.svg")
 
 
 def test_bad_command_lines(capsys):
@@ -122,34 +119,32 @@ def fake_demo(monkeypatch):
     ran = []
 
     def figure():
-        import matplotlib.figure
-
-        return matplotlib.figure.Figure(figsize=(1, 1))
+        return charts.line_chart([1.0, 2.0])
 
     @demos.demo("fake", "records that it ran")
     def fake(options):
         ran.append(options)
-        return demos.DemoResult(["trained"], {}, {"fake.png": figure})
+        return demos.DemoResult(["trained"], {}, {"fake.svg": figure})
 
     return ran
 
 
 def test_an_unwritable_out_is_reported_before_training(tmp_path, capsys, fake_demo):
     (tmp_path / "file").write_text("not a folder")
-    out = tmp_path / "file" / "pngs"
+    out = tmp_path / "file" / "pictures"
     status, _, err = run(capsys, "demo", "fake", "--out", str(out), "--no-progress")
     assert status == 1 and fake_demo == []  # nothing trained
     assert err.count("\n") == 1 and str(out) in err and "Traceback" not in err
 
 
-def test_a_full_disk_leaves_no_empty_png(tmp_path, capsys, fake_demo, monkeypatch):
+def test_a_full_disk_leaves_no_half_written_picture(tmp_path, capsys, fake_demo, monkeypatch):
     def disk_full(fd):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
     status, _, err = run(capsys, "demo", "fake", "--out", str(tmp_path), "--no-progress")
-    assert status == 1 and "No space left on device" in err and "fake.png" in err
-    assert list(tmp_path.iterdir()) == []  # neither a 0-byte PNG nor a temp file
+    assert status == 1 and "No space left on device" in err and "fake.svg" in err
+    assert list(tmp_path.iterdir()) == []  # neither a truncated SVG nor a temp file
 
 
 def test_ctrl_c_exits_130_with_one_line(capsys, monkeypatch):

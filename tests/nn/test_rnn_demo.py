@@ -17,4 +17,4 @@ def test_rnn_demo_trains_samples_and_writes_its_loss_curve(tmp_path, capsys):
     assert main(["demo", "rnn", "--epochs", "1", "--no-progress", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "held-out loss" in out and "of sampled words are real words" in out
-    assert (tmp_path / "rnn-loss.png").stat().st_size > 1000
+    assert (tmp_path / "rnn-loss.svg").stat().st_size > 1000
