@@ -15,6 +15,7 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from autograd.viz.attrs import TEXT, AttrTimeline
 from nn.views.png import colour, ink_on, png_data_url
@@ -298,6 +299,32 @@ class Picture:
         """Each column's box [centre x, centre y, width, height] for view.js to scroll to: its
         title row, so a picture taller than the stage keeps its top in view."""
         return [[self.xs[c], TOP / 2, self._slot(col), TOP] for c, col in enumerate(self.columns)]
+
+    def view_data(
+        self, texts: Sequence[Sequence[str]], *, interval: int, height: float
+    ) -> dict[str, Any]:
+        """What view.js needs to show every state of this picture: its size, the step texts, the
+        column to bring into view, the text floor and the attribute timeline."""
+        n = len(texts)
+        return {
+            "states": n,
+            "start": 0,
+            "interval": interval,
+            "width": self.width,
+            "height": height,
+            "changes": [],
+            "phases": [],
+            "current": self.current_column,
+            "hot": [[] for _ in range(n)],
+            "texts": texts,
+            "boxes": self.column_boxes(),
+            "gradSlot": [],
+            "nodes": [],
+            "rowSlots": [],
+            "minFont": FONT,  # every text in the picture is 12 px ...
+            "minTextPx": MIN_TEXT_PX,  # ... and never shown under 10 px
+            **self.t.data(),
+        }
 
     # ------------------------------------------------------------ SVG
 

@@ -19,7 +19,7 @@ from autograd import Value
 from autograd.viz import StepThrough, replay_backward
 from autograd.viz.view import Viewable, view_block
 from nn.module import Module
-from nn.views.drawing import FONT, MAX_CIRCLES, MIN_TEXT_PX, NAMED, Column, Picture, number
+from nn.views.drawing import MAX_CIRCLES, NAMED, Column, Picture, number
 from nn.views.raster import picture_png
 from nn.views.unroll import Net, Unit, unroll
 
@@ -324,26 +324,9 @@ class NetworkView(Viewable):
         return len(self.texts)
 
     def data(self) -> dict[str, Any]:
-        n = self.states
         return {
-            "states": n,
-            "start": 0,
-            "interval": 1200,
-            "width": self.picture.width,
-            "height": self.picture.height,
-            "changes": [],
-            "phases": [],
-            "current": self.picture.current_column,
-            "hot": [[] for _ in range(n)],
-            "texts": self.texts,
-            "boxes": self.picture.column_boxes(),
-            "gradSlot": [],
-            "nodes": [],
-            "rowSlots": [],
-            "minFont": FONT,  # every text in the picture is 12 px ...
-            "minTextPx": MIN_TEXT_PX,  # ... and never shown under 10 px
+            **self.picture.view_data(self.texts, interval=1200, height=self.picture.height),
             "details": self.details,
-            **self.picture.t.data(),
         }
 
     def html(self, where: str = "notebook", *, companion: bool = False) -> str:

@@ -16,7 +16,7 @@ from autograd import functions
 from autograd.viz.view import Viewable, view_block
 from nn.data import Dataset
 from nn.layers import MLP
-from nn.views.drawing import FONT, MAX_CIRCLES, MIN_TEXT_PX, MUTED, Column, Picture, number
+from nn.views.drawing import MAX_CIRCLES, MUTED, Column, Picture, number
 from nn.views.network import input_shape
 from nn.views.png import NEGATIVE, POSITIVE, png_data_url
 from nn.views.raster import picture_png
@@ -265,26 +265,7 @@ class TrainingView(Viewable):
             extra=self._panels(last),
             extra_height=extra_h,
         )
-        n = self.states
-        data = {
-            "states": n,
-            "start": 0,
-            "interval": 400,
-            "width": pic.width,
-            "height": pic.height + extra_h,
-            "changes": [],
-            "phases": [],
-            "current": self.picture.current_column,
-            "hot": [[] for _ in range(n)],
-            "texts": self.texts,
-            "boxes": self.picture.column_boxes(),
-            "gradSlot": [],
-            "nodes": [],
-            "rowSlots": [],
-            "minFont": FONT,
-            "minTextPx": MIN_TEXT_PX,
-            **pic.t.data(),
-        }
+        data = pic.view_data(self.texts, interval=400, height=pic.height + extra_h)
         root = pic.t.attributes(self.root_el, pic.t.at(last))  # as the picture: the last state
         return view_block(
             svg,
