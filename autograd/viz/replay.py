@@ -16,7 +16,7 @@ from typing import Any
 
 from autograd.graph import BackwardStep, backward_steps, topological_order
 from autograd.op import data_of
-from autograd.ops import SUM
+from autograd.ops import ADD, SUB, SUM
 from autograd.value import Value
 from autograd.viz.draw import GraphDrawing, render_plan
 from autograd.viz.nudge import built_in
@@ -245,19 +245,38 @@ def _forward_digits(node: Value) -> tuple[int, int]:
     never run by a view)."""
     if not built_in(node.op):
         return DIGITS, DIGITS
-    return _least_digits(lambda d, r: fmt(_recomputed(node, d), r) == fmt(node.data, r))
+    return _least_digits(
+        lambda d, r: (
+            fmt(_recomputed(node, d), r) == fmt(node.data, r) and _every_term_shows(node, d, r)
+        )
+    )
 
 
-def _recomputed(node: Value, d: int) -> float:
-    """``node``'s value from its operands and constants as the text shows them (``d`` digits)."""
-    parents = [_shown(p.data, d) for p in node.parents]
-    constant = node.constant
+def _every_term_shows(node: Value, d: int, r: int) -> bool:
+    """For a sum, whether leaving out any nonzero operand changes the result as shown:
+    "sum(1, 0.0003355, 1) = 2" reads false, "= 2.0003" does not."""
+    if not (node.op is SUM or getattr(node.op, "base", node.op) in (ADD, SUB)):
+        return True
+    shown = fmt(node.data, r)
+    terms = [i for i, parent in enumerate(node.parents) if parent.data != 0.0]
+    if isinstance(node.constant, float) and node.constant != 0.0:
+        terms.append(len(node.parents))  # the number in "x + 0.0003"
+    return all(fmt(_recomputed(node, d, without=i), r) != shown for i in terms)
+
+
+def _recomputed(node: Value, d: int, without: int | None = None) -> float:
+    """``node``'s value from its operands and constants as the text shows them (``d`` digits),
+    with operand number ``without`` (if given; the number after the parents is the constant)
+    taken as 0."""
+    parents = [0.0 if i == without else _shown(p.data, d) for i, p in enumerate(node.parents)]
     if is_dot(node):
-        pairs = constant.pairs if constant is not None else 0
+        layout = node.constant
+        pairs = layout.pairs if layout is not None else 0
         total = sum(w * x for w, x in zip(parents[:pairs], parents[pairs : 2 * pairs]))
         factors = node.local_grads[2 * pairs :]
         total += sum(p * _shown(f, d) for p, f in zip(parents[2 * pairs :], factors))
-        return total + (_shown(constant.offset, d) if constant is not None else 0.0)
+        return total + (_shown(layout.offset, d) if layout is not None else 0.0)
+    constant = 0.0 if without == len(node.parents) else node.constant
     if isinstance(constant, float):
         constant = _shown(constant, d)
     if node.op is SUM:

@@ -523,3 +523,18 @@ def test_every_displayed_equation_holds_as_displayed(expr, xs):
             a, op, b, result = float(m[1]), m[2], float(m[3]), m[4]
             value = {"×": a * b, "+": a + b, "-": a - b, "/": a / b if b else math.inf}[op]
             assert holds(value, result), replay.forward_lines(i)[0]
+
+
+def test_a_sum_never_hides_a_term_behind_its_rounding():
+    # 1 + 0.0003355 + 1 = 2.0003355: at 4 digits the result reads "2", as if the small term were
+    # not there; the result gets the digits that show it.
+    a, b, c = Value(1.0, "a"), Value(0.0003355, "b"), Value(1.0, "c")
+    total = autograd.sum([a, b, c])
+    total.label = "s"
+    assert replay_backward(total).forward_lines(3)[0].endswith("= sum(1, 0.0003355, 1) = 2.0003")
+    y = a + 0.0003355
+    y.label = "y"
+    assert replay_backward(y).forward_lines(1)[0].endswith("= 1 + 0.0003355 = 1.0003")
+    big = a + 2.5  # nothing hidden: the usual 4 digits
+    big.label = "big"
+    assert replay_backward(big).forward_lines(1)[0].endswith("= 1 + 2.5 = 3.5")
