@@ -4,8 +4,12 @@ lists them with the install line; in CI (CI=true) a missing tool is a failure in
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
+
+import pytest
 
 from nn.interop import INSTALL_TORCH
 from tests import browser
@@ -18,6 +22,14 @@ class Need:
     tests: str  # what the summary calls them
     skip_prefix: str  # how their skip reasons start
     install: str
+
+    def unavailable(self, why: str, install: str | None = None) -> NoReturn:
+        """Stop a test that needs this tool: a skip saying why and how to install it (listed by
+        the summary), or, in CI (CI=true), a failure."""
+        how = self.install if install is None else install
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs the tool of the {self.tests}: {why}. {how}")
+        pytest.skip(f"{self.skip_prefix}: {why}. {how}")
 
 
 CHROMIUM = Need("browser tests", "no browser", browser.INSTALL_LINE)

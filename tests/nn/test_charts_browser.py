@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,9 +34,7 @@ TEXT_BOXES = """svg => [...svg.querySelectorAll('text')].map(t => {
 def chromium() -> Iterator[Any]:
     why = browser.missing()
     if why is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs Chromium for the browser tests: {why}. {browser.INSTALL_LINE}")
-        pytest.skip(f"{CHROMIUM.skip_prefix}: {why}. {CHROMIUM.install}")
+        CHROMIUM.unavailable(why)
     with browser.chromium() as instance:
         yield instance
 

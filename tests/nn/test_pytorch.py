@@ -21,7 +21,7 @@ import autograd
 import nn
 from autograd import Value, testing
 from nn.attention import FeedForward, TransformerBlock
-from nn.interop import INSTALL_TORCH, torch_missing
+from nn.interop import torch_missing
 from tests.needs import TORCH
 
 try:
@@ -39,9 +39,7 @@ ACTIVATIONS = st.sampled_from(["tanh", "relu", "sigmoid", None])
 def needs_torch() -> None:
     why = torch_missing()
     if why is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs PyTorch for the equivalence tests: {INSTALL_TORCH}")
-        pytest.skip(f"{TORCH.skip_prefix} (torch is not installed). {TORCH.install}")
+        TORCH.unavailable("torch is not installed")
 
 
 # ---------------------------------------------------------------- comparing the two engines

@@ -32,9 +32,7 @@ NBCONVERT_TEMPLATE_URLS = (
 def chromium() -> Iterator[Any]:
     why = browser.missing()
     if why is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs Chromium for the browser tests: {why}. {browser.INSTALL_LINE}")
-        pytest.skip(f"{CHROMIUM.skip_prefix}: {why}. {CHROMIUM.install}")
+        CHROMIUM.unavailable(why)
     with browser.chromium() as instance:
         yield instance
 

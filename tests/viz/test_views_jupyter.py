@@ -84,11 +84,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, browse
     trusted.ipynb (signed, as `jupyter trust` does) and untrusted.ipynb."""
     why = browser.missing() or browser.jupyter_missing()
     if why is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs Chromium and Jupyter for the live tests: {why}")
-        pytest.skip(
-            f"{CHROMIUM.skip_prefix}: {why}. {CHROMIUM.install}; {browser.JUPYTER_INSTALL_LINE}"
-        )
+        CHROMIUM.unavailable(why, f"{CHROMIUM.install}; {browser.JUPYTER_INSTALL_LINE}")
     import nbformat
     from nbclient import NotebookClient
 
