@@ -2,8 +2,11 @@
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,3 +44,17 @@ def _skip_reason(report) -> str:
     longrepr = report.longrepr
     text = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
     return text.removeprefix("Skipped: ")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """Headless Chromium for a module's browser tests (skipped with the install line where it is
+    missing; required in CI)."""
+    from tests import browser
+    from tests.needs import CHROMIUM
+
+    why = browser.missing()
+    if why is not None:
+        CHROMIUM.unavailable(why)
+    with browser.chromium() as instance:
+        yield instance

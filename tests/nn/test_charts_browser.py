@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,8 +14,6 @@ import pytest
 import nn
 from nn import charts, data, plots
 from nn.attention_plots import plot_attention
-from tests import browser
-from tests.needs import CHROMIUM
 
 # Each text's box in the chart's own px, read by the browser after layout with real fonts.
 TEXT_BOXES = """svg => [...svg.querySelectorAll('text')].map(t => {
@@ -28,15 +25,6 @@ TEXT_BOXES = """svg => [...svg.querySelectorAll('text')].map(t => {
     return {text: t.textContent, x: Math.min(x, x2), y: Math.min(y, y2), w, h,
             size: parseFloat(getComputedStyle(t).fontSize), fill: getComputedStyle(t).fill};
 })"""
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    why = browser.missing()
-    if why is not None:
-        CHROMIUM.unavailable(why)
-    with browser.chromium() as instance:
-        yield instance
 
 
 def course_charts() -> list[charts.Chart]:

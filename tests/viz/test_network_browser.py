@@ -14,8 +14,7 @@ from autograd import Value
 from tests.viz import test_views_browser as base
 from tests.viz.test_views_browser import Page
 
-chromium = base.chromium  # the same fixtures: one Chromium per module, a 1000x800 page
-context = base.context
+context = base.context  # the same 1000x800 page (Chromium comes from tests/conftest.py)
 
 SMALLEST_TEXT = """root => {
     let smallest = Infinity, where = "";

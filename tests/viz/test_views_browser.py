@@ -17,8 +17,6 @@ import pytest
 
 import autograd
 from autograd import Value
-from tests import browser
-from tests.needs import CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[2]
 # nbconvert's own page template links these two scripts; nothing of ours may request anything.
@@ -26,15 +24,6 @@ NBCONVERT_TEMPLATE_URLS = (
     "cdnjs.cloudflare.com/ajax/libs/mathjax",
     "cdnjs.cloudflare.com/ajax/libs/require.js",
 )
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    why = browser.missing()
-    if why is not None:
-        CHROMIUM.unavailable(why)
-    with browser.chromium() as instance:
-        yield instance
 
 
 @pytest.fixture
