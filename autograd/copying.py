@@ -2,7 +2,7 @@
 
 Python's default copies and pickles follow ``parents`` by recursion, one level per node, and
 fail with RecursionError a few hundred ops deep. Here a graph is walked with an explicit stack
-(`autograd.walk.post_order`):
+(`autograd.graph.post_order`):
 `deep_copy` makes every node's copy first and links parents after; `reduce` writes a node as a
 flat list of its intermediate ancestors in topological order, parents given by position.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from autograd.walk import post_order
+from autograd.graph import post_order
 
 if TYPE_CHECKING:
     from autograd.value import Value

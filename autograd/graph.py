@@ -1,6 +1,6 @@
 """Walking the graph: topological order, backward, and backward one step at a time.
 
-`backward` orders the nodes (`autograd.walk.post_order`), then, children first, adds
+`backward` orders the nodes (`post_order`), then, children first, adds
 ``local * upstream`` into each parent's ``.grad`` (`_pass_on`, the one loop of the fast path).
 When a node has hooks, a graph of gradients is requested or anomaly detection is on, it takes
 the general path instead: `_walk` sums this call's gradients in a dict, so hooks see and may
@@ -12,7 +12,7 @@ replace a node's whole gradient, and `backward` only then writes them to ``.grad
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,6 @@ from autograd.fused import dot
 from autograd.hooks import HOOK_WATCH, Hook, hooks_of
 from autograd.mode import MODES
 from autograd.value import Value, as_constant
-from autograd.walk import post_order
 
 __all__ = [
     "BackwardStep",
@@ -30,8 +29,49 @@ __all__ = [
     "backward_steps",
     "gradients",
     "local_grads_as_values",
+    "post_order",
     "topological_order",
 ]
+
+
+# ---------------------------------------------------------------- the walk
+
+
+def post_order(
+    roots: Iterable[Value],
+    skip_leaves: bool = False,
+    parents_of: Callable[[Value], Sequence[Value]] | None = None,
+) -> list[Value]:
+    """Every node reachable from ``roots`` along ``parents`` (or ``parents_of(node)``), each
+    once and after all of its parents; the roots in order, each with what it needs first.
+    ``skip_leaves`` leaves out parents with no parents (backward has nothing to pass them).
+
+    The one walk of a graph: backward's order, copies and pickles (`autograd.copying`) and
+    drawing plans use it. A node goes back on the stack under a ``None`` marker before its
+    parents go on top, and is emitted when the marker comes off, by which time every parent has
+    been emitted. No recursion, so depth is limited by memory alone; the stack holds only nodes
+    and markers, so nothing is allocated per node for the cycle collector to scan.
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[Value | None] = []
+    stack.extend(reversed(list(roots)))
+    push, pop, visit = stack.append, stack.pop, visited.add  # bound once: a graph has many nodes
+    while stack:
+        node = pop()
+        if node is None:  # every parent of the node below the marker is done
+            order.append(pop())  # type: ignore[arg-type]
+            continue
+        if node in visited:  # reached again through another child
+            continue
+        visit(node)
+        push(node)
+        push(None)
+        parents = node.parents if parents_of is None else parents_of(node)
+        for parent in reversed(parents):  # so the first parent comes off first
+            if (parent.parents or not skip_leaves) and parent not in visited:
+                push(parent)
+    return order
 
 
 # ---------------------------------------------------------------- create_graph's arithmetic

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd.anomaly import check_forward
-from autograd.copying import deep_copy, reduce, shallow_copy
 from autograd.hooks import Hook, NodeExtras, own_extras, register_hook
 from autograd.mode import MODES
 from autograd.op import FAST_FORWARD_ERRORS, Op
@@ -170,13 +169,22 @@ class Value:
         ``7 * x``, "** 2", "tanh", "dot", "sum + 1" (numbers folded in), "" for a leaf."""
         return self.op.label(self.constant)
 
+    # Copies, pickles and backward walk the whole graph: `autograd.copying` and `autograd.graph`
+    # build on Value, so these methods import them when called (the imports back up the layers).
+
     def __copy__(self) -> Value:
+        from autograd.copying import shallow_copy
+
         return shallow_copy(self)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        from autograd.copying import deep_copy
+
         return deep_copy(self, memo)
 
     def __reduce__(self) -> tuple[Any, ...]:
+        from autograd.copying import reduce
+
         return reduce(self)
 
     def is_leaf(self) -> bool:
@@ -419,8 +427,7 @@ class Value:
         collector: prefer ``autograd.grad(y, [x], create_graph=True)``, which stores nothing,
         or set ``.grad = 0.0`` once done.
         """
-        # The one import back up the layers: graph builds on Value, so it cannot come first.
-        from autograd.graph import backward
+        from autograd.graph import backward  # graph builds on Value: imported when called
 
         backward(self, grad, create_graph=create_graph)
 

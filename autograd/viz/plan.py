@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd.graph import topological_order
+from autograd.graph import post_order, topological_order
 from autograd.ops import DOT
 from autograd.value import Value
-from autograd.walk import post_order
 
 __all__ = [
     "ClusterFn",
