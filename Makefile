@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo lab notebooks test lint bench images site site-test clean
+.PHONY: demo lab notebooks test lint bench images operators site site-test clean
 
 NEEDS_311 = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	{ echo "chainrule needs Python 3.11 or newer; try: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
@@ -46,6 +46,10 @@ notebooks:
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Value's operators, written from the table of ops in autograd/ops.py (run after changing it).
+operators: $(VENV)/.dev-installed
+	$(BIN)/python tools/write_operators.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -1,11 +1,13 @@
 """Every op, defined once: its name, its forward on floats, its local derivatives, its domain.
 
 ``Op(name, forward, derivative, domain)``: ``derivative(*operands, out)`` returns d(out)/d(operand)
-for each operand (or is that tuple, where every derivative is a constant), written with arithmetic and `autograd.functions`, so the one function gives
-floats in the forward pass (what a node stores) and Values under ``create_graph`` (gradients that
-can be differentiated again). ``*``'s is ``(b, a)``, since d(a * b)/da = b; tanh's ``1 - out**2``.
-The machinery (`Op`, `Domain`) is in `autograd.op`; `Value`'s operators in `autograd.value` call
-these forwards and derivatives.
+for each operand (or is that tuple, where every derivative is a constant), written with
+arithmetic and `autograd.functions`, so the one function gives floats in the forward pass and
+Values under ``create_graph`` (gradients that can be differentiated again). ``*``'s is
+``(b, a)``, since d(a * b)/da = b; tanh's ``1 - out**2``. `Value`'s operators in
+`autograd.value` are written from these lines (``make operators``): ``a * b`` computes
+``local_grads = (b, a)`` in place. Operands are named ``a, b`` or ``x``, as the operators name
+them. The machinery (`Op`, `Domain`) is in `autograd.op`.
 
 IEEE behaviour: results that overflow become ``±inf`` (as in PyTorch); derivatives infinite at a
 point (``sqrt`` at 0) are ``inf``; ``nan`` and ``inf`` operands propagate. Domain errors

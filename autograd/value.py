@@ -1,7 +1,8 @@
 """`Value`: one scalar node of the graph, and the operators that build new nodes from it.
 
-``x * y`` runs `Value.__mul__` below: it computes ``out = a * b``, asks the op's one definition
-in `autograd.ops` for the local derivatives (``MUL.derivative(a, b, out)`` is ``(b, a)``), and
+``x * y`` runs `Value.__mul__` below: it computes ``out = a * b`` and the local derivatives
+``local_grads = (b, a)`` (d out/da = b, d out/db = a), the formulas of ``*``'s row in the table
+of `autograd.ops` (`tools/write_operators.py` writes every operator from that table), and
 `make_node` stores both. ``loss.backward()`` continues in `autograd.graph`. A node has no
 closures and no references to its children, so a finished graph has no reference cycles and is
 freed by reference counting alone the moment the last name for its output goes away.
@@ -9,14 +10,16 @@ freed by reference counting alone the moment the last name for its output goes a
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable
 from typing import Any
 
 from autograd.anomaly import check_forward
+from autograd.functions import cos, log, sin
 from autograd.hooks import Hook, NodeExtras, own_extras, register_hook
 from autograd.mode import MODES
-from autograd.op import FAST_FORWARD_ERRORS, Op
+from autograd.op import FAST_FORWARD_ERRORS, Op, data_of
 from autograd.ops import (
     ABS,
     ADD,
@@ -45,6 +48,7 @@ from autograd.ops import (
     SUB_NUMBER,
     TANH,
 )
+from autograd.piecewise import power_derivative
 
 __all__ = ["Value", "Number", "as_constant", "make_node"]
 
@@ -195,221 +199,264 @@ class Value:
         """A new leaf with the same data, cut off from this node's graph."""
         return Value(self.data, self.label)
 
-    # ------------------------------------------------------------ operators
-    # Each takes a Value or a number on the other side. A number c is the node's constant, not
-    # a parent: x * 7 is MUL_NUMBER (MUL with 7 as b), 7 * x is NUMBER_MUL; the node keeps
-    # the derivative for its one parent: [0] (d/da) or [1] (d/db) of the op's pair.
+    # ---------------------------------------------------------------- operators
+    # Written by `make operators` (tools/write_operators.py) from the table in autograd/ops.py:
+    # edit the table, not these. Each computes its op's forward and local derivatives with the
+    # table's own formulas and hands them to `make_node`. A number on the other side is the
+    # node's constant, not a parent: x * 7 is MUL_NUMBER (7 is b), 7 * x is NUMBER_MUL (7 is
+    # a), and the node keeps the derivative for its one parent.
 
     def __add__(self, other: Value | Number) -> Value:
         """self + other"""
         a = self.data
-        c: float | None
+        b: float | None
+        local_grads: tuple[float, ...]
         if type(other) is float:  # the common constant, tested first
-            c = other
+            b = other
         elif isinstance(other, Value):
             b = other.data
             out = a + b
-            return make_node(out, ADD, (self, other), ADD.constant_grads, None)
+            local_grads = (1.0, 1.0)
+            return make_node(out, ADD, (self, other), local_grads, None)
         else:
-            c = as_constant(other)
-            if c is None:
+            b = as_constant(other)
+            if b is None:
                 return NotImplemented
-        out = a + c
-        return make_node(out, ADD_NUMBER, (self,), ADD_NUMBER.constant_grads, c)
+        out = a + b
+        local_grads = (1.0,)
+        return make_node(out, ADD_NUMBER, (self,), local_grads, b)
 
     def __radd__(self, other: Number) -> Value:
         """other + self, a number on the left"""
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
+        a = other if type(other) is float else as_constant(other)
+        if a is None:
             return NotImplemented
-        x = self.data
-        out = c + x
-        return make_node(out, NUMBER_ADD, (self,), NUMBER_ADD.constant_grads, c)
+        b = self.data
+        out = a + b
+        local_grads = (1.0,)
+        return make_node(out, NUMBER_ADD, (self,), local_grads, a)
 
     def __sub__(self, other: Value | Number) -> Value:
         """self - other"""
         a = self.data
-        c: float | None
+        b: float | None
+        local_grads: tuple[float, ...]
         if type(other) is float:  # the common constant, tested first
-            c = other
+            b = other
         elif isinstance(other, Value):
             b = other.data
             out = a - b
-            return make_node(out, SUB, (self, other), SUB.constant_grads, None)
+            local_grads = (1.0, -1.0)
+            return make_node(out, SUB, (self, other), local_grads, None)
         else:
-            c = as_constant(other)
-            if c is None:
+            b = as_constant(other)
+            if b is None:
                 return NotImplemented
-        out = a - c
-        return make_node(out, SUB_NUMBER, (self,), SUB_NUMBER.constant_grads, c)
+        out = a - b
+        local_grads = (1.0,)
+        return make_node(out, SUB_NUMBER, (self,), local_grads, b)
 
     def __rsub__(self, other: Number) -> Value:
         """other - self, a number on the left"""
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
+        a = other if type(other) is float else as_constant(other)
+        if a is None:
             return NotImplemented
-        x = self.data
-        out = c - x
-        return make_node(out, NUMBER_SUB, (self,), NUMBER_SUB.constant_grads, c)
+        b = self.data
+        out = a - b
+        local_grads = (-1.0,)
+        return make_node(out, NUMBER_SUB, (self,), local_grads, a)
 
     def __mul__(self, other: Value | Number) -> Value:
         """self * other"""
         a = self.data
-        c: float | None
+        b: float | None
+        local_grads: tuple[float, ...]
         if type(other) is float:  # the common constant, tested first
-            c = other
+            b = other
         elif isinstance(other, Value):
             b = other.data
             out = a * b
-            return make_node(out, MUL, (self, other), MUL.derivative(a, b, out), None)
+            local_grads = (b, a)
+            return make_node(out, MUL, (self, other), local_grads, None)
         else:
-            c = as_constant(other)
-            if c is None:
+            b = as_constant(other)
+            if b is None:
                 return NotImplemented
-        out = a * c
-        return make_node(out, MUL_NUMBER, (self,), (MUL.derivative(a, c, out)[0],), c)
+        out = a * b
+        local_grads = (b,)
+        return make_node(out, MUL_NUMBER, (self,), local_grads, b)
 
     def __rmul__(self, other: Number) -> Value:
         """other * self, a number on the left"""
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
+        a = other if type(other) is float else as_constant(other)
+        if a is None:
             return NotImplemented
-        x = self.data
-        out = c * x
-        return make_node(out, NUMBER_MUL, (self,), (MUL.derivative(c, x, out)[1],), c)
+        b = self.data
+        out = a * b
+        local_grads = (a,)
+        return make_node(out, NUMBER_MUL, (self,), local_grads, a)
 
     def __truediv__(self, other: Value | Number) -> Value:
         """self / other; ValueError for a zero divisor"""
         a = self.data
-        c: float | None
+        b: float | None
+        local_grads: tuple[float, ...]
         if type(other) is float:  # the common constant, tested first
-            c = other
+            b = other
         elif isinstance(other, Value):
             b = other.data
-            out = a / b if b else DIV.forward(a, b)
-            return make_node(out, DIV, (self, other), DIV.derivative(a, b, out), None)
+            try:
+                out = a / b
+            except FAST_FORWARD_ERRORS:  # the op's own forward: inf, or the clear error
+                out = DIV.forward(a, b)
+            local_grads = (1.0 / b, -out / b)
+            return make_node(out, DIV, (self, other), local_grads, None)
         else:
-            c = as_constant(other)
-            if c is None:
+            b = as_constant(other)
+            if b is None:
                 return NotImplemented
-        out = a / c if c else DIV.forward(a, c)
-        return make_node(out, DIV_NUMBER, (self,), (DIV.derivative(a, c, out)[0],), c)
+        try:
+            out = a / b
+        except FAST_FORWARD_ERRORS:  # the op's own forward: inf, or the clear error
+            out = DIV_NUMBER.forward(a, b)
+        local_grads = (1.0 / b,)
+        return make_node(out, DIV_NUMBER, (self,), local_grads, b)
 
     def __rtruediv__(self, other: Number) -> Value:
         """other / self, a number on the left"""
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
+        a = other if type(other) is float else as_constant(other)
+        if a is None:
             return NotImplemented
-        x = self.data
-        out = c / x if x else DIV.forward(c, x)
-        return make_node(out, NUMBER_DIV, (self,), (DIV.derivative(c, x, out)[1],), c)
+        b = self.data
+        try:
+            out = a / b
+        except FAST_FORWARD_ERRORS:  # the op's own forward: inf, or the clear error
+            out = NUMBER_DIV.forward(a, b)
+        local_grads = (-out / b,)
+        return make_node(out, NUMBER_DIV, (self,), local_grads, a)
 
     def __pow__(self, other: Value | Number) -> Value:
         """self ** other; a Value exponent needs a base >= 0 (d/db is out * ln a)"""
         a = self.data
-        c: float | None
+        b: float | None
+        local_grads: tuple[float, ...]
         if type(other) is float:  # the common constant, tested first
-            c = other
+            b = other
         elif isinstance(other, Value):
             b = other.data
             out = POW.forward(a, b)
-            return make_node(out, POW, (self, other), POW.derivative(a, b, out), None)
+            local_grads = POW.derivative(a, b, out)
+            return make_node(out, POW, (self, other), local_grads, None)
         else:
-            c = as_constant(other)
-            if c is None:
+            b = as_constant(other)
+            if b is None:
                 return NotImplemented
         try:
-            out = POW_NUMBER.fast_forward(a, c)
-        except FAST_FORWARD_ERRORS:  # the real power's own answer: ±inf, or the clear error
-            out = POW_NUMBER.forward(a, c)
-        return make_node(out, POW_NUMBER, (self,), (POW_NUMBER.derivative(a, c, out)[0],), c)
+            out = math.pow(a, b)
+        except FAST_FORWARD_ERRORS:  # the op's own forward: inf, or the clear error
+            out = POW_NUMBER.forward(a, b)
+        local_grads = (2.0 * a if b == 2.0 else power_derivative(a, b),)
+        return make_node(out, POW_NUMBER, (self,), local_grads, b)
 
     def __rpow__(self, other: Number) -> Value:
         """other ** self, a number base (>= 0) to a Value power"""
-        c = other if type(other) is float else as_constant(other)
-        if c is None:
+        a = other if type(other) is float else as_constant(other)
+        if a is None:
             return NotImplemented
-        x = self.data
-        out = NUMBER_POW.forward(c, x)
-        return make_node(out, NUMBER_POW, (self,), (NUMBER_POW.derivative(c, x, out)[1],), c)
+        b = self.data
+        out = NUMBER_POW.forward(a, b)
+        local_grads = (out * log(a) if a else 0.0,)
+        return make_node(out, NUMBER_POW, (self,), local_grads, a)
 
     def __neg__(self) -> Value:
         """-self"""
         x = self.data
         out = -x
-        return make_node(out, NEG, (self,), NEG.constant_grads, None)
+        local_grads = (-1.0,)
+        return make_node(out, NEG, (self,), local_grads, None)
 
     def __abs__(self) -> Value:
         """|self|; derivative 0 at 0, as in PyTorch."""
         x = self.data
-        out = ABS.forward(x)
-        return make_node(out, ABS, (self,), ABS.derivative(x, out), None)
-
-    def __pos__(self) -> Value:
-        return self
+        out = abs(x)
+        local_grads = (1.0,) if x > 0.0 else (-1.0,) if x < 0.0 else (0.0,) if x == 0.0 else (x,)
+        return make_node(out, ABS, (self,), local_grads, None)
 
     def exp(self) -> Value:
         """e ** x; overflows to inf past x = 709.78 (IEEE)."""
         x = self.data
         try:
-            out = EXP.fast_forward(x)
+            out = math.exp(x)
         except FAST_FORWARD_ERRORS:  # the op's own forward: inf, or the clear error
             out = EXP.forward(x)
-        return make_node(out, EXP, (self,), EXP.derivative(x, out), None)
+        local_grads = (out,)
+        return make_node(out, EXP, (self,), local_grads, None)
 
     def log(self) -> Value:
         """Natural log; ValueError for x <= 0."""
         x = self.data
         try:
-            out = LOG.fast_forward(x)
+            out = math.log(x)
         except FAST_FORWARD_ERRORS:  # the op's own forward: inf, or the clear error
             out = LOG.forward(x)
-        return make_node(out, LOG, (self,), LOG.derivative(x, out), None)
+        local_grads = (1.0 / x,)
+        return make_node(out, LOG, (self,), local_grads, None)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; finite for any finite x."""
         x = self.data
-        out = TANH.forward(x)
-        return make_node(out, TANH, (self,), TANH.derivative(x, out), None)
+        out = math.tanh(x)
+        local_grads = (1.0 - out * out,)
+        return make_node(out, TANH, (self,), local_grads, None)
 
     def sigmoid(self) -> Value:
         """1 / (1 + e**-x), computed without overflow for large |x|."""
         x = self.data
         out = SIGMOID.forward(x)
-        return make_node(out, SIGMOID, (self,), SIGMOID.derivative(x, out), None)
+        local_grads = (out * (1.0 - out),)
+        return make_node(out, SIGMOID, (self,), local_grads, None)
 
     def relu(self) -> Value:
         """max(0, x); derivative 0 at x = 0, as in PyTorch."""
         x = self.data
-        out = RELU.forward(x)
-        return make_node(out, RELU, (self,), RELU.derivative(x, out), None)
+        out = x if x > 0.0 else 0.0 if x <= 0.0 else x
+        local_grads = (1.0,) if x > 0.0 else (0.0,) if x <= 0.0 else (x,)
+        return make_node(out, RELU, (self,), local_grads, None)
 
     def sqrt(self) -> Value:
         """Square root; ValueError for x < 0, derivative inf at 0."""
         x = self.data
         try:
-            out = SQRT.fast_forward(x)
+            out = math.sqrt(x)
         except FAST_FORWARD_ERRORS:  # the op's own forward: inf, or the clear error
             out = SQRT.forward(x)
-        return make_node(out, SQRT, (self,), SQRT.derivative(x, out), None)
+        local_grads = (0.5 / out if data_of(out) != 0.0 else math.inf,)
+        return make_node(out, SQRT, (self,), local_grads, None)
 
     def sin(self) -> Value:
         """Sine (radians)."""
         x = self.data
         try:
-            out = SIN.fast_forward(x)
+            out = math.sin(x)
         except FAST_FORWARD_ERRORS:  # the op's own forward: inf, or the clear error
             out = SIN.forward(x)
-        return make_node(out, SIN, (self,), SIN.derivative(x, out), None)
+        local_grads = (cos(x),)
+        return make_node(out, SIN, (self,), local_grads, None)
 
     def cos(self) -> Value:
         """Cosine (radians)."""
         x = self.data
         try:
-            out = COS.fast_forward(x)
+            out = math.cos(x)
         except FAST_FORWARD_ERRORS:  # the op's own forward: inf, or the clear error
             out = COS.forward(x)
-        return make_node(out, COS, (self,), COS.derivative(x, out), None)
+        local_grads = (-sin(x),)
+        return make_node(out, COS, (self,), local_grads, None)
+
+    # ---------------------------------------------------------------- end of the operators
+
+    def __pos__(self) -> Value:
+        return self
 
     # ------------------------------------------------------------ backward
 

@@ -95,7 +95,7 @@ def test_where_the_fast_forward_raises_the_operators_give_forward_s_answer() -> 
         Value(-8.0) ** (1 / 3)
 
 
-def test_each_operator_calls_its_op_s_one_derivative_on_floats_and_on_values() -> None:
+def test_each_operator_s_derivatives_are_its_op_s_on_floats_and_on_values() -> None:
     x, y = Value(1.5), Value(-2.0)
     assert (x * y).local_grads == (-2.0, 1.5) and (x * 3.0).local_grads == (3.0,)
     assert (3.0 * x).local_grads == (3.0,) and x.exp().local_grads == (math.exp(1.5),)
@@ -112,7 +112,7 @@ def test_the_operators_are_source_in_value_py_and_show_in_tracebacks() -> None:
     shown = "".join(traceback.format_exception(error.value))
     assert 'value.py", line' in shown and "in __truediv__" in shown
     source = inspect.getsource(Value.__mul__)
-    assert "out = a * b" in source and "MUL.derivative(a, b, out)" in source
+    assert "out = a * b" in source and "local_grads = (b, a)" in source
     assert inspect.getsourcefile(Value.__mul__) == inspect.getsourcefile(Value)
 
 
