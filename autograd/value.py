@@ -79,24 +79,30 @@ _new = object.__new__
 def make_node(
     data: float, op: Op, parents: tuple[Value, ...], local_grads: tuple[Any, ...], constant: Any
 ) -> Value:
-    """The node ``op`` made: every operator ends here. Under no_grad it is a leaf (no op,
-    parents or derivatives); under detect_anomaly it is checked. On the common path (neither,
-    in any context) the modes cost one read."""
-    all_default = MODES.all_default
+    """The node ``op`` made: every operator ends here. While no context anywhere has changed a
+    mode (no_grad, detect_anomaly), that is all: the modes cost one read."""
     node = _new(Value)
     node.data = data
     node.grad = 0.0
+    node.op = op
+    node.parents = parents
+    node.local_grads = local_grads
+    node.constant = constant
     node.extras = None
-    if all_default or MODES.record:
-        node.op = op
-        node.parents = parents
-        node.local_grads = local_grads
-        node.constant = constant
-    else:  # no_grad(): a leaf
+    if MODES.all_default:
+        return node
+    return _under_changed_modes(node)
+
+
+def _under_changed_modes(node: Value) -> Value:
+    """A new node under the calling context's modes: under no_grad a leaf (no op, parents or
+    derivatives), under detect_anomaly checked."""
+    op, parents, local_grads, constant = node.op, node.parents, node.local_grads, node.constant
+    if not MODES.record:
         node.op = LEAF
         node.parents = node.local_grads = ()
         node.constant = None
-    if not all_default and MODES.anomaly:
+    if MODES.anomaly:
         check_forward(node, op, constant, parents, local_grads)
     return node
 
