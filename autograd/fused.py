@@ -160,7 +160,7 @@ def _mixed_dot(
 ) -> Value:
     """A dot node when numbers and Values are mixed among the weights, inputs or bias.
 
-    Parents are laid out as `autograd.op_def.DotLayout` describes: the weights whose input is also
+    Parents are laid out as `autograd.op.DotLayout` describes: the weights whose input is also
     a Value, then those inputs, then the operands whose partner is a constant, then the bias;
     the products of two numbers (and a number bias) are added up into its offset.
     """

@@ -248,17 +248,21 @@ class NetworkView(Viewable):
             for u in inner[:MAX_LINES]:
                 feeds = consumers[u]
                 what = "neuron" if u.role not in ("input", "state") else "input"
+                how = (
+                    "weight × the nudge of the one neuron it feeds"
+                    if len(feeds) == 1
+                    else f"the sum over the {len(feeds)} neurons it feeds of weight × their nudge"
+                )
                 lines.append(
-                    f"{what} {u.index} of column {c} ({u.name}): its nudge is the sum over the "
-                    f"{_count(len(feeds), 'output')} of weight × their nudge: dL/da = "
+                    f"{what} {u.index} of column {c} ({u.name}): its nudge is {how}: dL/da = "
                     f"{number(g.get(u.value, 0.0), 4)}"
                 )
             if len(inner) > MAX_LINES:
                 lines.append(f"... and {len(inner) - MAX_LINES} more")
         if into:
             lines.append(
-                f"The {len(into)} weights into column {c + 1}: dL/dw = dL/dz of its neuron × "
-                "its input."
+                f"The {_count(len(into), 'weight')} into column {c + 1}: dL/dw = dL/dz of its "
+                "neuron × its input."
             )
         return lines or [f"Backward, column {c}."]
 

@@ -250,3 +250,15 @@ def test_in_jupyter_a_picture_output_then_the_view_which_hides_it(monkeypatch):
     width = int.from_bytes(png[16:20], "big")
     assert meta["image/png"]["width"] == round(width * 0.75) == 900  # laid out 900 px wide
     assert '"companion":true' in view["text/html"] and 'data-kind="network"' in view["text/html"]
+
+
+def test_the_backward_text_counts_what_each_neuron_feeds_in_words_that_fit_one() -> None:
+    view = nn.network_view(nn.MLP(2, [3, 1], seed=1), [0.5, -1.0], target=1.0)
+    text = "\n".join(line for lines in view.texts for line in lines)
+    assert text.count("its nudge is weight × the nudge of the one neuron it feeds") == 3
+    assert text.count("its nudge is the sum over the 3 neurons it feeds of weight") == 2
+    assert "The 3 weights into column 2" in text and "The 6 weights into column 1" in text
+    single = nn.network_view(nn.MLP(1, [1], seed=1), [0.5], target=1.0)
+    lines = [line for state in single.texts for line in state]
+    assert any(line.startswith("The 1 weight into column 1:") for line in lines)
+    assert not any("1 neurons" in line or "1 weights" in line for line in lines)
