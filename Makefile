@@ -31,8 +31,10 @@ $(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[lab]'
 	touch $@ $(VENV)/.demo-installed
 
+# Jupyter refuses to run as root without --allow-root (a container's usual user).
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(AS_ROOT) notebooks/
 
 # Every notebook top to bottom, in a fresh environment holding only what `make demo` installs
 # (plus nbclient, which runs them), so a notebook importing anything more fails here.
