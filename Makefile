@@ -57,6 +57,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python tools/write_operators.py --check
 
 # The README's pictures: a graph, a step-through state, and the view in Chromium (commit the PNGs).
 images: $(VENV)/.demo-installed
