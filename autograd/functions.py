@@ -3,7 +3,7 @@
 On a number each returns a float (IEEE results where the math has no number: ``exp`` overflows
 to inf, ``sin(inf)`` is nan); on a Value it returns the Value's op (``x.exp()``), a new node.
 So a derivative such as ``sigmoid(x)`` gives floats in the forward pass and a graph under
-``create_graph``. Domain errors (``log(0)``, ``sqrt(-1)``) and numbers beyond float range
+``create_graph``. Domain errors (``log(0)``, ``log1p(-1)``, ``sqrt(-1)``) and numbers beyond float range
 (``exp(10**400)``) are ValueErrors naming the function; an int result is a float.
 """
 
@@ -13,7 +13,19 @@ import math
 import numbers
 from typing import Any, Protocol, TypeVar, overload
 
-__all__ = ["exp", "log", "tanh", "sigmoid", "relu", "sqrt", "sin", "cos", "abs", "power"]
+__all__ = [
+    "exp",
+    "log",
+    "log1p",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "sqrt",
+    "sin",
+    "cos",
+    "abs",
+    "power",
+]
 
 
 class Differentiable(Protocol):
@@ -21,6 +33,7 @@ class Differentiable(Protocol):
 
     def exp(self) -> Any: ...
     def log(self) -> Any: ...
+    def log1p(self) -> Any: ...
     def tanh(self) -> Any: ...
     def sigmoid(self) -> Any: ...
     def relu(self) -> Any: ...
@@ -80,6 +93,21 @@ def log(x: Any) -> Any:
     if a <= 0.0:
         raise ValueError(f"log: the operand must be > 0, got {a!r}")
     return math.log(a)
+
+
+@overload
+def log1p(x: float) -> float: ...
+@overload
+def log1p(x: V) -> V: ...
+def log1p(x: Any) -> Any:
+    """log(1 + x), exact for tiny x where forming 1 + x first would round (log1p(-1e-9) is not
+    log(1 - 1e-9)); ValueError for x <= -1 (a nan stays nan)."""
+    a = x if type(x) is float else _number(x, "log1p")
+    if a is None:
+        return x.log1p()
+    if a <= -1.0:
+        raise ValueError(f"log1p: the operand must be > -1, got {a!r}")
+    return math.log1p(a)
 
 
 @overload

@@ -11,8 +11,8 @@ them. The machinery (`Op`, `Domain`) is in `autograd.op`.
 
 IEEE behaviour: results that overflow become ``±inf`` (as in PyTorch); derivatives infinite at a
 point (``sqrt`` at 0) are ``inf``; ``nan`` and ``inf`` operands propagate. Domain errors
-(``log(0)``, ``x / 0``) raise ValueError naming the op; `autograd.detect_anomaly` turns
-non-finite results into errors.
+(``log(0)``, ``log1p(-1)``, ``x / 0``) raise ValueError naming the op;
+`autograd.detect_anomaly` turns non-finite results into errors.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import operator
 
-from autograd.functions import cos, log, sigmoid, sin, sqrt
+from autograd.functions import cos, log, log1p, sigmoid, sin, sqrt
 from autograd.functions import exp as exp_or_inf
 from autograd.op import Domain, DotOp, Op, OpWithConstants, SumOp, data_of
 from autograd.piecewise import (
@@ -50,6 +50,8 @@ ABS = Op("abs", abs,  # 0 at 0, as PyTorch takes it; nan gives nan
          (Domain(avoid=(0.0,)),), piecewise_constant=True)
 EXP = Op("exp", exp_or_inf, lambda x, out: (out,), (Domain(-10.0, 10.0),), fast=math.exp)
 LOG = Op("log", log, lambda x, out: (1.0 / x,), (Domain(0.05, 100.0),), fast=math.log)
+LOG1P = Op("log1p", log1p, lambda x, out: (1.0 / (1.0 + x),), (Domain(-0.9, 100.0),),  # log(1 + x)
+           fast=math.log1p)
 TANH = Op("tanh", math.tanh, lambda x, out: (1.0 - out * out,), ANY)
 SIGMOID = Op("sigmoid", sigmoid, lambda x, out: (out * (1.0 - out),), (Domain(-20.0, 20.0),))
 RELU = Op("relu", lambda x: x if x > 0.0 else 0.0 if x <= 0.0 else x,  # relu(nan) is nan
@@ -86,10 +88,13 @@ NUMBER_POW = POW.add_with_constants(
     )
 )
 
+# fmt: off
 BUILTIN: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, TANH, SIGMOID, RELU, SQRT, SIN, COS)
+    for op in (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, LOG1P, TANH, SIGMOID, RELU, SQRT,
+               SIN, COS)
 }
+# fmt: on
 """The elementwise ops `Value`'s operators and methods are made from, by name."""
 
 

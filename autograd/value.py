@@ -30,6 +30,7 @@ from autograd.ops import (
     EXP,
     LEAF,
     LOG,
+    LOG1P,
     MUL,
     MUL_NUMBER,
     NEG,
@@ -407,6 +408,16 @@ class Value:
             out = LOG.forward(x)
         local_grads = (1.0 / x,)
         return make_node(out, LOG, (self,), local_grads, None)
+
+    def log1p(self) -> Value:
+        """log(1 + x), exact for tiny x; ValueError for x <= -1."""
+        x = self.data
+        try:
+            out = math.log1p(x)
+        except FAST_FORWARD_ERRORS:  # the op's own forward: inf, or the clear error
+            out = LOG1P.forward(x)
+        local_grads = (1.0 / (1.0 + x),)
+        return make_node(out, LOG1P, (self,), local_grads, None)
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; finite for any finite x."""

@@ -133,23 +133,14 @@ def _clamped_log1m(x: float) -> float:
     return max(math.log1p(-x), _LOG_FLOOR) if x < 1.0 else _LOG_FLOOR
 
 
-def _log1m(p: Value) -> Value:
-    """log(1 - p) with log1p(-p)'s value: a log node of 1 - p (its derivative -1 / (1 - p), and
-    second derivatives, as usual) plus, where forming 1 - p rounded, the constant that corrects
-    its value (log1p(-p) minus that log: a few ulps of it, e.g. -4e-22 at p = 1e-9)."""
-    node = (1.0 - p).log()
-    correction = math.log1p(-p.data) - node.data
-    return node + correction if correction else node
-
-
 def binary_cross_entropy(p: Value, y: float) -> Value:
     """-(y log p + (1 - y) log(1 - p)) for one probability p in [0, 1] and a target y in [0, 1].
 
-    PyTorch's formulation, value and gradient: log(1 - p) has log1p(-p)'s value (exact for tiny
-    p), each log is clamped at -100, so a saturated
-    sigmoid gives a large finite loss, and the gradient is (p - y) / max(p (1 - p), 1e-12). Where
-    p (1 - p) >= 1e-12 that is the exact derivative, so the loss is built from log nodes (second
-    derivatives work); closer to 0 or 1 it is one node carrying PyTorch's value and gradient.
+    PyTorch's formulation, value and gradient: log(1 - p) is log1p(-p) (exact for tiny p), each
+    log is clamped at -100, so a saturated sigmoid gives a large finite loss, and the gradient is
+    (p - y) / max(p (1 - p), 1e-12). Where p (1 - p) >= 1e-12 that is the exact derivative, so
+    the loss is built from log and log1p nodes (second derivatives work); closer to 0 or 1 it is
+    one node carrying PyTorch's value and gradient.
     """
     if not isinstance(p, Value):
         p = Value(_number(p, "binary_cross_entropy"))
@@ -168,9 +159,10 @@ def binary_cross_entropy(p: Value, y: float) -> Value:
         return (p - x) * slope + value  # data exactly `value`, d/dp exactly `slope`
     if target == 1.0:
         return -p.log()
+    log1m = (-p).log1p()  # log(1 - p), exact for tiny p where 1 - p would round
     if target == 0.0:
-        return -_log1m(p)
-    return -(p.log() * target + _log1m(p) * (1.0 - target))
+        return -log1m
+    return -(p.log() * target + log1m * (1.0 - target))
 
 
 def hinge_loss(scores: Sequence[Value] | Value, ys: Sequence[int] | int) -> Value:

@@ -85,6 +85,7 @@ UNARY = (
     Unary("__abs__", "ABS", "|self|; derivative 0 at 0, as in PyTorch."),
     Unary("exp", "EXP", "e ** x; overflows to inf past x = 709.78 (IEEE)."),
     Unary("log", "LOG", "Natural log; ValueError for x <= 0."),
+    Unary("log1p", "LOG1P", "log(1 + x), exact for tiny x; ValueError for x <= -1."),
     Unary("tanh", "TANH", "Hyperbolic tangent; finite for any finite x."),
     Unary("sigmoid", "SIGMOID", "1 / (1 + e**-x), computed without overflow for large |x|."),
     Unary("relu", "RELU", "max(0, x); derivative 0 at x = 0, as in PyTorch."),

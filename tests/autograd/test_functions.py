@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from autograd import Value, functions, ops, testing
 
-NAMES = ["exp", "log", "tanh", "sigmoid", "relu", "sqrt", "sin", "cos", "abs"]
+NAMES = [name for name in functions.__all__ if name in ops.BUILTIN]
+"""The functions that are ops of the table (``power`` is ``**`` with a number exponent)."""
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -32,6 +33,9 @@ def test_ieee_results_on_floats():
     assert functions.power(-1e200, 3.0) == -math.inf and functions.power(0.0, -1.0) == math.inf
     with pytest.raises(ValueError, match="log: the operand must be > 0"):
         functions.log(0.0)
+    with pytest.raises(ValueError, match=r"log1p: the operand must be > -1, got -1\.0"):
+        functions.log1p(-1.0)
+    assert math.isnan(functions.log1p(math.nan)) and functions.log1p(math.inf) == math.inf
     with pytest.raises(ValueError, match="sqrt: the operand must be >= 0"):
         functions.sqrt(-1.0)
 
@@ -41,6 +45,7 @@ def test_ieee_results_on_floats():
     [
         ("exp", lambda: functions.exp(10**400)),
         ("log", lambda: functions.log(10**400)),  # finite (921.03...), still refused
+        ("log1p", lambda: functions.log1p(10**400)),
         ("tanh", lambda: functions.tanh(-(10**400))),
         ("sigmoid", lambda: functions.sigmoid(10**400)),
         ("relu", lambda: functions.relu(10**400)),

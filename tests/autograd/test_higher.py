@@ -55,6 +55,7 @@ UNARY = {
     "sigmoid": (lambda x: x.sigmoid(), floats(-6, 6)),
     "exp": (lambda x: x.exp(), floats(-3, 3)),
     "log": (lambda x: x.log(), floats(0.05, 20)),
+    "log1p": (lambda x: x.log1p(), floats(-0.9, 20)),
     "sqrt": (lambda x: x.sqrt(), floats(0.05, 20)),
     "sin": (lambda x: x.sin(), floats(-4, 4)),
     "cos": (lambda x: x.cos(), floats(-4, 4)),
@@ -104,6 +105,7 @@ def test_closed_forms(x: float) -> None:
     assert close(d2(lambda v: v.sin(), x), -math.sin(x), rtol=1e-9, atol=1e-12)
     y = abs(x) + 0.1
     assert close(d2(lambda v: v.log(), y), -1 / (y * y), rtol=1e-9)
+    assert close(d2(lambda v: v.log1p(), y - 1.0), -1 / (y * y), rtol=1e-9)
     assert close(d2(lambda v: v.sqrt(), y), -0.25 * y**-1.5, rtol=1e-9)
 
 

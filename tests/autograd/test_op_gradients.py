@@ -16,6 +16,7 @@ UNARY_CALLS = {
     "abs": abs,
     "exp": Value.exp,
     "log": Value.log,
+    "log1p": Value.log1p,
     "tanh": Value.tanh,
     "sigmoid": Value.sigmoid,
     "relu": Value.relu,
@@ -35,6 +36,7 @@ REFERENCE = {  # the forward values, from the standard library, to check the ops
     "abs": abs,
     "exp": math.exp,
     "log": math.log,
+    "log1p": math.log1p,
     "tanh": math.tanh,
     "sigmoid": lambda x: 1 / (1 + math.exp(-x)),
     "relu": lambda x: max(x, 0.0),
@@ -217,6 +219,8 @@ def test_sigmoid_and_tanh_do_not_overflow(x):
     [
         (lambda: Value(0.0).log(), "log"),
         (lambda: Value(-1.0).log(), "log"),
+        (lambda: Value(-1.0).log1p(), r"^log1p: the operand must be > -1, got -1\.0$"),
+        (lambda: Value(-2.5).log1p(), r"^log1p: .* got -2\.5$"),
         (lambda: Value(-1.0).sqrt(), "sqrt"),
         (lambda: Value(1.0) / 0, "division by zero"),
         (lambda: Value(1.0) / Value(0.0), "division by zero"),
@@ -247,6 +251,16 @@ def test_ieee_edge_cases_are_documented_behaviour():
     assert math.isnan(nan.data)  # nan in, nan out: no exception, as IEEE says
 
 
+def test_log1p_is_exact_where_forming_1_plus_x_rounds():
+    # 1 - 1e-9 rounds to a neighbouring float, so log(1 - 1e-9) is off in its 8th digit;
+    # log1p(-1e-9) is the correctly rounded answer, and the node and function give it.
+    x = -1e-9
+    assert math.log(1.0 + x) != math.log1p(x)
+    assert Value(x).log1p().data == math.log1p(x) == autograd.functions.log1p(x)
+    assert Value(x).log1p().local_grads == (1.0 / (1.0 + x),)
+    assert Value(1e-300).log1p().data == 1e-300  # where log(1 + x) is 0.0
+
+
 NAN, INF = math.nan, math.inf
 
 
@@ -264,10 +278,12 @@ def _same(a: float, b: float) -> bool:
         (lambda: Value(0.0) ** Value(NAN), NAN, (NAN, NAN)),
         (lambda: Value(0.0) ** NAN, NAN, (NAN,)),
         (lambda: Value(-2.0) ** NAN, NAN, (NAN,)),
+        (lambda: Value(NAN).log1p(), NAN, (NAN,)),
         # inf in: IEEE results, not a bare "math domain error" or a domain error
         (lambda: Value(INF).sin(), NAN, (NAN,)),
         (lambda: Value(-INF).cos(), NAN, (NAN,)),
         (lambda: Value(-2.0) ** INF, INF, (INF,)),
+        (lambda: Value(INF).log1p(), INF, (0.0,)),
         (lambda: Value(-0.5) ** INF, 0.0, (NAN,)),  # inf * 0.5**inf: IEEE inf * 0
         # overflow keeps its sign: (-1e200)**3 is -inf, and d/dx x**4 = 4x**3 there is -inf
         (lambda: Value(-1e200) ** 3, -INF, (INF,)),

@@ -356,6 +356,22 @@ def test_binary_cross_entropy_uses_log1p_for_tiny_p(p):
     assert nn.binary_cross_entropy(Value(1e-17), 0).data == 1e-17  # PyTorch's answer
 
 
+@pytest.mark.parametrize("y", [0, 0.3])
+def test_binary_cross_entropy_takes_log_1_minus_p_from_a_log1p_node(y):
+    # -log1p(-p) is the loss itself, bit for bit, from the graph's own ops: a log1p node of -p,
+    # no log of 1 - p (which rounds) and no constant node patching its value.
+    p = Value(1e-9)
+    loss = nn.binary_cross_entropy(p, y)
+    if y == 0:
+        assert loss.data == -math.log1p(-1e-9) and loss.op == "neg"
+        assert loss.parents[0].op == "log1p" and loss.parents[0].parents[0].op == "neg"
+    made = sorted(node.op_label for node in autograd.topological_order(loss))
+    expected = ["", "neg", "log1p", "neg"]  # p, -p, log1p(-p), the loss
+    if y != 0:
+        expected += ["log", "* 0.3", "* 0.7", "+"]  # y log p, (1 - y) log(1 - p), their sum
+    assert made == sorted(expected)
+
+
 @settings(max_examples=60)
 @given(e=testing.reals(-11.9, -0.5), y=st.sampled_from([0, 0.3]))
 def test_binary_cross_entropy_near_zero_matches_log1p_and_its_derivatives(e, y):
