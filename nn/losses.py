@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -31,8 +32,10 @@ __all__ = [
 _LOG_FLOOR = -100.0
 """binary_cross_entropy clamps each log at -100, as PyTorch does, so p = 0 or 1 is finite."""
 
-_BCE_GRAD_EPSILON = 1e-12
-"""binary_cross_entropy's gradient is (p - y) / max(p (1 - p), 1e-12), as PyTorch's is."""
+_BCE_GRAD_EPSILON = array("f", [1e-12])[0]
+"""binary_cross_entropy's gradient is (p - y) / max(p (1 - p), 1e-12), as PyTorch's is, with
+1e-12 rounded to a float32 (9.999999960041972e-13) as ATen stores it, so that near 0 and 1 the
+gradient is PyTorch's to the last bit."""
 
 
 def _number(x: object, where: str) -> float:

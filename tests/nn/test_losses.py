@@ -101,18 +101,22 @@ def test_binary_cross_entropy_is_clamped_at_100_like_pytorch():
 
 # PyTorch (torch.nn.functional.binary_cross_entropy, float64):
 #   loss = -(y * max(log p, -100) + (1 - y) * max(log(1 - p), -100))
-#   dloss/dp = (p - y) / max(p * (1 - p), 1e-12)     (ATen's binary_cross_entropy_backward)
+#   dloss/dp = (p - y) / max(p * (1 - p), EPS)     (ATen's binary_cross_entropy_backward)
+# where EPS is 1e-12 as ATen stores it, a float32: 9.999999960041972e-13.
 # Each expected number below is that formula worked by hand for the given p and y.
+EPS = 9.999999960041972e-13
+
+
 @pytest.mark.parametrize(
     ("p", "y", "value", "grad"),
     [
-        (0.0, 0.3, 30.0, -0.3e12),  # -(0.3 * -100 + 0.7 * log 1); (0 - 0.3) / 1e-12
-        (1.0, 0.3, 70.0, 0.7e12),  # -(0.3 * log 1 + 0.7 * -100); (1 - 0.3) / 1e-12
-        (1e-40, 1, 40 * math.log(10), -1e12),  # log 1e-40 = -92.1 is above the clamp
-        (0.0, 1, 100.0, -1e12),
-        (1.0, 0, 100.0, 1e12),
-        (0.0, 0, 0.0, 0.0),  # a perfect answer: log(1 - 0) = 0, and (0 - 0) / 1e-12 = 0
-        (1e-13, 0.5, 0.5 * 13 * math.log(10), (1e-13 - 0.5) / 1e-12),  # log(1 - 1e-13) ~ -1e-13
+        (0.0, 0.3, 30.0, -0.3 / EPS),  # -(0.3 * -100 + 0.7 * log 1); (0 - 0.3) / EPS
+        (1.0, 0.3, 70.0, 0.7 / EPS),  # -(0.3 * log 1 + 0.7 * -100); (1 - 0.3) / EPS
+        (1e-40, 1, 40 * math.log(10), -1 / EPS),  # log 1e-40 = -92.1 is above the clamp
+        (0.0, 1, 100.0, -1 / EPS),
+        (1.0, 0, 100.0, 1 / EPS),
+        (0.0, 0, 0.0, 0.0),  # a perfect answer: log(1 - 0) = 0, and (0 - 0) / EPS = 0
+        (1e-13, 0.5, 0.5 * 13 * math.log(10), (1e-13 - 0.5) / EPS),  # log(1 - 1e-13) ~ -1e-13
         (0.5, 0.3, math.log(2), 0.2 / 0.25),  # the unclamped case: (p - y) / (p (1 - p))
         (1e-6, 1, 6 * math.log(10), -1 / 1e-6),
     ],
@@ -126,13 +130,13 @@ def test_binary_cross_entropy_matches_pytorch_where_it_clamps(p, y, value, grad)
 
 
 def test_binary_cross_entropy_gradient_follows_pytorch_just_inside_one():
-    # p = 1 - 1e-13: p (1 - p) < 1e-12, so PyTorch's gradient is (p - 1) / 1e-12 ~ -0.1, not -1/p
+    # p = 1 - 1e-13: p (1 - p) < EPS, so PyTorch's gradient is (p - 1) / EPS ~ -0.1, not -1/p
     p = 1.0 - 1e-13
     leaf = Value(p)
     loss = nn.binary_cross_entropy(leaf, 1)
     loss.backward()
     assert loss.data == -math.log(p)
-    assert leaf.grad == pytest.approx((p - 1.0) / 1e-12, rel=1e-12)
+    assert leaf.grad == pytest.approx((p - 1.0) / EPS, rel=1e-12)
 
 
 def test_hinge_by_hand():

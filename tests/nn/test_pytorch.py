@@ -495,3 +495,24 @@ def test_the_benchmark_times_both_engines_on_the_same_work(needs_torch):
         cwd=root, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert "| digits epoch (47 steps of 32) |" in out and "| GPT step on 'isabella' |" in out
+
+
+# ---------------------------------------------------------------- losses against PyTorch's
+
+SATURATED = st.sampled_from([0.0, 1e-300, 1e-40, 1e-13, 5e-13, 1.0 - 1e-13, 1.0 - 1e-16, 1.0])
+"""Probabilities where PyTorch's clamps act: p (1 - p) < 1e-12, or a log below -100."""
+
+
+@given(p=st.one_of(SATURATED, testing.reals(0.0, 1.0)), y=testing.reals(0.0, 1.0))
+def test_binary_cross_entropy_is_pytorch_s_value_and_gradient(needs_torch, p, y):
+    leaf = Value(p)
+    loss = nn.binary_cross_entropy(leaf, y)
+    loss.backward()
+    t = torch.tensor(p, dtype=torch.float64, requires_grad=True)
+    want = F.binary_cross_entropy(t, torch.tensor(y, dtype=torch.float64))
+    want.backward()
+    assert loss.data == pytest.approx(want.item(), rel=1e-12, abs=1e-300)
+    if p * (1.0 - p) < 1e-12:  # one node carrying PyTorch's clamped gradient: to the last bit
+        assert leaf.grad == t.grad.item()
+    else:  # the chain rule through log nodes: the same derivative, rounded its own way
+        assert leaf.grad == pytest.approx(t.grad.item(), rel=1e-10)
