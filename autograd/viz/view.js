@@ -435,11 +435,25 @@ function chainruleView(root) {
   on(".cr-in", "click", function () { zoom(scale * 1.25); });
   on(".cr-out", "click", function () { zoom(scale / 1.25); });
   on(".cr-fit", "click", function () { zoom(fitScale(), true); });
+  // "More" (a narrow view's speed and zoom, view.css): a disclosure button, its panel below
+  // it over the graph; Escape or a tap outside the bar closes it.
+  var more = q(".cr-more");
+  function setMore(open) { if (more) more.setAttribute("aria-expanded", open ? "true" : "false"); }
+  function moreOpen() { return !!more && more.getAttribute("aria-expanded") === "true"; }
+  on(".cr-more", "click", function () { setMore(!moreOpen()); });
+  root.addEventListener("pointerdown", function (ev) {
+    if (moreOpen() && !q(".cr-bar").contains(ev.target)) setMore(false);
+  });
   chainruleKeys(root, function (ev) {
     var target = ev.target || {}, tag = target.tagName || "";
     var typing = tag === "INPUT" && target.type !== "range" || tag === "SELECT" || tag === "TEXTAREA";
     var key = ev.key;
     if (ev.altKey || ev.ctrlKey || ev.metaKey) return false;
+    if (key === "Escape" && moreOpen()) {
+      setMore(false);
+      more.focus();
+      return true;
+    }
     if (key === "Escape") {
       if (!details.isOpen()) return false;
       details.close();

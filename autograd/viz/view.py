@@ -425,25 +425,33 @@ def view_block(
     picture = n - 1 if picture is None else picture
     stepping = n > 1
     hint = no_script_hint(where, stepping, picture, n, above=companion, picture=picture_text)
-    step_controls = (
-        '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
-        '<button type="button" class="cr-play" aria-label="Play">Play</button>'
-        '<button type="button" class="cr-next" aria-label="Next step">&#9654;</button>'
-        f'<input type="range" class="cr-slider" aria-label="State" min="0" max="{n - 1}" '
-        f'value="{k}" step="1">'
-        f'<span class="cr-count">{k + 1} / {n}</span>'
-        '<label class="cr-speed-label">speed <select class="cr-speed" aria-label="Speed">'
-        '<option value="0.5">0.5×</option><option value="1" selected>1×</option>'
-        '<option value="2">2×</option><option value="4">4×</option></select></label>'
-        if stepping
-        else ""
-    )
-    bar = (
-        f'<div class="cr-bar">{step_controls}<span class="cr-zoom">'
+    zoom = (
+        '<span class="cr-zoom">'
         '<button type="button" class="cr-out" aria-label="Zoom out">&#8722;</button>'
         '<button type="button" class="cr-fit" aria-label="Fit to the view">fit</button>'
-        '<button type="button" class="cr-in" aria-label="Zoom in">+</button></span></div>'
+        '<button type="button" class="cr-in" aria-label="Zoom in">+</button></span>'
     )
+    if stepping:  # a narrow view folds speed and zoom behind "More" (view.css, view.js)
+        count = f"{n} / {n}"
+        bar = (
+            '<div class="cr-bar">'
+            '<button type="button" class="cr-prev" aria-label="Previous step">&#9664;</button>'
+            '<button type="button" class="cr-play" aria-label="Play">Play</button>'
+            '<button type="button" class="cr-next" aria-label="Next step">&#9654;</button>'
+            f'<input type="range" class="cr-slider" aria-label="State" min="0" max="{n - 1}" '
+            f'value="{k}" step="1">'
+            f'<span class="cr-count" style="--cr-count-ch:{len(count)}">{k + 1} / {n}</span>'
+            f'<button type="button" class="cr-more" aria-label="More controls: speed and zoom" '
+            f'title="Speed and zoom" aria-expanded="false" aria-controls="{uid}-more">'
+            "&#8943;</button>"
+            f'<span class="cr-extra" id="{uid}-more">'
+            '<label class="cr-speed-label">speed <select class="cr-speed" aria-label="Speed">'
+            '<option value="0.5">0.5×</option><option value="1" selected>1×</option>'
+            '<option value="2">2×</option><option value="4">4×</option></select></label>'
+            f"{zoom}</span></div>"
+        )
+    else:
+        bar = f'<div class="cr-bar">{zoom}</div>'
     # The controls come with the script (view.js inserts them): no dead control without it.
     fields = {**data, "bar": bar, "companion": companion}
     payload = script_json(json.dumps(fields, separators=(",", ":"), allow_nan=False))

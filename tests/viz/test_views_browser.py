@@ -488,6 +488,8 @@ def test_no_text_is_drawn_below_6_6_px_whatever_limits_the_fit(
         p = Page(ctx, path.as_uri())
         view = p.view()
         assert view.evaluate(SMALLEST_TEXT) >= 6.6 - 1e-6
+        if width < 560:  # a narrow view folds zoom behind "More"
+            view.get_by_role("button", name="More controls: speed and zoom").click()
         view.get_by_role("button", name="Fit to the view").click()
         assert view.evaluate(SMALLEST_TEXT) >= 6.6 - 1e-6
         if view.get_attribute("data-fit") != "whole":  # what does not fit pans to each node
