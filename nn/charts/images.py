@@ -21,20 +21,21 @@ GAP = 10.0
 class ImageGrid(Chart):
     """Images (each a list of rows of numbers) ``columns`` to a row, each ``cell`` px square
     with its caption above, coloured by ``colormap`` from ``vmin`` to ``vmax`` (default: the
-    images' smallest and largest values), and a colorbar labelled ``colorbar`` unless None."""
+    images' smallest and largest values), and a colorbar labelled ``colorbar`` unless None.
+    Made by `nn.charts.image_grid`, where the options' defaults are."""
 
     def __init__(
         self,
         images: Sequence[Sequence[Sequence[float]]],
         *,
-        captions: Sequence[str] | None = None,
-        columns: int = 10,
-        colormap: str = "gray",
-        vmin: float | None = None,
-        vmax: float | None = None,
-        colorbar: str | None = None,
-        cell: float = 64.0,
-        title: str | None = None,
+        captions: Sequence[str] | None,
+        columns: int,
+        colormap: str,
+        vmin: float | None,
+        vmax: float | None,
+        colorbar: str | None,
+        cell: float,
+        title: str | None,
     ) -> None:
         self.images = [[[float(v) for v in row] for row in image] for image in images]
         if not self.images or not all(img and img[0] for img in self.images):
