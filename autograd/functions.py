@@ -3,8 +3,8 @@
 On a number each returns a float (IEEE results where the math has no number: ``exp`` overflows
 to inf, ``sin(inf)`` is nan); on a Value it returns the Value's op (``x.exp()``), a new node.
 So a derivative such as ``sigmoid(x)`` gives floats in the forward pass and a graph under
-``create_graph``. Domain errors (``log(0)``, ``log1p(-1)``, ``sqrt(-1)``) and numbers beyond float range
-(``exp(10**400)``) are ValueErrors naming the function; an int result is a float.
+``create_graph``. Domain errors (``log(0)``, ``log1p(-1)``, ``sqrt(-1)``) and numbers beyond
+float range (``exp(10**400)``) are ValueErrors naming the function; an int result is a float.
 """
 
 from __future__ import annotations
