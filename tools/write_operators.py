@@ -6,7 +6,8 @@ words: ``*``'s row says ``lambda a, b, out: (b, a)``, so ``Value.__mul__`` gets 
 the table, and an operator is plain source a reader, mypy and a debugger see, with no call per
 formula. Nothing here runs when chainrule is imported: change the table, then run
 ``make operators`` (this script); ``tests/autograd/test_written_operators.py`` fails while
-``autograd/value.py`` and the table differ.
+``autograd/value.py`` and the table differ. A function a formula calls (``power_derivative``)
+must be imported in value.py too: ``make lint`` names any that is missing.
 
 Run: ``python tools/write_operators.py`` (writes), ``--check`` (exit 1 on a difference).
 """
