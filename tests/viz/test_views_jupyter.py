@@ -240,7 +240,7 @@ def test_jupyterlab_dark_follows_the_theme_and_reads_well(live, tmp_path):
 def test_on_a_phone_notebook_7_has_touch_sized_controls(live, tmp_path):
     nb = Notebook(live, "notebook", "trusted.ipynb", "phone", "light")
     view = nb.view()
-    # One row (it was three, 190 px, above the graph): speed and zoom fold behind "More".
+    # One row above the graph: speed and zoom fold behind "More" on a phone.
     assert view.locator(".cr-bar").bounding_box()["height"] <= 60
     view.get_by_role("button", name="More controls: speed and zoom").click()
     heights = view.evaluate(
