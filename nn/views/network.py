@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from typing import Any
 
 import autograd
@@ -78,6 +79,36 @@ def _grads(net: Net) -> dict[Value, float]:
     return {v: (0.0 if g is None else g.data) for v, g in zip(unique, grads, strict=True)}
 
 
+def layout_columns(
+    net: Net, shape0: tuple[int, int] | None, importance: Callable[[Unit], float]
+) -> list[Column]:
+    """The picture's columns: each column's units (the inputs drawn as an image of ``shape0``,
+    if given); a column too wide for circles names its `NAMED` units of largest importance."""
+    columns = []
+    for c, col in enumerate(net.columns):
+        named: tuple[int, ...] = ()
+        if len(col) > MAX_CIRCLES:
+            by = sorted(col, key=lambda u: -importance(u))
+            named = tuple(sorted(u.index for u in by[:NAMED]))
+        columns.append(
+            Column(
+                [(u.index, u.name, u.role) for u in col],
+                net.titles[c],
+                shape0 if c == 0 else None,
+                named,
+            )
+        )
+    return columns
+
+
+def layout_wires(net: Net) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
+    """The picture's wires: each weight's key, from (column, index) to (column, index)."""
+    return [
+        (w.key, (w.source.column, w.source.index), (w.target.column, w.target.index))
+        for w in net.wires
+    ]
+
+
 class NetworkView(Viewable):
     """The built view: ``states`` states; display it in Jupyter or ``save_html(path)``."""
 
@@ -92,29 +123,12 @@ class NetworkView(Viewable):
         if shape is not None and net.kind != "mlp":
             raise ValueError("network_view: shape= is for an MLP's inputs")
         g = self.grads
-        columns = []
-        for c, col in enumerate(cols):
-            named: tuple[int, ...] = ()
-            if len(col) > MAX_CIRCLES:
-                by = sorted(col, key=lambda u: -abs(g.get(u.value, 0.0) or u.value.data))
-                named = tuple(sorted(u.index for u in by[:NAMED]))
-            columns.append(
-                Column(
-                    [(u.index, u.name, u.role) for u in col],
-                    net.titles[c],
-                    shape0 if c == 0 else None,
-                    named,
-                )
-            )
-        wires = [
-            (w.key, (w.source.column, w.source.index), (w.target.column, w.target.index))
-            for w in net.wires
-        ]
+        columns = layout_columns(net, shape0, lambda u: abs(g.get(u.value, 0.0) or u.value.data))
         weight_scale = max((abs(w.weight.data) for w in net.wires), default=1.0)
         grad_scales = [max((abs(g.get(u.value, 0.0)) for u in col), default=1.0) for col in cols]
         self.picture = Picture(
             columns,
-            wires,
+            layout_wires(net),
             loss=net.loss is not None,
             weight_scale=weight_scale,
             grad_scales=grad_scales,

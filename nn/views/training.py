@@ -16,8 +16,8 @@ from autograd import functions
 from autograd.viz.view import Viewable, view_block
 from nn.data import Dataset
 from nn.layers import MLP
-from nn.views.drawing import MAX_CIRCLES, MUTED, Column, Picture, number
-from nn.views.network import input_shape
+from nn.views.drawing import MUTED, Picture, number
+from nn.views.network import input_shape, layout_columns, layout_wires
 from nn.views.png import NEGATIVE, POSITIVE, png_data_url
 from nn.views.raster import picture_png
 from nn.views.unroll import unroll
@@ -91,25 +91,11 @@ class TrainingView(Viewable):
         slot = [index[id(w.weight)] for w in wires]
         weight_scale = max((abs(s[k]) for s in snapshots for k in slot), default=1.0)
         shape0 = input_shape(shape, model.nin)
-        columns = []
-        for c, col in enumerate(net.columns):
-            # a wide layer names its units most active on the example (no nudges here)
-            by = sorted(col, key=lambda u: -abs(u.value.data))
-            named = tuple(sorted(u.index for u in by[:8])) if len(col) > MAX_CIRCLES else ()
-            columns.append(
-                Column(
-                    [(u.index, u.name, u.role) for u in col],
-                    net.titles[c],
-                    shape0 if c == 0 else None,
-                    named,
-                )
-            )
+        # a wide layer names its units most active on the example (no nudges here)
+        columns = layout_columns(net, shape0, lambda u: abs(u.value.data))
         self.picture = pic = Picture(
             columns,
-            [
-                (w.key, (w.source.column, w.source.index), (w.target.column, w.target.index))
-                for w in wires
-            ],
+            layout_wires(net),
             loss=False,
             weight_scale=weight_scale,
             grad_scales=[1.0] * len(columns),
